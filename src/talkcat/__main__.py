@@ -1,0 +1,3 @@
+from talkcat.cli import main
+
+main()
