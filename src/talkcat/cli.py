@@ -1,0 +1,83 @@
+"""The Typer app: assembles the commands; the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any, Callable, TypeVar
+
+import typer
+
+from talkcat import __version__
+from talkcat.errors import TalkcatError
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done or in sync; 1 invalid input (data problems, unreadable "
+    "file, bad markers); 2 usage error; 3 `sync-readme --check` found the README "
+    "out of date."
+)
+
+app = typer.Typer(
+    name="talkcat",
+    help="Keep a catalogue of your talks in YAML and the list in your README in sync.",
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_errors(command: F) -> F:
+    """Turn a TalkcatError into its lines on stderr and its exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TalkcatError as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            if exc.hint:
+                typer.echo(f"hint: {exc.hint}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from talkcat.yamlread import parser_name
+
+        typer.echo(f"talkcat {__version__} (YAML parser: {parser_name()})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Keep a catalogue of your talks in YAML and the list in your README in sync."""
+
+
+def _register() -> None:
+    from talkcat.commands import import_, sync_readme, validate
+
+    app.command("validate", epilog=EXIT_CODES_HELP)(report_errors(validate.validate))
+    app.command("sync-readme", epilog=EXIT_CODES_HELP)(report_errors(sync_readme.sync_readme))
+    app.command("import", epilog=EXIT_CODES_HELP)(report_errors(import_.import_talks))
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="talkcat")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""`talkcat validate`: report every problem in the catalogue."""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Annotated
+
+import typer
+
+from talkcat.commands.options import DEFAULT_DATA, DataOption
+from talkcat.errors import EXIT_INVALID
+
+
+class ValidateFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+def validate(
+    data: DataOption = DEFAULT_DATA,
+    output_format: Annotated[
+        ValidateFormat,
+        typer.Option("--format", help="text: one `path:line:col: message` per line; json: for machines."),
+    ] = ValidateFormat.text,
+) -> None:
+    """Check the catalogue and report every problem, one per line."""
+    from talkcat.store import load_catalogue
+
+    catalogue = load_catalogue(data)
+    problems = catalogue.problems
+    if output_format is ValidateFormat.json:
+        report = {
+            "path": str(data),
+            "valid": not problems,
+            "talks": len(catalogue.checked.talks),
+            "problems": [p.to_json() for p in problems],
+        }
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            typer.echo(str(problem))
+        count = len(catalogue.checked.talks)
+        if problems:
+            typer.echo(f"{len(problems)} problem(s) in {data}", err=True)
+        else:
+            typer.echo(f"{data}: {count} talk(s), all valid", err=True)
+    if problems:
+        raise typer.Exit(EXIT_INVALID)

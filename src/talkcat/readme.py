@@ -1,0 +1,106 @@
+"""Find and replace the marked block of a README: pure `str -> str`.
+
+Only the lines between the marker lines change. A marker is a line of its
+own (up to three spaces of indent, as markdown allows for an HTML block);
+one inside a fenced code block is text, so a README can show the markers in
+an example. The file's line endings and BOM are kept as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from talkcat.errors import TalkcatError
+from talkcat.validate import END_MARKER, START_MARKER
+
+
+@dataclass(frozen=True)
+class Block:
+    start: int  # offset of the first character after the start marker's line
+    end: int  # offset of the end marker's line
+    first_line: int  # 1-based line number of the block's first line
+    newline: str  # the start marker line's ending: "\n" or "\r\n"
+
+
+def find_block(
+    text: str,
+    path: str,
+    markers: tuple[str, str] = (START_MARKER, END_MARKER),
+) -> Block:
+    """Locate the block; missing, duplicated or inverted markers are a TalkcatError."""
+    start_marker, end_marker = markers
+    lines = text.splitlines(keepends=True)
+    fenced = _fenced_lines(text) if ("```" in text or "~~~" in text) else frozenset()
+    starts: list[int] = []
+    ends: list[int] = []
+    for number, line in enumerate(lines):
+        content = line.rstrip("\r\n")
+        stripped = content.strip()
+        if stripped not in markers or len(content) - len(content.lstrip(" ")) > 3:
+            continue
+        if number in fenced:
+            continue
+        (starts if stripped == start_marker else ends).append(number)
+    _check_markers(starts, ends, path, markers)
+    start, end = starts[0], ends[0]
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    marker_line = lines[start]
+    newline = "\r\n" if marker_line.endswith("\r\n") else "\n"
+    return Block(offsets[start + 1], offsets[end], start + 2, newline)
+
+
+def _check_markers(starts: list[int], ends: list[int], path: str, markers: tuple[str, str]) -> None:
+    start_marker, end_marker = markers
+    if not starts and not ends:
+        raise TalkcatError(
+            f"no {start_marker} ... {end_marker} block",
+            path=path,
+            hint=f"put the two marker lines where the talks should go:\n{start_marker}\n{end_marker}",
+        )
+    if len(starts) > 1:
+        raise TalkcatError(
+            f"a second {start_marker} (the first is at line {starts[0] + 1})",
+            path=path,
+            line=starts[1] + 1,
+        )
+    if len(ends) > 1:
+        raise TalkcatError(
+            f"a second {end_marker} (the first is at line {ends[0] + 1})",
+            path=path,
+            line=ends[1] + 1,
+        )
+    if not ends:
+        raise TalkcatError(f"{start_marker} has no {end_marker} after it", path=path, line=starts[0] + 1)
+    if not starts:
+        raise TalkcatError(f"{end_marker} has no {start_marker} before it", path=path, line=ends[0] + 1)
+    if ends[0] < starts[0]:
+        raise TalkcatError(
+            f"{end_marker} comes before {start_marker} (line {starts[0] + 1})",
+            path=path,
+            line=ends[0] + 1,
+        )
+
+
+def _fenced_lines(text: str) -> frozenset[int]:
+    """0-based numbers of the lines inside fenced or indented code blocks."""
+    from markdown_it import MarkdownIt
+
+    lines: set[int] = set()
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            lines.update(range(*token.map))
+    return frozenset(lines)
+
+
+def replace_block(text: str, block: Block, content: str) -> str:
+    """`text` with the block's lines replaced by `content` (LF-terminated lines)."""
+    if block.newline != "\n":
+        content = content.replace("\n", block.newline)
+    return text[: block.start] + content + text[block.end :]
+
+
+def block_content(text: str, block: Block) -> str:
+    """The block's current lines, with LF line endings."""
+    return text[block.start : block.end].replace("\r\n", "\n")

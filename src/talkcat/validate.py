@@ -1,0 +1,339 @@
+"""Check a parsed catalogue against the field definitions; report every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from talkcat.errors import Problem
+from talkcat.model import FIELDS, FIELD_NAMES, KINDS, REQUIRED, Talk
+from talkcat.yamlread import Document, Mark
+
+START_MARKER = "<!-- TALKS -->"
+END_MARKER = "<!-- //TALKS -->"
+# Heading levels a description may use, written as if under `# Title`.
+MIN_DESCRIPTION_HEADING = 2
+MAX_HEADING = 6
+
+_FIELD_TYPES = {f.name: f.type for f in FIELDS}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# A cheap filter before the markdown parser: could a line hold an ATX heading?
+_MAYBE_HEADING = re.compile(r"^[ \t>*+\-0-9.)]*#", re.MULTILINE)
+_ID = re.compile(r"[^\s/\\]+\Z")
+_WEB_SCHEMES = ("http", "https")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What validation needs to know beyond the file itself."""
+
+    repo_root: Path | None = None  # for relative slides paths; None skips that check
+    heading_level: int = 3
+    markers: tuple[str, str] = (START_MARKER, END_MARKER)
+
+
+@dataclass
+class Checked:
+    """A validated catalogue: a Talk per entry (None where the entry is invalid)."""
+
+    talks: list[Talk | None]
+    problems: list[Problem]
+    entry_lines: list[int]
+    local_paths: list[tuple[int, str, int, int]]  # (entry, path, line, col) to check on disk
+
+
+def check_document(doc: Document, path: str, rules: Rules = Rules()) -> Checked:
+    """Validate everything that depends only on the file's content."""
+    checker = _Checker(path, rules)
+    checker.problems.extend(doc.problems)
+    checker.top_level(doc.data, doc.mark)
+    checker.duplicates()
+    checker.problems.sort(key=lambda p: (p.line or 0, p.col or 0))
+    return Checked(checker.talks, checker.problems, checker.entry_lines, checker.local_paths)
+
+
+def check_local_paths(checked: Checked, path: str, repo_root: Path) -> list[Problem]:
+    """Relative link paths (a slides folder, say) must exist inside the repository."""
+    problems = []
+    root = repo_root.resolve()
+    for _, rel, line, col in checked.local_paths:
+        problem = _local_path_problem(rel, root)
+        if problem:
+            problems.append(Problem(path, line, col, problem))
+    return problems
+
+
+def _local_path_problem(rel: str, root: Path) -> str | None:
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or re.match(r"[A-Za-z]:[\\/]", rel):
+        return f"{rel!r} is an absolute path; give a URL or a path inside the repository"
+    target = (root / pure).resolve()
+    if target != root and root not in target.parents:
+        return f"{rel!r} points outside the repository ({root})"
+    if not target.exists():
+        return f"{rel!r} does not exist in the repository ({root})"
+    return None
+
+
+class _Checker:
+    def __init__(self, path: str, rules: Rules) -> None:
+        self.path = path
+        self.rules = rules
+        self.problems: list[Problem] = []
+        self.talks: list[Talk | None] = []
+        self.entry_lines: list[int] = []
+        self.local_paths: list[tuple[int, str, int, int]] = []
+
+    def add(self, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(self.path, mark[0], mark[1], message))
+
+    def top_level(self, data: Any, mark: Mark) -> None:
+        if data is None and not self.problems:
+            self.add(mark, "the catalogue is empty; it needs a `talks:` list (`talks: []` for none)")
+            return
+        if data is None:
+            return
+        if not isinstance(data, dict):
+            self.add(mark, f"the catalogue must be a mapping with a `talks:` list, not {_kind(data)}")
+            return
+        children = mark[2]
+        assert isinstance(children, dict)
+        for key, (key_mark, _) in children.items():
+            if key != "talks":
+                self.add(key_mark, f"unknown top-level key {key!r}{_suggest(key, ('talks',))}")
+        if "talks" not in data:
+            self.add(mark, "the catalogue has no `talks:` list")
+            return
+        talks, talks_mark = data["talks"], children["talks"][1]
+        if talks is None:
+            return
+        if not isinstance(talks, list):
+            self.add(talks_mark, f"`talks` must be a list of entries, not {_kind(talks)}")
+            return
+        entry_marks = talks_mark[2]
+        assert isinstance(entry_marks, list)
+        for index, (entry, entry_mark) in enumerate(zip(talks, entry_marks)):
+            self.entry_lines.append(entry_mark[0])
+            self.talks.append(self.entry(index, entry, entry_mark))
+
+    def entry(self, index: int, entry: Any, mark: Mark) -> Talk | None:
+        if not isinstance(entry, dict):
+            self.add(mark, f"talk #{index + 1} must be a mapping of fields, not {_kind(entry)}")
+            return None
+        children = mark[2]
+        assert isinstance(children, dict)
+        before = len(self.problems)
+        for key, (key_mark, value_mark) in children.items():
+            if key not in _FIELD_TYPES:
+                self.add(key_mark, f"unknown key {key!r}{_suggest(key, FIELD_NAMES)}")
+                continue
+            self.field(index, key, entry[key], value_mark)
+        for name in REQUIRED:
+            if name not in entry or entry[name] is None:
+                label = _label(entry)
+                self.add(mark, f"talk #{index + 1}{label}: missing required field {name!r}")
+        if len(self.problems) > before:
+            return None
+        values = {k: v for k, v in entry.items() if k in _FIELD_TYPES}
+        talk = Talk.from_mapping(values)
+        if talk.end_date is not None and talk.end_date < talk.date:
+            self.add(children["end_date"][1], f"end_date {talk.end_date} is before date {talk.date}")
+            return None
+        return talk
+
+    def field(self, index: int, name: str, value: Any, mark: Mark) -> None:
+        kind = _FIELD_TYPES[name]
+        if value is None:
+            if name in REQUIRED:
+                return  # reported once, as missing
+            self.add(mark, f"{name} is empty; remove the key or give it a value")
+            return
+        if kind in ("str", "id"):
+            self.single_line(name, value, mark)
+            if kind == "id" and isinstance(value, str) and not _ID.match(value):
+                self.add(mark, f"id {value!r} must have no spaces or slashes")
+        elif kind == "text":
+            self.text(name, value, mark)
+        elif kind == "date":
+            self.date(name, value, mark)
+        elif kind == "kind":
+            if not isinstance(value, str) or value not in KINDS:
+                self.add(mark, f"kind {value!r} is not one of {', '.join(KINDS)}{_suggest(value, KINDS)}")
+        elif kind == "strlist":
+            self.str_list(name, value, mark)
+        elif kind == "link":
+            self.link(index, name, value, mark)
+
+    def single_line(self, name: str, value: Any, mark: Mark) -> bool:
+        if not isinstance(value, str):
+            hint = " (quote it)" if isinstance(value, (int, float, bool, dt.date)) else ""
+            self.add(mark, f"{name} must be a string, not {_kind(value)}{hint}")
+            return False
+        if not value.strip():
+            self.add(mark, f"{name} is empty")
+            return False
+        if _CONTROL_OR_NEWLINE.search(value):
+            self.add(mark, f"{name} must be one line without control characters")
+            return False
+        if value != value.strip():
+            self.add(mark, f"{name} has leading or trailing spaces")
+            return False
+        self.markers(name, value, mark)
+        return True
+
+    def text(self, name: str, value: Any, mark: Mark) -> None:
+        if not isinstance(value, str):
+            self.add(mark, f"{name} must be a string (markdown), not {_kind(value)}")
+            return
+        if _CONTROL.search(value.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")):
+            self.add(mark, f"{name} contains control characters")
+            return
+        self.markers(name, value, mark)
+        if _MAYBE_HEADING.search(value):
+            self.headings(name, value, mark)
+
+    def headings(self, name: str, value: str, mark: Mark) -> None:
+        from talkcat.markdown import heading_levels
+
+        shift = self.rules.heading_level - 1
+        for level, line in heading_levels(value):
+            if level < MIN_DESCRIPTION_HEADING or level + shift > MAX_HEADING:
+                top = MAX_HEADING - shift
+                self.add(
+                    mark,
+                    f"{name} line {line + 1}: a level-{level} heading cannot nest under the talk's "
+                    f"title; use levels {MIN_DESCRIPTION_HEADING} to {top} (## to {'#' * top})",
+                )
+
+    def markers(self, name: str, value: str, mark: Mark) -> None:
+        for marker in self.rules.markers:
+            if marker in value:
+                self.add(mark, f"{name} contains the README marker {marker!r}; it would break the README")
+
+    def date(self, name: str, value: Any, mark: Mark) -> None:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return
+        if isinstance(value, str):
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError as exc:
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                    self.add(mark, f"{name} {value} is not a real date ({exc})")
+                else:
+                    self.add(mark, f"{name} {value!r} is not a date in the form YYYY-MM-DD")
+            else:
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                    self.add(mark, f"{name} {value!r} is not a date in the form YYYY-MM-DD")
+            return
+        self.add(mark, f"{name} must be a date YYYY-MM-DD, not {_kind(value)}")
+
+    def str_list(self, name: str, value: Any, mark: Mark) -> None:
+        if not isinstance(value, list):
+            self.add(mark, f"{name} must be a list of strings, not {_kind(value)}")
+            return
+        item_marks = mark[2]
+        assert isinstance(item_marks, list)
+        for number, (item, item_mark) in enumerate(zip(value, item_marks), 1):
+            self.single_line(f"{name} item {number}", item, item_mark)
+
+    def link(self, index: int, name: str, value: Any, mark: Mark) -> None:
+        if isinstance(value, dict):
+            children = mark[2]
+            assert isinstance(children, dict)
+            for key, (key_mark, _) in children.items():
+                if key not in ("label", "url"):
+                    self.add(key_mark, f"unknown key {key!r} in {name}{_suggest(key, ('label', 'url'))}")
+            if "url" not in value:
+                self.add(mark, f"{name} needs a `url:`")
+                return
+            if "label" in value:
+                self.single_line(f"{name} label", value["label"], children["label"][1])
+            url, url_mark = value["url"], children["url"][1]
+        else:
+            url, url_mark = value, mark
+        if not self.single_line(name, url, url_mark):
+            return
+        problem = url_problem(url)
+        if problem:
+            self.add(url_mark, f"{name} {problem}")
+        elif not _has_scheme(url):
+            self.local_paths.append((index, unquote(url), url_mark[0], url_mark[1]))
+
+    def duplicates(self) -> None:
+        seen: dict[str, int] = {}
+        for talk, line in zip(self.talks, self.entry_lines):
+            if talk is None:
+                continue
+            slug = talk.slug
+            if slug in seen:
+                how = "" if talk.id else " (derived from date and title)"
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        line,
+                        None,
+                        f"duplicate id {slug!r}{how}, also the talk at line {seen[slug]}; "
+                        "give one of them an explicit `id`",
+                    )
+                )
+            else:
+                seen[slug] = line
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a link's URL, if anything; a relative path is checked on disk."""
+    if not _has_scheme(url):
+        return None
+    if any(ch.isspace() for ch in url):
+        return f"{url!r} is not a valid URL (it contains spaces)"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError as exc:
+        return f"{url!r} is not a valid URL ({exc})"
+    if parts.scheme.lower() in _WEB_SCHEMES:
+        if not host:
+            return f"{url!r} is not a valid URL (no host)"
+        if "." not in host and host != "localhost":
+            return f"{url!r} is not a valid URL (bad host {host!r})"
+    return None
+
+
+def _has_scheme(url: str) -> bool:
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url) is not None
+
+
+def _suggest(word: Any, choices: tuple[str, ...]) -> str:
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _label(entry: dict[Any, Any]) -> str:
+    title = entry.get("title")
+    return f" ({title!r})" if isinstance(title, str) and title.strip() else ""
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a string"
