@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from talkcat.errors import Problem
-from talkcat.model import FIELDS, FIELD_NAMES, KINDS, REQUIRED, Talk
+from talkcat.model import FIELD_NAMES, FIELDS, KINDS, REQUIRED, Talk, derive_id
 from talkcat.yamlread import Document, Mark
 
 START_MARKER = "<!-- TALKS -->"
@@ -89,6 +89,7 @@ class _Checker:
         self.talks: list[Talk | None] = []
         self.entry_lines: list[int] = []
         self.local_paths: list[tuple[int, str, int, int]] = []
+        self.slugs: list[tuple[str, bool, Mark]] = []  # (id, explicit, entry mark)
 
     def add(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(self.path, mark[0], mark[1], message))
@@ -121,6 +122,7 @@ class _Checker:
         for index, (entry, entry_mark) in enumerate(zip(talks, entry_marks)):
             self.entry_lines.append(entry_mark[0])
             self.talks.append(self.entry(index, entry, entry_mark))
+            self.slug(entry, entry_mark)
 
     def entry(self, index: int, entry: Any, mark: Mark) -> Talk | None:
         if not isinstance(entry, dict):
@@ -265,25 +267,28 @@ class _Checker:
         elif not _has_scheme(url):
             self.local_paths.append((index, unquote(url), url_mark[0], url_mark[1]))
 
+    def slug(self, entry: Any, mark: Mark) -> None:
+        """Note the entry's id, even if other fields are wrong, to find duplicates."""
+        if not isinstance(entry, dict):
+            return
+        explicit, title, date = entry.get("id"), entry.get("title"), entry.get("date")
+        if isinstance(explicit, str) and explicit:
+            self.slugs.append((explicit, True, mark))
+        elif isinstance(title, str) and isinstance(date, dt.date):
+            self.slugs.append((derive_id(date, title), False, mark))
+
     def duplicates(self) -> None:
         seen: dict[str, int] = {}
-        for talk, line in zip(self.talks, self.entry_lines):
-            if talk is None:
-                continue
-            slug = talk.slug
+        for slug, explicit, mark in self.slugs:
             if slug in seen:
-                how = "" if talk.id else " (derived from date and title)"
-                self.problems.append(
-                    Problem(
-                        self.path,
-                        line,
-                        None,
-                        f"duplicate id {slug!r}{how}, also the talk at line {seen[slug]}; "
-                        "give one of them an explicit `id`",
-                    )
+                how = "" if explicit else " (derived from date and title)"
+                self.add(
+                    mark,
+                    f"duplicate id {slug!r}{how}, also the talk at line {seen[slug]}; "
+                    "give one of them an explicit `id`",
                 )
             else:
-                seen[slug] = line
+                seen[slug] = mark[0]
 
 
 def url_problem(url: str) -> str | None:

@@ -1,0 +1,117 @@
+"""Finding and replacing the TALKS block, byte for byte."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from talkcat.errors import TalkcatError
+from talkcat.readme import block_content, find_block, replace_block
+
+START, END = "<!-- TALKS -->", "<!-- //TALKS -->"
+
+
+def replace(text: str, content: str) -> str:
+    return replace_block(text, find_block(text, "README.md"), content)
+
+
+def test_replaces_only_the_lines_between_the_markers() -> None:
+    text = "# Me\n\n<!-- TALKS -->\nold\nlines\n<!-- //TALKS -->\n\n## After\n"
+    assert replace(text, "new\n") == "# Me\n\n<!-- TALKS -->\nnew\n<!-- //TALKS -->\n\n## After\n"
+
+
+def test_an_empty_block() -> None:
+    text = "<!-- TALKS -->\nold\n<!-- //TALKS -->"
+    assert replace(text, "") == "<!-- TALKS -->\n<!-- //TALKS -->"
+
+
+def test_crlf_and_bom_are_kept() -> None:
+    text = "\ufeff# Me\r\n<!-- TALKS -->\r\nold\r\n<!-- //TALKS -->\r\ntail\r\n"
+    assert replace(text, "a\n\nb\n") == "\ufeff# Me\r\n<!-- TALKS -->\r\na\r\n\r\nb\r\n<!-- //TALKS -->\r\ntail\r\n"
+
+
+def test_block_content_and_first_line() -> None:
+    text = "x\n<!-- TALKS -->\r\none\r\ntwo\r\n<!-- //TALKS -->\r\n"
+    block = find_block(text, "README.md")
+    assert block.first_line == 3
+    assert block_content(text, block) == "one\ntwo\n"
+
+
+def test_markers_in_a_fenced_code_block_are_text() -> None:
+    text = dedent(
+        """\
+        Put these in your README:
+
+        ```markdown
+        <!-- TALKS -->
+        <!-- //TALKS -->
+        ```
+
+        <!-- TALKS -->
+        old
+        <!-- //TALKS -->
+        """
+    )
+    assert replace(text, "new\n").endswith("```\n\n<!-- TALKS -->\nnew\n<!-- //TALKS -->\n")
+
+
+def test_indented_four_spaces_is_code_not_a_marker() -> None:
+    text = "    <!-- TALKS -->\n<!-- TALKS -->\n<!-- //TALKS -->\n"
+    assert replace(text, "x\n") == "    <!-- TALKS -->\n<!-- TALKS -->\nx\n<!-- //TALKS -->\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("# Me\n", "README.md: no <!-- TALKS --> ... <!-- //TALKS --> block"),
+        ("a\n<!-- TALKS -->\nb\n", "README.md:2: <!-- TALKS --> has no <!-- //TALKS --> after it"),
+        ("a\n<!-- //TALKS -->\n", "README.md:2: <!-- //TALKS --> has no <!-- TALKS --> before it"),
+        (
+            "<!-- //TALKS -->\n<!-- TALKS -->\n",
+            "README.md:1: <!-- //TALKS --> comes before <!-- TALKS --> (line 2)",
+        ),
+        (
+            "<!-- TALKS -->\n<!-- TALKS -->\n<!-- //TALKS -->\n<!-- //TALKS -->\n",
+            "README.md:2: a second <!-- TALKS --> (the first is at line 1)",
+        ),
+        (
+            "<!-- TALKS -->\n<!-- //TALKS -->\n<!-- //TALKS -->\n",
+            "README.md:3: a second <!-- //TALKS --> (the first is at line 2)",
+        ),
+        ("```\n<!-- TALKS -->\n<!-- //TALKS -->\n```\n", "README.md: no <!-- TALKS --> ... <!-- //TALKS --> block"),
+    ],
+)
+def test_bad_markers(text: str, message: str) -> None:
+    with pytest.raises(TalkcatError) as info:
+        find_block(text, "README.md")
+    assert str(info.value) == message
+
+
+lines = st.text(st.characters(blacklist_characters="\r\n"), max_size=30).filter(
+    lambda s: s.strip() not in (START, END) and "`" not in s and "~" not in s
+)
+
+
+@given(
+    before=st.lists(lines, max_size=5),
+    after=st.lists(lines, max_size=5),
+    old=st.lists(lines, max_size=5),
+    new=st.lists(lines, max_size=5),
+    crlf=st.booleans(),
+)
+def test_bytes_outside_the_markers_never_change(
+    before: list[str], after: list[str], old: list[str], new: list[str], crlf: bool
+) -> None:
+    nl = "\r\n" if crlf else "\n"
+    head = "".join(line + nl for line in before) + START + nl
+    tail = END + nl + "".join(line + nl for line in after)
+    text = head + "".join(line + nl for line in old) + tail
+    content = "".join(line + "\n" for line in new)
+    result = replace(text, content)
+    assert result.startswith(head)
+    assert result.endswith(tail)
+    assert result == head + content.replace("\n", nl) + tail
+    assert replace(result, content) == result

@@ -1,0 +1,185 @@
+"""Validation reports every problem, each at its line and column."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from textwrap import dedent
+
+from typer.testing import CliRunner
+
+from talkcat.cli import app
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(dedent(text), encoding="utf-8")
+    return path
+
+
+def test_a_valid_catalogue(project: Path, runner: CliRunner) -> None:
+    (project / "2023-04-19 Community Talk").mkdir()
+    write(
+        project / "data/talks.yaml",
+        """\
+        talks:
+        - title: How to find your people actually
+          date: 2023-04-19
+          event: SSI Community Building Group
+          location: NO
+          slides: 2023-04-19 Community Talk/
+        """,
+    )
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "data/talks.yaml: 1 talk(s), all valid\n"
+
+
+BAD = """\
+talks:
+- title: Two keynotes
+  date: 2023-02-30
+  loaction: Basel
+  event: 3
+  kind: keynot
+  slides: ../../etc
+  video: https://youtu
+  link: 'https://exa mple.org'
+  tags: [ok, 1]
+- title: Same
+  date: 2023-02-03
+  event: E
+  end_date: 2023-01-01
+- title: Same
+  date: 2023-02-03
+  event: E
+- title: Same
+  date: 2023-02-03
+  event: E
+  id: same-2
+- title: Marker <!-- //TALKS -->
+  date: 2023-02-04
+  event: E
+  description: |
+    # Too high
+    ```
+    # a comment in code is text
+    ```
+    C# is a language.
+- null
+- title: '  padded  '
+  date: 2023-02-05 10:00:00
+- !!python/object:os.system {}
+foo: bar
+"""
+
+BAD_REPORT = """\
+data/talks.yaml:3:9: date 2023-02-30 is not a real date (day is out of range for month)
+data/talks.yaml:4:3: unknown key 'loaction' (did you mean 'location'?)
+data/talks.yaml:5:10: event must be a string, not a number (quote it)
+data/talks.yaml:6:9: kind 'keynot' is not one of talk, keynote, workshop, tutorial, panel, lightning, poster, podcast, lecture (did you mean 'keynote'?)
+data/talks.yaml:7:11: '../../etc' points outside the repository ({root})
+data/talks.yaml:8:10: video 'https://youtu' is not a valid URL (bad host 'youtu')
+data/talks.yaml:9:9: link 'https://exa mple.org' is not a valid URL (it contains spaces)
+data/talks.yaml:10:14: tags item 2 must be a string, not a number (quote it)
+data/talks.yaml:14:13: end_date 2023-01-01 is before date 2023-02-03
+data/talks.yaml:15:3: duplicate id '2023-02-03-same' (derived from date and title), also the talk at line 11; give one of them an explicit `id`
+data/talks.yaml:22:10: title contains the README marker '<!-- //TALKS -->'; it would break the README
+data/talks.yaml:25:16: description line 1: a level-1 heading cannot nest under the talk's title; use levels 2 to 4 (## to ####)
+data/talks.yaml:31:3: talk #6 must be a mapping of fields, not null
+data/talks.yaml:32:3: talk #7 ('  padded  '): missing required field 'event'
+data/talks.yaml:32:10: title has leading or trailing spaces
+data/talks.yaml:33:9: date '2023-02-05 10:00:00' is not a date in the form YYYY-MM-DD
+data/talks.yaml:34:3: the tag !!python/object:os.system is not allowed in a catalogue
+data/talks.yaml:34:3: talk #8: missing required field 'title'
+data/talks.yaml:34:3: talk #8: missing required field 'date'
+data/talks.yaml:34:3: talk #8: missing required field 'event'
+data/talks.yaml:35:1: unknown top-level key 'foo'
+"""
+
+
+def test_every_problem_is_reported_with_its_position(project: Path, runner: CliRunner) -> None:
+    write(project / "data/talks.yaml", BAD)
+    before = (project / "data/talks.yaml").read_bytes()
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout == BAD_REPORT.format(root=project.resolve())
+    assert result.stderr == "21 problem(s) in data/talks.yaml\n"
+    assert (project / "data/talks.yaml").read_bytes() == before
+
+
+def test_json_format(project: Path, runner: CliRunner) -> None:
+    write(project / "data/talks.yaml", "talks:\n- title: x\n  date: 2023-01-01\n")
+    result = runner.invoke(app, ["validate", "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "path": "data/talks.yaml",
+        "valid": False,
+        "talks": 1,
+        "problems": [
+            {
+                "path": "data/talks.yaml",
+                "line": 2,
+                "col": 3,
+                "message": "talk #1 ('x'): missing required field 'event'",
+            }
+        ],
+    }
+
+
+def test_an_explicit_id_tells_two_talks_apart(project: Path, runner: CliRunner) -> None:
+    write(
+        project / "data/talks.yaml",
+        """\
+        talks:
+        - title: Keynote
+          date: 2023-01-01
+          event: Morning
+        - id: 2023-01-01-keynote-evening
+          title: Keynote
+          date: 2023-01-01
+          event: Evening
+        """,
+    )
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+
+
+def test_missing_slides_folder(project: Path, runner: CliRunner) -> None:
+    write(
+        project / "data/talks.yaml",
+        """\
+        talks:
+        - title: T
+          date: 2023-01-01
+          event: E
+          slides: No Such%20Folder/
+        """,
+    )
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"data/talks.yaml:5:11: 'No Such Folder/' does not exist in the repository ({project.resolve()})\n"
+    )
+
+
+def test_not_utf8_names_line_and_column(project: Path, runner: CliRunner) -> None:
+    (project / "data/talks.yaml").write_bytes(b"talks:\n- title: Z\xfcrich\n")
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "data/talks.yaml:2:11: not valid UTF-8 (byte 0xfc); save the file as UTF-8\n"
+
+
+def test_top_level_must_be_talks(project: Path, runner: CliRunner) -> None:
+    write(project / "data/talks.yaml", "- title: x\n")
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "data/talks.yaml:1:1: the catalogue must be a mapping with a `talks:` list, not a list\n"
+    )
+
+
+def test_missing_file(project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "--data", "nope.yaml"])
+    assert result.exit_code == 1
+    assert result.stderr == "nope.yaml: no such file\n"
