@@ -1,0 +1,186 @@
+"""Markdown structure, read with markdown-it: heading levels and links in table cells.
+
+markdown-it-py is imported lazily (it costs ~50 ms), so that importing this
+module stays cheap for commands that never touch markdown.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+MIN_LEVEL = 1
+MAX_LEVEL = 6
+
+# The line breaks markdown-it recognises (its `normalize` rule); `str.splitlines`
+# would also split at \v, \f, \x1c.. and U+2028, which markdown treats as text.
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+# Backslash runs that touch a bracket (or the label's end): see `_escape_label`.
+_BACKSLASHES_BEFORE_BRACKET = re.compile(r"(\\*)([\[\]]|\Z)")
+
+
+@functools.cache
+def parser() -> MarkdownIt:
+    """The one CommonMark + tables parser, built on first use."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+def parse(text: str) -> list[Token]:
+    """The block tokens of `text`; `token.map` lines are 0-based lines of `text`."""
+    return parser().parse(text)
+
+
+def split_lines(text: str) -> list[str]:
+    """`text` cut at markdown's line breaks, each line keeping its own break."""
+    parts = _LINE_BREAK.split(text)
+    # re.split alternates text and separator: glue each separator back on.
+    lines = [parts[i] + parts[i + 1] for i in range(0, len(parts) - 1, 2)]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def heading_levels(text: str) -> list[tuple[int, int]]:
+    """(level, 0-based line) of every ATX heading, nested ones included, in order.
+
+    Setext headings (`Title` over `===`) are not listed: they are never shifted.
+    """
+    return [
+        (len(token.markup), token.map[0])
+        for token in parse(text)
+        if token.type == "heading_open" and token.markup.startswith("#") and token.map
+    ]
+
+
+def shift_headings(text: str, by: int) -> str:
+    """Move every ATX heading `by` levels (negative: up); every other byte is kept.
+
+    Only real headings move: `#` in code, HTML blocks or prose is text. Setext
+    headings are left as they are. Raises ValueError when a level would leave 1..6.
+    """
+    if by == 0:
+        return text
+    headings = heading_levels(text)
+    for level, line in headings:
+        if not MIN_LEVEL <= level + by <= MAX_LEVEL:
+            raise ValueError(
+                f"line {line + 1}: a level-{level} heading moved by {by} would be level {level + by}"
+            )
+    lines = split_lines(text)
+    for level, line in headings:
+        lines[line] = _shift_line(lines[line], level, by)
+    return "".join(lines)
+
+
+def _shift_line(line: str, level: int, by: int) -> str:
+    # Before a heading's opening run there can only be indentation and
+    # container markers (`>`, `-`, `*`, `+`, `1.`, `1)`), none of them `#`:
+    # so the first `#` on the line starts the run.
+    start = line.index("#")
+    return line[:start] + "#" * (level + by) + line[start + level :]
+
+
+# Links in table cells.
+
+
+def format_link(label: str, url: str) -> str:
+    """`[label](url)`, escaped so that `parse_link` gives `label` and `url` back."""
+    return f"[{_escape_label(label)}]({_destination(url)})"
+
+
+def parse_link(text: str) -> tuple[str, str] | None:
+    """(label source, URL) when `text` is exactly one inline link `[label](url)`.
+
+    The label is the link text's source, with `format_link`'s escapes undone;
+    the URL is the destination as written, backslash escapes and entities
+    decoded but not percent-encoded (markdown-it's `href` is). None when the
+    text is anything else; ValueError when the link has a title, which a
+    catalogue link cannot hold.
+    """
+    if not _is_one_link(text):
+        return None
+    from markdown_it.helpers import parseLinkDestination, parseLinkLabel
+    from markdown_it.rules_inline import StateInline
+
+    state = StateInline(text, parser(), {}, [])
+    label_end = parseLinkLabel(state, 0, True)
+    pos = _skip_spaces(text, label_end + 2)  # past `](`
+    destination = parseLinkDestination(text, pos, len(text))
+    # `[label]()` is a link too: its destination is empty and not "ok".
+    end = destination.pos if destination.ok else pos
+    if _skip_spaces(text, end) != len(text) - 1:
+        raise ValueError(f"the link {text!r} has a title, which the catalogue cannot keep")
+    return _unescape_label(text[1:label_end]), destination.str
+
+
+def parse_autolink(text: str) -> str | None:
+    """The URL of `<url>` when `text` is exactly one autolink, else None."""
+    children = _inline_children(text)
+    if len(children) == 3 and children[0].type == "link_open" and children[0].markup == "autolink":
+        return text[1:-1]
+    return None
+
+
+def _inline_children(text: str) -> list[Token]:
+    tokens = parser().parseInline(text)
+    return (tokens[0].children or []) if tokens else []
+
+
+def _is_one_link(text: str) -> bool:
+    children = _inline_children(text)
+    if not children or children[0].type != "link_open" or children[0].markup == "autolink":
+        return False
+    # The link must close at the very end: nothing at nesting level 0 after it.
+    depth = 0
+    for index, child in enumerate(children):
+        depth += child.nesting
+        if depth == 0:
+            return index == len(children) - 1
+    return False
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\n":
+        pos += 1
+    return pos
+
+
+def _escape_label(label: str) -> str:
+    # Brackets get a backslash so they cannot open or close a link; a backslash
+    # run right before a bracket or the closing `]` is doubled so that it does
+    # not escape it. Other backslashes are markdown the label means: kept.
+    return _BACKSLASHES_BEFORE_BRACKET.sub(
+        lambda m: m.group(1) * 2 + ("\\" + m.group(2) if m.group(2) else ""), label
+    )
+
+
+def _unescape_label(source: str) -> str:
+    # The inverse of _escape_label: k backslashes before a bracket (or the end)
+    # stand for k // 2. An unescaped balanced bracket from a hand-written
+    # README (k = 0) is kept as it is.
+    return _BACKSLASHES_BEFORE_BRACKET.sub(
+        lambda m: m.group(1)[: len(m.group(1)) // 2] + m.group(2), source
+    )
+
+
+def _destination(url: str) -> str:
+    """The link destination that markdown reads back as exactly `url`."""
+    from markdown_it.helpers import parseLinkDestination
+
+    if not url.startswith("<"):
+        plain = parseLinkDestination(url, 0, len(url))
+        if plain.ok and plain.pos == len(url) and plain.str == url:
+            return url
+    if "\n" in url or "\r" in url:
+        raise ValueError(f"a URL cannot hold a line break: {url!r}")
+    # The <...> form takes spaces and unbalanced parentheses; escaping `\`, `&`,
+    # `<` and `>` keeps backslashes and entity-like text literal.
+    return "<" + re.sub(r"([\\&<>])", r"\\\1", url) + ">"
