@@ -1,0 +1,266 @@
+"""README markdown -> catalogue entries: the inverse of render.py.
+
+Entries are plain dicts in catalogue key order, as the YAML side writes them;
+empty values are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urljoin
+
+from talkcat.errors import TalkcatError
+from talkcat.markdown import heading_levels, parse, parse_autolink, parse_link, shift_headings
+from talkcat.model import FIELD_NAMES, Link
+from talkcat.render import COLUMNS
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+_ATTRIBUTE_BY_COLUMN = {name.casefold(): attribute for name, attribute in COLUMNS}
+_COLUMN_BY_ATTRIBUTE = {attribute: name for name, attribute in COLUMNS}
+_COLUMN_NAMES = ", ".join(name for name, _ in COLUMNS)
+_EN_DASH = "–"
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where the markdown comes from, and how its talks are laid out."""
+
+    path: str
+    first_line: int  # the file line of the text's line 0
+    heading_level: int
+    base_url: str | None = None
+    folder: str | None = None  # set for a folder README: relative targets are inside it
+
+    def error(self, message: str, line: int) -> TalkcatError:
+        """A TalkcatError at a 0-based line of the text."""
+        return TalkcatError(message, path=self.path, line=self.first_line + line)
+
+
+@dataclass(frozen=True)
+class _Table:
+    header: list[tuple[str, int]]  # (cell, line)
+    rows: list[tuple[list[str], int]]  # (cells, line)
+    end_line: int  # the first line after the table
+    line: int
+
+
+def parse_block(
+    block: str,
+    *,
+    heading_level: int = 3,
+    base_url: str | None = None,
+    path: str = "README.md",
+    first_line: int = 1,
+) -> list[dict[str, Any]]:
+    """The talks of a README block (the text between the markers), in README order."""
+    if not 1 <= heading_level <= 6:
+        raise ValueError(f"heading_level must be 1..6, not {heading_level}")
+    context = _Context(path, first_line, heading_level, base_url)
+    lines = _lines(block)
+    tokens = parse("\n".join(lines))
+    starts = [i for i, token in enumerate(tokens) if _is_talk_heading(token, heading_level)]
+    if tokens and (not starts or starts[0] != 0):
+        raise context.error(
+            f"text before the first talk heading ({'#' * heading_level} Title)",
+            _line(tokens[0]),
+        )
+    ends = starts[1:] + [len(tokens)]
+    return [
+        _read_talk(
+            context,
+            tokens[start:end],
+            lines,
+            _line(tokens[end]) if end < len(tokens) else len(lines),
+        )
+        for start, end in zip(starts, ends)
+    ]
+
+
+def parse_folder_readme(text: str, folder: str, *, path: str) -> dict[str, Any]:
+    """The talk of an old-layout folder README: `# Title`, the table, the description.
+
+    Relative link targets are taken as relative to the folder; `slides` is the
+    folder itself unless the table has a Slides cell.
+    """
+    context = _Context(path, 1, 1, folder=folder.rstrip("/"))
+    lines = _lines(text)
+    tokens = parse("\n".join(lines))
+    if not tokens or not _is_talk_heading(tokens[0], 1):
+        raise context.error("a talk folder's README must start with `# Title`", _line(tokens[0]) if tokens else 0)
+    entry = _read_talk(context, tokens, lines, len(lines))
+    if "slides" not in entry:
+        entry["slides"] = context.folder + "/" if context.folder else "./"
+        entry = {name: entry[name] for name in FIELD_NAMES if name in entry}
+    return entry
+
+
+def _lines(text: str) -> list[str]:
+    # markdown-it reads \r\n and \r as line breaks too; token.map counts those lines.
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _line(token: Token) -> int:
+    return token.map[0] if token.map else 0
+
+
+def _is_talk_heading(token: Token, level: int) -> bool:
+    # Only top-level ATX headings: a `###` in a block quote belongs to a description.
+    return token.type == "heading_open" and token.level == 0 and token.markup == "#" * level
+
+
+def _read_talk(context: _Context, tokens: list[Token], lines: list[str], end_line: int) -> dict[str, Any]:
+    """One talk from its tokens (heading first) and the lines up to `end_line`."""
+    heading_line = _line(tokens[0])
+    title = tokens[1].content
+    if not title:
+        raise context.error("a talk heading without a title", heading_line)
+    after_heading = tokens[3] if len(tokens) > 3 else None
+    if after_heading is None or after_heading.type != "table_open":
+        raise context.error(f"the talk {title!r} has no table right after its heading", heading_line)
+    table = _read_table(tokens[3:])
+    entry: dict[str, Any] = {"title": title}
+    entry.update(_read_row(context, title, table))
+    description = _read_description(context, lines, table.end_line, end_line)
+    if description:
+        entry["description"] = description
+    return {name: entry[name] for name in FIELD_NAMES if name in entry}
+
+
+def _read_table(tokens: list[Token]) -> _Table:
+    """The header and body rows of the table that `tokens` start with."""
+    header: list[tuple[str, int]] = []
+    rows: list[tuple[list[str], int]] = []
+    in_body = False
+    row_line = 0
+    for token in tokens:
+        if token.type == "table_close":
+            break
+        if token.type == "tbody_open":
+            in_body = True
+        elif token.type == "tr_open":
+            row_line = _line(token)
+            if in_body:
+                rows.append(([], row_line))
+        elif token.type == "inline":
+            # markdown-it gives the cell's source, trimmed, with `\|` made `|`.
+            if in_body:
+                rows[-1][0].append(token.content)
+            else:
+                header.append((token.content, row_line))
+    table_map = tokens[0].map or [0, 0]
+    return _Table(header, rows, table_map[1], table_map[0])
+
+
+def _read_row(context: _Context, title: str, table: _Table) -> dict[str, Any]:
+    attributes = _read_header(context, table)
+    if not table.rows:
+        raise context.error(f"the table of {title!r} has no row", table.line)
+    if len(table.rows) > 1:
+        raise context.error(f"the table of {title!r} has more than one row", table.rows[1][1])
+    cells, line = table.rows[0]
+    values = {attribute: cell for attribute, cell in zip(attributes, cells) if cell}
+    for attribute in ("event", "date"):
+        if attribute not in values:
+            raise context.error(f"{title!r} has no {_COLUMN_BY_ATTRIBUTE[attribute]}", line)
+    entry: dict[str, Any] = {"event": values["event"]}
+    entry["date"], end_date = _read_dates(context, values["date"], line)
+    if end_date is not None:
+        entry["end_date"] = end_date
+    if "location" in values:
+        entry["location"] = values["location"]
+    for attribute in ("link", "video", "slides"):
+        if attribute in values:
+            entry[attribute] = _read_link(context, values[attribute], attribute, line)
+    return entry
+
+
+def _read_header(context: _Context, table: _Table) -> list[str]:
+    """The attribute each column holds, checking the names."""
+    attributes: list[str] = []
+    for name, line in table.header:
+        attribute = _ATTRIBUTE_BY_COLUMN.get(name.strip().casefold())
+        if attribute is None:
+            raise context.error(f"unknown column {name!r}; the columns are {_COLUMN_NAMES}", line)
+        if attribute in attributes:
+            raise context.error(f"the column {name!r} appears twice", line)
+        attributes.append(attribute)
+    return attributes
+
+
+def _read_dates(context: _Context, text: str, line: int) -> tuple[dt.date, dt.date | None]:
+    """`YYYY-MM-DD` or `YYYY-MM-DD – YYYY-MM-DD`."""
+    parts = [part.strip() for part in text.split(_EN_DASH)]
+    if len(parts) > 2:
+        raise context.error(f"not a date or a date range: {text!r}", line)
+    dates = [_read_date(context, part, line) for part in parts]
+    return dates[0], dates[1] if len(dates) == 2 else None
+
+
+def _read_date(context: _Context, text: str, line: int) -> dt.date:
+    try:
+        date = dt.date.fromisoformat(text)
+    except ValueError:
+        date = None
+    # fromisoformat also takes `20230419` and week dates; the README shows YYYY-MM-DD.
+    if date is None or date.isoformat() != text:
+        raise context.error(f"not an ISO date (YYYY-MM-DD): {text!r}", line)
+    return date
+
+
+def _read_link(context: _Context, cell: str, attribute: str, line: int) -> str | dict[str, str]:
+    """A link cell as a catalogue value: a URL or path string, or {label, url}."""
+    column = _COLUMN_BY_ATTRIBUTE[attribute]
+    try:
+        link = parse_link(cell)
+    except ValueError as error:
+        raise context.error(str(error), line) from None
+    if link is None:
+        url = parse_autolink(cell) or cell
+        if Link(url).is_url and not any(ch.isspace() for ch in url):
+            return url
+        raise context.error(f"the {column} cell must be one link or a bare URL: {cell!r}", line)
+    label, target = link
+    if not target:
+        raise context.error(f"the {column} link {cell!r} has no target", line)
+    if Link(target).is_url:
+        return {"label": label, "url": target}
+    if context.base_url is not None:
+        return {"label": label, "url": urljoin(context.base_url, target)}
+    path = _repository_path(context, unquote(target))
+    # `[Slides](folder/)` is how a bare path renders: give the bare path back.
+    if label == column:
+        return path
+    return {"label": label, "url": path}
+
+
+def _repository_path(context: _Context, target: str) -> str:
+    if context.folder is None:
+        return target
+    joined = posixpath.normpath(posixpath.join(context.folder, target))
+    return joined + "/" if target.endswith("/") and joined != "/" else joined
+
+
+def _read_description(context: _Context, lines: list[str], start: int, end: int) -> str | None:
+    """The source lines between the table and the next talk, headings shifted back up."""
+    kept = [line.rstrip(" \t") for line in lines[start:end]]
+    while kept and not kept[0]:
+        kept.pop(0)
+        start += 1
+    while kept and not kept[-1]:
+        kept.pop()
+    if not kept:
+        return None
+    text = "\n".join(kept)
+    by = context.heading_level - 1
+    for level, line in heading_levels(text):
+        if level - by < 1:
+            raise context.error(
+                f"a level-{level} heading in a description under level-{context.heading_level} talk headings",
+                start + line,
+            )
+    return shift_headings(text, -by)
