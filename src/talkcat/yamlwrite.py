@@ -179,12 +179,16 @@ def _escape(ch: str) -> str:
 
 def _fits_literal(text: str) -> bool:
     """Whether a literal block scalar carries `text` exactly, for every reader."""
+    # Checked against ruamel (pure and C) and PyYAML: leading empty or
+    # space-only lines, tabs, trailing spaces and text that is only newlines
+    # all load back exactly once the indent and chomping are stated. Only the
+    # characters _UNSAFE names do not.
     return "\n" in text and _UNSAFE.search(text) is None
 
 
 def _literal_header(text: str) -> str:
-    # Readers guess the text's indent from its first non-empty line; a leading
-    # space or tab there would be taken as indent, so state the indent instead.
+    # Readers guess the indent from the first non-empty line: a leading space
+    # there would be taken for indent, and libyaml rejects a leading tab.
     indicator = str(_STEP) if text.lstrip("\n")[:1] in (" ", "\t") else ""
     body = text.rstrip("\n")
     newlines = len(text) - len(body)
