@@ -60,6 +60,19 @@ def heading_levels(text: str) -> list[tuple[int, int]]:
     ]
 
 
+def closes_its_blocks(text: str) -> bool:
+    """Whether a heading after `text` and a blank line is still a heading.
+
+    False when `text` leaves a fenced code block or an HTML block (`<!--`,
+    `<pre>`, ...) open: it would run on and swallow the talks that follow.
+    """
+    probe_line = len(split_lines(text + "\n\n"))
+    return any(
+        token.type == "heading_open" and token.level == 0 and token.map and token.map[0] == probe_line
+        for token in parse(text + "\n\n# probe\n")
+    )
+
+
 def shift_headings(text: str, by: int) -> str:
     """Move every ATX heading `by` levels (negative: up); every other byte is kept.
 

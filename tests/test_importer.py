@@ -1,0 +1,350 @@
+"""parse_block / parse_folder_readme: README markdown back to catalogue entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from talkcat.errors import TalkcatError
+from talkcat.importer import parse_block, parse_folder_readme
+from talkcat.markdown import closes_its_blocks, heading_levels
+from talkcat.model import Link, Talk, sort_newest_first
+from talkcat.render import render_block
+
+SEED_README = Path(__file__).parent / "golden" / "seed_readme.md"
+HEADER = "| Event | Location | Date | Link | Video | Slides |\n|---|---|---|---|---|---|\n"
+
+
+def md(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def seed_block() -> tuple[str, int]:
+    text = SEED_README.read_text(encoding="utf-8")
+    before, rest = text.split("<!-- TALKS -->\n")
+    return rest.split("<!-- //TALKS -->")[0], before.count("\n") + 2
+
+
+def error_of(block: str, **kwargs: Any) -> str:
+    with pytest.raises(TalkcatError) as caught:
+        parse_block(block, **kwargs)
+    return str(caught.value)
+
+
+# The seed README.
+
+
+def test_seed_first_talk() -> None:
+    block, _ = seed_block()
+    first = parse_block(block)[0]
+    assert list(first) == ["title", "date", "event", "location", "slides", "description"]
+    assert first["title"] == "How to find your people actually"
+    assert first["date"] == dt.date(2023, 4, 19)
+    assert first["location"] == "Online"
+    assert first["slides"] == "2023-04-19 Community Talk/"
+    # Trailing spaces after sentences are dropped.
+    assert first["description"].startswith("A guide on how to find")
+    assert "beliefs.\n\nThe author" in first["description"]
+    assert first["description"].endswith("welcoming to everyone.")
+
+
+def test_seed_links_keep_labels_and_urls() -> None:
+    block, _ = seed_block()
+    second = parse_block(block)[1]
+    assert second["link"] == {"label": "Pydata", "url": "https://global2022.pydata.org/cfp/talk/Y9VFDD/"}
+    assert second["video"] == {"label": "Youtube", "url": "https://youtu.be/I1st7eeyo2k"}
+    assert list(second)[:2] == ["title", "date"]
+
+
+def test_seed_description_running_into_next_heading() -> None:
+    block, _ = seed_block()
+    talks = parse_block(block)
+    assert [t["title"] for t in talks][2:4] == [
+        "Increase citations, ease review & collaboration – Making machine learning in research reproducible",
+        "Application to Software Sustainability Institute Fellowship 2022",
+    ]
+    assert talks[2]["description"].endswith("using existing Python libraries.")
+    assert "video" not in talks[2]  # an empty cell is left out
+
+
+def test_seed_sub_headings_shift_up() -> None:
+    block, _ = seed_block()
+    description = parse_block(block)[3]["description"]
+    assert description.startswith("### 🔁 THE REPRODUCIBILITY CRISIS\nMachine learning")
+    assert "\n## CONCLUSION\n" in description
+    assert "#####" not in description
+
+
+def test_base_url_resolves_relative_targets() -> None:
+    block, _ = seed_block()
+    first = parse_block(block, base_url="https://github.com/me/talks/tree/main/")[0]
+    assert first["slides"] == {
+        "label": "Slides",
+        "url": "https://github.com/me/talks/tree/main/2023-04-19%20Community%20Talk/",
+    }
+
+
+# Tables.
+
+
+def test_columns_in_any_order_any_case_some_missing() -> None:
+    block = md(
+        """
+        ### T
+
+        |  date      | EVENT |  slides  |
+        |:-----------|------:|----------|
+        | 2020-01-02 |  PyCon  | https://x.org/s.pdf |
+        """
+    )
+    assert parse_block(block) == [
+        {"title": "T", "date": dt.date(2020, 1, 2), "event": "PyCon", "slides": "https://x.org/s.pdf"}
+    ]
+
+
+def test_escaped_pipes_date_range_and_autolink() -> None:
+    block = "### A \\| B\n\n" + HEADER + "| x \\| y | a\\|b | 2020-01-02 – 2020-01-04 | <https://x.org> | | |\n"
+    [entry] = parse_block(block)
+    assert entry["title"] == "A \\| B"  # a title is markdown: kept as written
+    assert entry["event"] == "x | y"
+    assert entry["location"] == "a|b"
+    assert entry["end_date"] == dt.date(2020, 1, 4)
+    assert entry["link"] == "https://x.org"
+
+
+def test_relative_targets() -> None:
+    row = "| E | | 2020-01-02 | [Notes](notes/a%20b.md) | [Video](rec.mp4) | [Deck](x%28y%29/) |\n"
+    [entry] = parse_block("### T\n\n" + HEADER + row)
+    assert entry["link"] == {"label": "Notes", "url": "notes/a b.md"}
+    assert entry["video"] == "rec.mp4"  # labelled with its column's name: a bare path
+    assert entry["slides"] == {"label": "Deck", "url": "x(y)/"}
+
+
+def test_crlf_block() -> None:
+    block = "### T\r\n\r\n" + HEADER.replace("\n", "\r\n") + "| E | | 2020-01-02 | | | |\r\n\r\nBody  \r\n"
+    [entry] = parse_block(block)
+    assert entry["description"] == "Body"
+
+
+def test_empty_block() -> None:
+    assert parse_block("") == []
+    assert parse_block("\n\n") == []
+
+
+# Errors, with the file line.
+
+
+def test_text_before_first_talk() -> None:
+    message = error_of("\nIntro text.\n\n### T\n", path="README.md", first_line=7)
+    assert message == "README.md:8: text before the first talk heading (### Title)"
+
+
+def test_talk_without_table() -> None:
+    assert error_of("### T\n\nJust text.\n", first_line=3).startswith("README.md:3: the talk 'T' has no table")
+    assert "has no table" in error_of("### T\n")
+
+
+def test_missing_title_event_date() -> None:
+    assert "without a title" in error_of("###\n\n" + HEADER + "| E | | 2020-01-02 | | | |\n")
+    assert error_of("### T\n\n" + HEADER + "|  | | 2020-01-02 | | | |\n") == "README.md:5: 'T' has no Event"
+    assert error_of("### T\n\n| Event |\n|--|\n| E |\n") == "README.md:5: 'T' has no Date"
+
+
+@pytest.mark.parametrize("date", ["2020/01/02", "20200102", "2020-1-2", "2020-02-30", "soon", "2020-01-02 – 3"])
+def test_dates_must_be_iso(date: str) -> None:
+    message = error_of(f"### T\n\n| Event | Date |\n|--|--|\n| E | {date} |\n")
+    assert message.startswith("README.md:5: not an ISO date")
+
+
+def test_unknown_column_and_two_rows() -> None:
+    assert error_of("### T\n\n| Event | Date | Notes |\n|--|--|--|\n| E | 2020-01-02 | x |\n") == (
+        "README.md:3: unknown column 'Notes'; the columns are Event, Location, Date, Link, Video, Slides"
+    )
+    two_rows = "### T\n\n| Event | Date |\n|--|--|\n| E | 2020-01-02 |\n| F | 2020-01-03 |\n"
+    assert error_of(two_rows, first_line=10) == "README.md:15: the table of 'T' has more than one row"
+
+
+def test_bad_link_cells() -> None:
+    def link_error(cell: str) -> str:
+        return error_of("### T\n\n| Event | Date | Video |\n|--|--|--|\n| E | 2020-01-02 | " + cell + " |\n")
+
+    assert "must be one link or a bare URL" in link_error("soon")
+    assert "must be one link or a bare URL" in link_error("[a](https://a.org) [b](https://b.org)")
+    assert "title" in link_error('[a](https://a.org "t")')
+
+
+def test_description_heading_above_talk_level() -> None:
+    block = "### T\n\n" + HEADER + "| E | | 2020-01-02 | | | |\n\nText\n\n## Other section\n"
+    assert error_of(block, first_line=2).startswith("README.md:10: a level-2 heading in a description")
+
+
+# Folder READMEs (the old layout: one folder per talk).
+
+
+def test_folder_readme_without_video_column() -> None:
+    text = md(
+        """
+        # How to find your people
+
+        | Event | Location | Date | Link |
+        | ----- | -------- | ---- | ---- |
+        | SSI | Online | 2023-04-19 | [SSI](https://ssi.org) |
+
+        A guide.
+
+        ## Why
+        Because.
+        """
+    )
+    assert parse_folder_readme(text, "2023-04-19 Community Talk", path="x/README.md") == {
+        "title": "How to find your people",
+        "date": dt.date(2023, 4, 19),
+        "event": "SSI",
+        "location": "Online",
+        "link": {"label": "SSI", "url": "https://ssi.org"},
+        "slides": "2023-04-19 Community Talk/",
+        "description": "A guide.\n\n## Why\nBecause.",
+    }
+
+
+def test_folder_readme_with_code_fence_comment() -> None:
+    text = md(
+        """
+        # Title
+
+        | Event | Date | Video | Slides |
+        |---|---|---|---|
+        | E | 2021-01-02 | https://v.org/1 | [Slides](deck.pdf) |
+
+        ```bash
+        # comment, not a heading
+        make slides
+        ```
+
+        # A second top heading stays in the description
+        """
+    )
+    entry = parse_folder_readme(text, "talks/2021 E/", path="talks/2021 E/README.md")
+    assert entry["slides"] == "talks/2021 E/deck.pdf"
+    assert entry["video"] == "https://v.org/1"
+    assert entry["description"] == (
+        "```bash\n# comment, not a heading\nmake slides\n```\n\n# A second top heading stays in the description"
+    )
+
+
+def test_folder_readme_must_start_with_title() -> None:
+    with pytest.raises(TalkcatError, match=r"^a/README.md:1: a talk folder's README must start"):
+        parse_folder_readme("Some text\n", "a", path="a/README.md")
+
+
+# The round trip: catalogue -> README block -> catalogue.
+
+# Printable characters as Python defines them: letters, marks, numbers,
+# punctuation, symbols and the plain space.
+CHARS = st.characters(categories=["L", "M", "N", "P", "S"], include_characters=" ")
+SPECIALS = ["|", "[", "]", "`", "*", "<!-- x -->", "\\", "#", "](", "&amp;", "_", "<", ">"]
+text = st.lists(st.one_of(st.text(CHARS, max_size=8), st.sampled_from(SPECIALS)), max_size=6).map("".join)
+# Catalogue values (validated) have no leading or trailing whitespace.
+value = text.map(str.strip).filter(bool)
+
+URL_CHARS = string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%|é"
+url = st.builds(
+    lambda host, path: f"https://{host}.org/{path}",
+    st.text(string.ascii_lowercase, min_size=1, max_size=8),
+    # No spaces or backslashes: neither is a URL character (RFC 3986).
+    st.text(URL_CHARS, max_size=20),
+)
+# A path in the repository; one that starts like `scheme:` would be a URL.
+path = st.text(CHARS, min_size=1, max_size=12).filter(lambda p: not Link(p).is_url)
+
+
+def links(column: str) -> st.SearchStrategy[Link | None]:
+    labelled_path = st.builds(Link, path, text.filter(bool)).filter(
+        # `[Slides](folder/)` is how the bare path renders in the Slides column,
+        # so the label that equals the column name cannot be told from none.
+        lambda link: link.label != column
+    )
+    return st.one_of(
+        st.none(),
+        st.builds(Link, url),
+        st.builds(Link, url, text.filter(bool)),
+        st.builds(Link, path),
+        labelled_path,
+    )
+
+
+def title_survives_atx(title: str) -> bool:
+    # In `### title`, a trailing run of `#` after a space is the heading's
+    # optional closing sequence: markdown reads `### A #` as `A`.
+    # Validation has to reject such titles; markdown cannot carry them as is.
+    body = title.rstrip("#")
+    return body == title or (body != "" and not body.endswith(" "))
+
+
+# Description lines: the importer strips trailing whitespace, so none is generated.
+line = text.map(str.rstrip)
+code_line = st.one_of(st.sampled_from(["# comment", "## not a heading", "x = 1  # trailing", ""]), line)
+fence = st.lists(code_line, max_size=4).map(lambda lines: "\n".join(["```", *lines, "```"]))
+sub_heading = st.builds(lambda level, t: "#" * level + " " + t, st.integers(2, 4), value)
+description_part = st.one_of(line, line, fence, sub_heading, st.just(""))
+
+
+def description_is_valid(description: str) -> bool:
+    lines = description.split("\n")
+    return (
+        # The importer strips trailing whitespace and blank lines at either end.
+        all(line == line.rstrip() for line in lines)
+        and lines[0] != ""
+        and lines[-1] != ""
+        # A description is written under `# Title`: headings from `##`, and at
+        # most `####` so that they still fit under `###` talk headings.
+        and all(2 <= level <= 4 for level, _ in heading_levels(description))
+        # An open fence or HTML block would swallow the talks after it.
+        and closes_its_blocks(description)
+    )
+
+
+# Blank lines at either end are dropped by the importer (and by render_block).
+descriptions = st.lists(description_part, min_size=1, max_size=6).map(lambda parts: "\n".join(parts).strip("\n"))
+
+
+@st.composite
+def talks(draw: st.DrawFn) -> Talk:
+    title = draw(value.filter(title_survives_atx))
+    description = draw(st.one_of(st.none(), descriptions))
+    if description is not None:
+        assume(description_is_valid(description))
+    return Talk(
+        title=title,
+        date=draw(st.dates()),
+        end_date=draw(st.one_of(st.none(), st.dates())),
+        event=draw(value),
+        location=draw(st.one_of(st.none(), value)),
+        link=draw(links("Link")),
+        video=draw(links("Video")),
+        slides=draw(links("Slides")),
+        description=description,
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(st.lists(talks(), max_size=4))
+def test_render_then_import_gives_the_talks_back(generated: list[Talk]) -> None:
+    block = render_block(generated)
+    back = [Talk.from_mapping(entry) for entry in parse_block(block)]
+    assert back == sort_newest_first(generated)
+
+
+def test_title_survives_atx() -> None:
+    assert title_survives_atx("C#")
+    assert title_survives_atx("A \\#")
+    assert title_survives_atx("#1 talk")
+    assert not title_survives_atx("A #")
+    assert not title_survives_atx("##")
