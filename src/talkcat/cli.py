@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import sys
 from typing import Any, Callable, TypeVar
@@ -76,7 +77,24 @@ _register()
 
 
 def main() -> None:
-    app(prog_name="talkcat")
+    _app_for(sys.argv[1:])(prog_name="talkcat")
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app holding only the command about to run, when the arguments name one.
+
+    Typer turns every registered command's signature into options on each
+    start (a few ms per command): a pre-commit hook running one command
+    should not pay for all of them. `--help`, `--version` and a mistyped
+    command get the whole app, which lists and suggests every command.
+    """
+    name = next((arg for arg in args if not arg.startswith("-")), None)
+    chosen = [info for info in app.registered_commands if info.name == name]
+    if not chosen:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = chosen
+    return lean
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,11 +26,16 @@ def find_block(
     text: str,
     path: str,
     markers: tuple[str, str] = (START_MARKER, END_MARKER),
+    *,
+    in_code: frozenset[int] | None = None,
 ) -> Block:
-    """Locate the block; missing, duplicated or inverted markers are a TalkcatError."""
+    """Locate the block; missing, duplicated or inverted markers are a TalkcatError.
+
+    `in_code` is `code_lines(text)`, when the caller already knows it.
+    """
     start_marker, end_marker = markers
     lines = text.splitlines(keepends=True)
-    fenced = _fenced_lines(text) if ("```" in text or "~~~" in text) else frozenset()
+    fenced = code_lines(text) if in_code is None else in_code
     starts: list[int] = []
     ends: list[int] = []
     for number, line in enumerate(lines):
@@ -81,6 +86,16 @@ def _check_markers(starts: list[int], ends: list[int], path: str, markers: tuple
             path=path,
             line=ends[0] + 1,
         )
+
+
+def has_code_fences(text: str) -> bool:
+    """Could a marker line in `text` sit in a code block? (Only then is markdown-it needed.)"""
+    return "```" in text or "~~~" in text
+
+
+def code_lines(text: str) -> frozenset[int]:
+    """0-based numbers of the lines in code blocks, where a marker is only text."""
+    return _fenced_lines(text) if has_code_fences(text) else frozenset()
 
 
 def _fenced_lines(text: str) -> frozenset[int]:

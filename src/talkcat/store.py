@@ -1,16 +1,23 @@
-"""The one module that reads and writes files: catalogue and README."""
+"""The one module that reads and writes files: catalogue, README and cache."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import os
 import stat
-import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from talkcat.errors import Problem, TalkcatError
 from talkcat.model import Talk
 from talkcat.validate import Checked, Rules, check_document, check_local_paths
+
+if TYPE_CHECKING:
+    from talkcat.readme import Block
 
 BOM = "\ufeff"
 
@@ -23,6 +30,7 @@ class Catalogue:
     text: str
     checked: Checked
     problems: list[Problem] = field(default_factory=list)
+    digest: str | None = None  # the file's content hash, when read from a file
 
     @property
     def talks(self) -> list[Talk]:
@@ -95,6 +103,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         mode: int | None = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
         mode = None
+    import tempfile  # only when writing: a run that reads stays faster to start
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -139,22 +149,192 @@ def find_repo_root(start: Path) -> Path:
     return Path.cwd()
 
 
-def load_catalogue(path: Path, rules: Rules | None = None) -> Catalogue:
-    """Read, parse and validate a catalogue; problems are collected, not raised."""
-    return parse_catalogue(read_text(path), path, rules)
+def load_catalogue(path: Path, rules: Rules | None = None, *, cache: bool = True) -> Catalogue:
+    """Read, parse and validate a catalogue; problems are collected, not raised.
+
+    With `cache`, an unchanged file (same bytes, same talkcat, same rules) is
+    neither parsed nor validated again: that result comes from the cache.
+    What depends on the disk (do relative paths exist?) is checked every time.
+    """
+    from talkcat import cache as cache_format
+
+    data = read_bytes(path)
+    text = decode(data, path)
+    if rules is None:
+        rules = _default_rules(path)
+    digest = cache_format.content_hash(data)
+    if not cache:
+        return _catalogue(path, text, _check_text(text, path, rules), rules, digest)
+    name = f"catalogue-{_slot(path)}"
+    key = ("catalogue", digest, cache_format.rules_key(rules), _code_fingerprint())
+    with _bulk():
+        checked = cache_format.decode_checked(_read_cache(name, key), str(path))
+    if checked is None:
+        checked = _check_text(text, path, rules)
+        _write_cache(name, key, lambda: cache_format.encode_checked(checked))
+    return _catalogue(path, text, checked, rules, digest)
 
 
 def parse_catalogue(text: str, path: Path, rules: Rules | None = None) -> Catalogue:
     """Parse and validate a catalogue's text as if it were the file at `path`."""
+    if rules is None:
+        rules = _default_rules(path)
+    return _catalogue(path, text, _check_text(text, path, rules), rules)
+
+
+def _default_rules(path: Path) -> Rules:
+    return Rules(repo_root=find_repo_root(path.parent))
+
+
+def _check_text(text: str, path: Path, rules: Rules) -> Checked:
+    """Everything validation finds from the text alone."""
     from talkcat import yamlread
 
-    if rules is None:
-        rules = Rules(repo_root=find_repo_root(path.parent))
     body = text[1:] if text.startswith(BOM) else text
-    doc = yamlread.load(body, str(path))
-    checked = check_document(doc, str(path), rules)
+    with _bulk():
+        return check_document(yamlread.load(body, str(path)), str(path), rules)
+
+
+def _catalogue(
+    path: Path, text: str, checked: Checked, rules: Rules, digest: str | None = None
+) -> Catalogue:
+    """The catalogue with the checks that look at the disk added, which no cache may skip."""
     problems = list(checked.problems)
     if rules.repo_root is not None:
         problems += check_local_paths(checked, str(path), rules.repo_root)
         problems.sort(key=lambda p: (p.line or 0, p.col or 0))
-    return Catalogue(path, text, checked, problems)
+    return Catalogue(path, text, checked, problems, digest)
+
+
+def rendered_block(
+    catalogue: Catalogue, settings: tuple[Any, ...], render: Callable[[], str], *, cache: bool = True
+) -> str:
+    """`render()`, remembered for this catalogue's content and these render settings.
+
+    `sync-readme --check` on an unchanged catalogue then needs neither the
+    talks' rendering (tabulate, markdown-it) nor their parse.
+    """
+    if not cache or catalogue.digest is None:
+        return render()
+    name = f"render-{_slot(catalogue.path)}"
+    key = ("render", catalogue.digest, settings, _code_fingerprint())
+    block = _read_cache(name, key)
+    if isinstance(block, str):
+        return block
+    block = render()
+    _write_cache(name, key, lambda: block)
+    return block
+
+
+def find_readme_block(text: str, path: Path, *, cache: bool = True) -> Block:
+    """`readme.find_block`, with where the README's code blocks are remembered.
+
+    Only a README with code fences needs markdown-it (~50 ms to import) to
+    tell a marker in an example from a real one; its answer is kept per README
+    content.
+    """
+    from talkcat import cache as cache_format
+    from talkcat import readme
+
+    in_code = None
+    if cache and readme.has_code_fences(text):
+        name = f"readme-{_slot(path)}"
+        key = ("readme", cache_format.content_hash(text.encode("utf-8")), _code_fingerprint())
+        stored = _read_cache(name, key)
+        if isinstance(stored, frozenset):
+            in_code = stored
+        else:
+            in_code = readme.code_lines(text)
+            _write_cache(name, key, lambda: in_code)
+    return readme.find_block(text, str(path), in_code=in_code)
+
+
+def cache_dir() -> Path:
+    """Where the cache lives: $TALKCAT_CACHE_DIR, else the user's cache directory."""
+    folder = os.environ.get("TALKCAT_CACHE_DIR")
+    if folder:
+        return Path(folder)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("talkcat"))
+
+
+def _slot(path: Path) -> str:
+    """One cache entry per file: a new content replaces the old entry, so none pile up."""
+    from talkcat import cache as cache_format
+
+    return cache_format.content_hash(os.path.realpath(path).encode("utf-8", "surrogateescape"))[:32]
+
+
+@functools.cache
+def _code_fingerprint() -> tuple[Any, ...]:
+    from talkcat import cache as cache_format
+
+    return cache_format.code_fingerprint(Path(__file__).parent)
+
+
+def _read_cache(name: str, key: tuple[Any, ...]) -> Any:
+    """The value cached under `key`, or None: a missing, foreign or damaged file is a miss."""
+    from talkcat import cache as cache_format
+
+    try:
+        blob = (cache_dir() / name).read_bytes()
+    except (OSError, ValueError):
+        return None
+    return cache_format.unpack(blob, key)
+
+
+def _write_cache(name: str, key: tuple[Any, ...], value: Callable[[], Any]) -> None:
+    """Cache a value, atomically; the cache is an optimisation, so failing to write is fine."""
+    from talkcat import cache as cache_format
+
+    try:
+        blob = cache_format.pack(key, value())
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / name, blob)
+    except (OSError, ValueError):
+        pass
+
+
+@contextlib.contextmanager
+def _bulk() -> Iterator[None]:
+    """No cyclic garbage collection while building a catalogue's many acyclic objects.
+
+    The collector would otherwise walk the growing heap again and again: a
+    third of the time spent loading a large catalogue.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
+    """Hold `<path>.lock` while reading, changing and writing the file at `path`.
+
+    Two talkcat processes editing one catalogue at once would otherwise each
+    write their own change over the other's. Read the file inside the lock.
+    """
+    import filelock  # ~50 ms to import: only commands that write pay for it
+
+    lock = filelock.FileLock(str(path) + ".lock", timeout=timeout)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise TalkcatError(
+            f"another talkcat is writing this file (waited {timeout:g} s for {path}.lock); try again",
+            path=str(path),
+        ) from None
+    except FileNotFoundError:
+        raise TalkcatError("no such file", path=str(path)) from None
+    except OSError as exc:
+        raise TalkcatError(f"cannot lock {path}.lock: {exc.strerror}", path=str(path)) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -7,12 +7,14 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from talkcat.errors import Problem
 from talkcat.model import FIELD_NAMES, FIELDS, KINDS, REQUIRED, Talk, derive_id
-from talkcat.yamlread import Document, Mark
+
+if TYPE_CHECKING:  # the parser is not needed to use a cached result
+    from talkcat.yamlread import Document, Mark
 
 START_MARKER = "<!-- TALKS -->"
 END_MARKER = "<!-- //TALKS -->"

@@ -18,3 +18,10 @@ ReadmeOption = Annotated[
     Path,
     typer.Option("--readme", help="The README holding the TALKS block.", metavar="PATH"),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Parse and validate the catalogue afresh; neither read nor write the cache.",
+    ),
+]

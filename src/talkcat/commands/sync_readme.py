@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from talkcat.commands.options import DEFAULT_DATA, DEFAULT_README, DataOption, ReadmeOption
+from talkcat.commands.options import (
+    DEFAULT_DATA,
+    DEFAULT_README,
+    DataOption,
+    NoCacheOption,
+    ReadmeOption,
+)
 from talkcat.errors import EXIT_OUT_OF_DATE
+
+if TYPE_CHECKING:
+    from talkcat.store import Catalogue
 
 
 def sync_readme(
@@ -19,17 +28,19 @@ def sync_readme(
     diff: Annotated[
         bool, typer.Option("--diff", help="Write nothing; print a unified diff of what would change.")
     ] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Rewrite the README's TALKS block from the catalogue (only if it changed)."""
     from talkcat import readme as readme_block
     from talkcat import store
-    from talkcat.render import render_block
 
-    catalogue = store.load_catalogue(data)
+    catalogue = store.load_catalogue(data, cache=not no_cache)
     catalogue.require_valid()
     text = store.read_text(readme)
-    block = readme_block.find_block(text, str(readme))
-    new_text = readme_block.replace_block(text, block, render_block(catalogue.talks))
+    block = store.find_readme_block(text, readme, cache=not no_cache)
+    # No render settings yet beyond render_block's defaults: an empty key.
+    content = store.rendered_block(catalogue, (), lambda: _render(catalogue), cache=not no_cache)
+    new_text = readme_block.replace_block(text, block, content)
     if new_text == text:
         typer.echo(f"{readme} is up to date", err=True)
         return
@@ -42,6 +53,12 @@ def sync_readme(
         return
     store.write_text(readme, new_text)
     typer.echo(f"{readme} updated ({len(catalogue.talks)} talks)", err=True)
+
+
+def _render(catalogue: Catalogue) -> str:
+    from talkcat.render import render_block
+
+    return render_block(catalogue.talks)
 
 
 def _unified_diff(old: str, new: str, name: str) -> str:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import enum
-import json
 from typing import Annotated
 
 import typer
 
-from talkcat.commands.options import DEFAULT_DATA, DataOption
+from talkcat.commands.options import DEFAULT_DATA, DataOption, NoCacheOption
 from talkcat.errors import EXIT_INVALID
 
 
@@ -23,11 +22,12 @@ def validate(
         ValidateFormat,
         typer.Option("--format", help="text: one `path:line:col: message` per line; json: for machines."),
     ] = ValidateFormat.text,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check the catalogue and report every problem, one per line."""
     from talkcat.store import load_catalogue
 
-    catalogue = load_catalogue(data)
+    catalogue = load_catalogue(data, cache=not no_cache)
     problems = catalogue.problems
     if output_format is ValidateFormat.json:
         report = {
@@ -36,6 +36,8 @@ def validate(
             "talks": len(catalogue.checked.talks),
             "problems": [p.to_json() for p in problems],
         }
+        import json
+
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for problem in problems:

@@ -1,0 +1,151 @@
+"""The cache's file format: what was computed from a file, for the next run.
+
+Pure: bytes in, bytes out. `store` does the reading and writing.
+
+An entry is `MAGIC`, a format version, the CRC-32 of the payload, then the
+payload: a `marshal`led `(key, value)` of plain tuples, lists, strings and
+numbers. marshal builds data and never runs code on load, and the checksum
+turns a truncated or damaged file into a miss rather than a wrong answer.
+The key holds everything the value depends on (the input's content hash,
+talkcat's version and code, the rules, the Python that wrote it), so a stale
+entry is a miss too; a miss is rebuilt and written over.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import marshal
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+from talkcat import __version__
+from talkcat.errors import Problem
+from talkcat.model import FIELDS, Link, Talk
+from talkcat.validate import Checked, Rules
+
+try:
+    # hashlib's own BLAKE2, without hashlib loading OpenSSL (3 ms of every start).
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
+
+MAGIC = b"talkcat-cache\x00"
+FORMAT_VERSION = 1
+_VERSION_BYTES = FORMAT_VERSION.to_bytes(2, "little")
+_DIGEST_SIZE = 4
+HEADER_SIZE = len(MAGIC) + len(_VERSION_BYTES) + _DIGEST_SIZE
+
+Key = tuple[Any, ...]
+
+# A cached talk is a row of its fields in the dataclass's order, which is also
+# the order Talk() takes them in.
+_TALK_FIELDS = tuple(f.name for f in dataclasses.fields(Talk) if f.init)
+_FIELD_TYPES = {f.name: f.type for f in FIELDS}
+_DATE_COLUMNS = tuple(i for i, n in enumerate(_TALK_FIELDS) if _FIELD_TYPES.get(n) == "date")
+_LINK_COLUMNS = tuple(i for i, n in enumerate(_TALK_FIELDS) if _FIELD_TYPES.get(n) == "link")
+
+
+def content_hash(data: bytes) -> str:
+    """The key of a file's content: its bytes, never its mtime."""
+    return blake2b(data, digest_size=32).hexdigest()
+
+
+def code_fingerprint(package_dir: Path) -> tuple[Any, ...]:
+    """talkcat's version and its modules' sizes and mtimes.
+
+    A release changes the version; an edited checkout (an editable install)
+    changes a module's mtime. Either way, results from other code are misses.
+    """
+    stats = []
+    for module in sorted(package_dir.glob("**/*.py")):
+        st = module.stat()
+        stats.append((module.name, st.st_size, st.st_mtime_ns))
+    return (__version__, sys.implementation.cache_tag, marshal.version, tuple(stats))
+
+
+def rules_key(rules: Rules) -> tuple[Any, ...]:
+    """The rules `check_document` follows: all of `Rules` but repo_root (checked on disk)."""
+    return tuple(
+        (f.name, getattr(rules, f.name)) for f in dataclasses.fields(rules) if f.name != "repo_root"
+    )
+
+
+def pack(key: Key, value: Any) -> bytes:
+    """An entry's bytes; ValueError if `value` holds something marshal cannot write."""
+    payload = marshal.dumps((key, value))
+    return MAGIC + _VERSION_BYTES + _checksum(payload) + payload
+
+
+def unpack(blob: bytes, key: Key) -> Any | None:
+    """The value stored under `key`, or None for a miss, a foreign or a damaged file."""
+    if len(blob) < HEADER_SIZE or not blob.startswith(MAGIC):
+        return None
+    if blob[len(MAGIC) : len(MAGIC) + len(_VERSION_BYTES)] != _VERSION_BYTES:
+        return None
+    payload = memoryview(blob)[HEADER_SIZE:]
+    if _checksum(payload) != blob[HEADER_SIZE - _DIGEST_SIZE : HEADER_SIZE]:
+        return None
+    try:
+        stored_key, value = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if stored_key != key:
+        return None
+    return value
+
+
+def _checksum(payload: bytes | memoryview) -> bytes:
+    # Against damage, not tampering: whoever can write the cache can write its checksum.
+    return zlib.crc32(payload).to_bytes(_DIGEST_SIZE, "little")
+
+
+def encode_checked(checked: Checked) -> tuple[Any, ...]:
+    """`check_document`'s result as marshal-able tuples (problems without their path)."""
+    return (
+        [None if talk is None else _encode_talk(talk) for talk in checked.talks],
+        [(p.line, p.col, p.message) for p in checked.problems],
+        list(checked.entry_lines),
+        [tuple(item) for item in checked.local_paths],
+    )
+
+
+def decode_checked(value: Any, path: str) -> Checked | None:
+    """The `Checked` that `encode_checked` was given, or None if `value` is not one."""
+    try:
+        talks, problems, entry_lines, local_paths = value
+        return Checked(
+            [None if row is None else _decode_talk(row) for row in talks],
+            [Problem(path, line, col, message) for line, col, message in problems],
+            list(entry_lines),
+            [(entry, rel, line, col) for entry, rel, line, col in local_paths],
+        )
+    except (TypeError, ValueError, KeyError, OverflowError):
+        return None
+
+
+def _encode_talk(talk: Talk) -> tuple[Any, ...]:
+    row = []
+    for name in _TALK_FIELDS:
+        value = getattr(talk, name)
+        if isinstance(value, Link):
+            value = (value.url, value.label)
+        elif isinstance(value, dt.date):
+            value = value.toordinal()
+        row.append(value)
+    return tuple(row)
+
+
+def _decode_talk(row: tuple[Any, ...]) -> Talk:
+    if len(row) != len(_TALK_FIELDS):
+        raise ValueError("a cached talk with other fields")
+    values = list(row)
+    for i in _DATE_COLUMNS:
+        if values[i] is not None:
+            values[i] = dt.date.fromordinal(values[i])
+    for i in _LINK_COLUMNS:
+        if values[i] is not None:
+            values[i] = Link(*values[i])
+    return Talk(*values)

@@ -1,0 +1,336 @@
+"""The cache: an unchanged catalogue is not parsed again, and a changed one always is."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from typer.testing import CliRunner
+
+from talkcat import cache, store
+from talkcat.cli import app
+from talkcat.validate import Rules
+
+CATALOGUE = dedent(
+    """\
+    # My talks
+    talks:
+    - title: Reproducible ML
+      date: 2022-12-02
+      event: PyData Global 2022
+      location: Online
+      slides: 2022-12-02 Pydata Global/
+      tags: [ml, science]
+    - title: Communicating ML
+      date: 2021-10-30
+      event: PyData Global 2021
+      video:
+        label: Video
+        url: https://www.youtube.com/watch?v=ucgCGGb088E
+      description: |
+        Intro.
+
+        ## Part one
+    """
+)
+README = "# Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\n## License\n"
+
+
+@pytest.fixture
+def catalogue(project: Path) -> Path:
+    (project / "2022-12-02 Pydata Global").mkdir()
+    path = project / "data/talks.yaml"
+    path.write_text(CATALOGUE, encoding="utf-8")
+    return path
+
+
+def cache_files() -> list[Path]:
+    return sorted(Path(os.environ["TALKCAT_CACHE_DIR"]).glob("*"))
+
+
+def catalogue_entry() -> Path:
+    [entry] = [p for p in cache_files() if p.name.startswith("catalogue-")]
+    return entry
+
+
+def plant(path: Path, message: str) -> None:
+    """Overwrite the cached entry for `path` with a result no parse would give."""
+    entry = catalogue_entry()
+    key = _key(path)
+    checked = store.parse_catalogue(CATALOGUE, path).checked
+    value = cache.encode_checked(checked)
+    value[1].append((1, 1, message))
+    entry.write_bytes(cache.pack(key, value))
+
+
+def _key(path: Path) -> tuple[object, ...]:
+    # The key the first load wrote, read back from its own file.
+    import marshal
+
+    blob = catalogue_entry().read_bytes()
+    key, _ = marshal.loads(blob[cache.HEADER_SIZE :])
+    assert isinstance(key, tuple)
+    return key
+
+
+def test_the_second_load_comes_from_the_cache(catalogue: Path) -> None:
+    first = store.load_catalogue(catalogue)
+    assert not first.problems
+    assert catalogue_entry().read_bytes().startswith(cache.MAGIC)
+    plant(catalogue, "planted")
+    second = store.load_catalogue(catalogue)
+    assert [p.message for p in second.problems] == ["planted"]
+    assert second.checked.talks == first.checked.talks
+    assert second.checked.entry_lines == first.checked.entry_lines == [3, 9]
+
+
+def test_a_one_byte_edit_is_seen_even_with_the_same_size_and_mtime(catalogue: Path) -> None:
+    store.load_catalogue(catalogue)
+    stat = catalogue.stat()
+    catalogue.write_bytes(catalogue.read_bytes().replace(b"2021-10-30", b"2021-10-31"))
+    os.utime(catalogue, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert catalogue.stat().st_size == stat.st_size
+    talks = store.load_catalogue(catalogue).talks
+    assert [t.date.isoformat() for t in talks] == ["2022-12-02", "2021-10-31"]
+
+
+def test_an_edit_that_breaks_the_file_is_reported_not_hidden(catalogue: Path, runner: CliRunner) -> None:
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+    catalogue.write_text(CATALOGUE.replace("event: PyData Global 2021", "evnt: PyData Global 2021"))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert "data/talks.yaml:11:3: unknown key 'evnt' (did you mean 'event'?)" in result.stdout
+    catalogue.write_text(CATALOGUE)
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+
+
+def damaged(blob: bytes) -> dict[str, bytes]:
+    flipped = bytearray(blob)
+    flipped[-10] ^= 0x01
+    return {
+        "empty": b"",
+        "truncated": blob[: len(blob) // 2],
+        "header only": blob[: cache.HEADER_SIZE],
+        "one byte flipped": bytes(flipped),
+        "foreign": b"\x89PNG\r\n\x1a\n" + blob[8:],
+        "another format version": cache.MAGIC + b"\xff\xff" + blob[len(cache.MAGIC) + 2 :],
+        "text": b"talks: []\n" * 100,
+    }
+
+
+@pytest.mark.parametrize("kind", list(damaged(b"x" * 100)))
+def test_a_damaged_cache_is_ignored_and_rebuilt(catalogue: Path, kind: str) -> None:
+    fresh = store.load_catalogue(catalogue, cache=False)
+    store.load_catalogue(catalogue)
+    entry = catalogue_entry()
+    good = entry.read_bytes()
+    entry.write_bytes(damaged(good)[kind])
+    again = store.load_catalogue(catalogue)
+    assert again.checked == fresh.checked
+    assert again.problems == fresh.problems
+    assert entry.read_bytes() == good  # rebuilt
+
+
+def test_a_value_of_the_wrong_shape_is_a_miss(catalogue: Path) -> None:
+    store.load_catalogue(catalogue)
+    entry = catalogue_entry()
+    entry.write_bytes(cache.pack(_key(catalogue), ("not", "a", "catalogue")))
+    assert not store.load_catalogue(catalogue).problems
+    entry.write_bytes(cache.pack(_key(catalogue), ([("too", "short")], [], [], [])))
+    assert len(store.load_catalogue(catalogue).talks) == 2
+
+
+def test_no_cache_neither_reads_nor_writes(catalogue: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert cache_files() == []
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+    plant(catalogue, "planted")
+    assert runner.invoke(app, ["validate"]).exit_code == 1
+    result = runner.invoke(app, ["validate", "--no-cache"])
+    assert result.exit_code == 0
+    assert result.stderr == "data/talks.yaml: 2 talk(s), all valid\n"
+
+
+def test_sync_readme_no_cache_writes_no_cache(catalogue: Path, runner: CliRunner) -> None:
+    (catalogue.parent.parent / "README.md").write_text(README)
+    result = runner.invoke(app, ["sync-readme", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert cache_files() == []
+    assert runner.invoke(app, ["sync-readme", "--check", "--no-cache"]).exit_code == 0
+
+
+def test_paths_on_disk_are_checked_on_every_run(catalogue: Path) -> None:
+    assert not store.load_catalogue(catalogue).problems
+    (catalogue.parent.parent / "2022-12-02 Pydata Global").rmdir()
+    [problem] = store.load_catalogue(catalogue).problems
+    assert problem.line == 7
+    assert "'2022-12-02 Pydata Global/' does not exist in the repository" in problem.message
+
+
+def test_problems_carry_the_path_they_were_read_by(catalogue: Path) -> None:
+    broken = catalogue.read_text().replace("event: PyData Global 2021", "event: 2021")
+    catalogue.write_text(broken)
+    link = catalogue.parent / "link.yaml"
+    link.symlink_to(catalogue.name)
+    assert [str(p) for p in store.load_catalogue(catalogue).problems] == [
+        f"{catalogue}:11:10: event must be a string, not a number (quote it)"
+    ]
+    assert [str(p) for p in store.load_catalogue(link).problems] == [
+        f"{link}:11:10: event must be a string, not a number (quote it)"
+    ]
+
+
+def test_the_rules_are_part_of_the_key(catalogue: Path) -> None:
+    deep = CATALOGUE.replace("## Part one", "##### Part one")
+    catalogue.write_text(deep)
+    root = catalogue.parent.parent
+    assert store.load_catalogue(catalogue, Rules(repo_root=root, heading_level=1)).problems == []
+    [problem] = store.load_catalogue(catalogue, Rules(repo_root=root, heading_level=3)).problems
+    assert "a level-5 heading cannot nest" in problem.message
+    assert store.load_catalogue(catalogue, Rules(repo_root=root, heading_level=1)).problems == []
+
+
+def test_a_bom_and_crlf_catalogue_round_trips_through_the_cache(catalogue: Path) -> None:
+    catalogue.write_bytes(b"\xef\xbb\xbf" + CATALOGUE.replace("\n", "\r\n").encode())
+    first = store.load_catalogue(catalogue)
+    second = store.load_catalogue(catalogue)
+    assert first.text == second.text and first.text.startswith("\ufeff")
+    assert second.checked == first.checked == store.load_catalogue(catalogue, cache=False).checked
+
+
+def test_an_unwritable_cache_folder_is_no_error(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("TALKCAT_CACHE_DIR", str(blocker / "cache"))
+    assert store.load_catalogue(catalogue).talks
+    assert store.load_catalogue(catalogue).talks
+
+
+def test_the_cache_folder_defaults_to_the_users_cache_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("TALKCAT_CACHE_DIR")
+    assert store.cache_dir() == Path(platformdirs.user_cache_dir("talkcat"))
+    monkeypatch.setenv("TALKCAT_CACHE_DIR", "/somewhere/else")
+    assert store.cache_dir() == Path("/somewhere/else")
+
+
+def test_one_entry_per_catalogue_however_often_it_changes(catalogue: Path) -> None:
+    for day in range(10, 20):
+        catalogue.write_text(CATALOGUE.replace("2021-10-30", f"2021-10-{day}"))
+        store.load_catalogue(catalogue)
+    assert len(cache_files()) == 1
+
+
+def test_sync_readme_renders_from_the_cache_and_sees_a_changed_catalogue(
+    catalogue: Path, runner: CliRunner
+) -> None:
+    readme = catalogue.parent.parent / "README.md"
+    readme.write_text(README)
+    assert runner.invoke(app, ["sync-readme"]).exit_code == 0
+    synced = readme.read_text()
+    assert "### Reproducible ML" in synced
+    assert runner.invoke(app, ["sync-readme", "--check"]).exit_code == 0
+    assert {p.name.split("-")[0] for p in cache_files()} == {"catalogue", "render"}
+    catalogue.write_text(CATALOGUE.replace("Reproducible ML", "Reproducible ML!"))
+    result = runner.invoke(app, ["sync-readme", "--check"])
+    assert result.exit_code == 3
+    assert runner.invoke(app, ["sync-readme"]).exit_code == 0
+    assert readme.read_text() == synced.replace("Reproducible ML", "Reproducible ML!")
+
+
+def test_markers_in_a_code_fence_stay_text_when_read_from_the_cache(
+    catalogue: Path, runner: CliRunner
+) -> None:
+    readme = catalogue.parent.parent / "README.md"
+    example = "```markdown\n<!-- TALKS -->\n<!-- //TALKS -->\n```\n"
+    readme.write_text(example + README)
+    for _ in range(2):
+        assert runner.invoke(app, ["sync-readme"]).exit_code == 0
+        text = readme.read_text()
+        assert text.startswith(example)
+        assert text.count("### Reproducible ML") == 1
+    assert any(p.name.startswith("readme-") for p in cache_files())
+    readme.write_text(README + example)  # the same lines elsewhere: the cache must not answer
+    assert runner.invoke(app, ["sync-readme"]).exit_code == 0
+    assert readme.read_text().endswith(example)
+    assert readme.read_text().count("### Reproducible ML") == 1
+
+
+HEAVY = "ruamel,_ruamel_yaml,yaml,tabulate,markdown_it,rich,filelock"
+
+# Runs talkcat in a fresh interpreter, then names the heavy packages it imported.
+PROBE = """\
+import os, sys
+from talkcat.cli import main
+sys.argv[0] = "talkcat"
+code = 0
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+heavy = {m.split(".")[0] for m in sys.modules} & set(os.environ["HEAVY"].split(","))
+print("heavy:" + ",".join(sorted(heavy)))
+sys.exit(code)
+"""
+
+
+def run_probe(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HEAVY": HEAVY},
+        check=False,
+    )
+
+
+def test_a_cache_hit_imports_no_parser_renderer_or_terminal_library(catalogue: Path) -> None:
+    folder = catalogue.parent.parent
+    (folder / "README.md").write_text("```\n<!-- TALKS -->\n```\n" + README)
+    assert run_probe(folder, "sync-readme").returncode == 0
+    cold = run_probe(folder, "sync-readme", "--check")
+    hot = run_probe(folder, "sync-readme", "--check")
+    assert (cold.returncode, hot.returncode) == (0, 0), cold.stderr
+    assert hot.stdout == "heavy:\n"
+    assert run_probe(folder, "validate").stdout == "heavy:\n"
+    # The probe can fail: without the cache, the parser is imported.
+    assert "_ruamel_yaml,markdown_it,ruamel" in run_probe(folder, "validate", "--no-cache").stdout
+
+
+WRITER = """\
+import sys
+from pathlib import Path
+from talkcat import store
+for _ in range(5):
+    catalogue = store.load_catalogue(Path(sys.argv[1]))
+    assert len(catalogue.talks) == int(sys.argv[2]), catalogue.problems
+"""
+
+
+def test_processes_loading_at_once_leave_a_good_cache(project: Path) -> None:
+    entry = "- title: Talk {n}\n  date: 2020-01-01\n  event: Conf\n  description: {text}\n"
+    text = "talks:\n" + "".join(entry.format(n=n, text="word " * 50) for n in range(2000))
+    path = project / "data/talks.yaml"
+    path.write_text(text)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), "2000"], stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err.decode()
+    assert [p.name.startswith("catalogue-") for p in cache_files()] == [True]
+    blob = catalogue_entry().read_bytes()
+    key = _key(path)
+    assert cache.decode_checked(cache.unpack(blob, key), str(path)) == store.load_catalogue(
+        path, cache=False
+    ).checked

@@ -1,0 +1,198 @@
+"""The fast read path (events from the C parser) loads what ruamel's round-trip loader loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import lzma
+from pathlib import Path
+from textwrap import dedent
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from conftest import ROOT, SHARED
+from talkcat import store, yamlread
+from talkcat.cli import app
+from talkcat.model import Talk
+from talkcat.validate import Rules
+
+PYVIDEO = SHARED / "bench" / "pyvideo-talks.yaml.xz"
+PYVIDEO_TALKS = 2000
+
+CATALOGUES = {
+    "empty list": "talks: []\n",
+    "comments and odd formatting": dedent(
+        """\
+        # The talks, newest first.
+        talks:
+
+        # A comment between entries.
+        -   title:    "Spaced  out"   # trailing comment
+            date: 2024-01-02
+            event: 'It''s a conference'
+            location: NO
+            kind: keynote
+            tags: [ a, "b c", 'd' ]
+            speakers:
+              - Ann
+              - "Bob: the second"
+        - {title: Flow entry, date: 2023-12-31, event: Flow Conf, language: "yes"}
+        """
+    ),
+    "scalars YAML 1.1 would misread": dedent(
+        """\
+        talks:
+        - title: 'on'
+          date: 2022-09-01
+          end_date: 2022-09-03
+          event: '1.0'
+          location: 'off'
+          language: 'no'
+          id: '2022'
+          tags: ['null', '~', 'true', '0x10', '1_000', '12:30', '.inf']
+        """
+    ),
+    "links, unicode and block scalars": dedent(
+        """\
+        talks:
+        - title: "Zürich \\u2014 データ科学 🎉"
+          date: 2021-10-30
+          event: PyData Global 2021
+          link: https://example.org/a?b=c&d=e#f
+          video:
+            label: Video
+            url: https://www.youtube.com/watch?v=ucgCGGb088E
+          slides:
+            url: 2021-10-30 Pydata/
+          description: |
+            Intro.
+
+            ## A heading
+
+            ```python
+            # a comment, not a heading
+            ```
+        - title: Folded
+          date: 2020-02-29
+          event: Leap day
+          description: >-
+            Folded text
+            on two lines.
+
+            A second paragraph.
+        - title: Keep
+          date: 2020-02-28
+          event: Keep trailing lines
+          description: |+
+            text
+
+
+        - title: Quoted
+          date: 2020-02-27
+          event: "Escapes \\\\ and \\"quotes\\""
+          description: "Line one\\n\\tLine two\\n"
+        """
+    ),
+}
+
+
+def round_trip_talks(text: str) -> list[Talk | None]:
+    """Every entry as ruamel's round-trip loader reads it, made a Talk where valid."""
+    data = YAML(typ="rt").load(text)
+    fast = fast_talks(text)
+    return [
+        Talk.from_mapping(entry) if talk is not None else None
+        for entry, talk in zip(data["talks"] or [], fast)
+    ]
+
+
+def fast_talks(text: str) -> list[Talk | None]:
+    return store.parse_catalogue(text, Path("talks.yaml"), Rules()).checked.talks
+
+
+def plain(value: Any) -> Any:
+    """ruamel's round-trip types (CommentedMap, ScalarString, ...) as plain Python."""
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, (bool, dt.date)):
+        return value
+    for kind in (str, int, float):
+        if isinstance(value, kind):
+            return kind(value)
+    raise TypeError(f"unexpected {type(value)}")
+
+
+def assert_same_catalogue(text: str) -> int:
+    doc = yamlread.load(text, "talks.yaml")
+    assert doc.problems == []
+    assert doc.data == plain(YAML(typ="rt").load(text))
+    fast = fast_talks(text)
+    assert fast == round_trip_talks(text)
+    return sum(talk is not None for talk in fast)
+
+
+@pytest.mark.parametrize("name", list(CATALOGUES))
+def test_the_test_catalogues(name: str) -> None:
+    text = CATALOGUES[name]
+    valid = assert_same_catalogue(text)
+    assert valid == text.count("title:")  # every entry valid: Talks were compared, not Nones
+
+
+def test_the_repository_catalogue() -> None:
+    path = ROOT / "data" / "talks.yaml"
+    if not path.exists():
+        pytest.skip("no data/talks.yaml in this checkout yet")
+    text = path.read_text(encoding="utf-8")
+    assert assert_same_catalogue(text) == text.count("\n- ") + text.startswith("- ")
+
+
+def pyvideo_head(talks: int) -> str:
+    """The first `talks` entries of the pyvideo catalogue, decompressing no more than needed."""
+    decompressor = lzma.LZMADecompressor()
+    text = ""
+    with PYVIDEO.open("rb") as f:
+        while True:
+            chunk = f.read(1 << 16)
+            text += decompressor.decompress(chunk).decode("utf-8", "ignore") if chunk else ""
+            cut = _nth(text, "\n- ", talks + 1)
+            if cut >= 0:
+                return text[: cut + 1]
+            if not chunk:
+                return text
+
+
+def _nth(text: str, needle: str, n: int) -> int:
+    at = -1
+    for _ in range(n):
+        at = text.find(needle, at + 1)
+        if at < 0:
+            return -1
+    return at
+
+
+def test_the_first_pyvideo_talks() -> None:
+    if not PYVIDEO.exists():
+        pytest.skip(f"{PYVIDEO} is not here")
+    text = pyvideo_head(PYVIDEO_TALKS)
+    assert text.count("\n- ") == PYVIDEO_TALKS
+    doc = yamlread.load(text, "pyvideo.yaml")
+    assert doc.problems == []
+    assert len(doc.data["talks"]) == PYVIDEO_TALKS
+    assert doc.data == plain(YAML(typ="rt").load(text))
+    fast = fast_talks(text)
+    assert fast == round_trip_talks(text)
+    assert sum(talk is not None for talk in fast) > PYVIDEO_TALKS * 0.99
+
+
+def test_the_version_names_the_parser_really_used(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    has_c = importlib.util.find_spec("_ruamel_yaml") is not None
+    expected = "C (ruamel.yaml.clib)" if has_c else "pure Python (ruamel.yaml)"
+    assert result.stdout.endswith(f"(YAML parser: {expected})\n")
+    assert yamlread.parser_name() == expected
