@@ -334,3 +334,15 @@ def test_processes_loading_at_once_leave_a_good_cache(project: Path) -> None:
     assert cache.decode_checked(cache.unpack(blob, key), str(path)) == store.load_catalogue(
         path, cache=False
     ).checked
+
+
+def test_a_written_catalogue_is_cached_for_the_next_run(catalogue: Path) -> None:
+    store.load_catalogue(catalogue)
+    changed = store.parse_catalogue(CATALOGUE.replace("Communicating ML", "Talking ML"), catalogue)
+    assert store.write_catalogue(changed)
+    assert catalogue.read_text() == changed.text
+    key = _key(catalogue)
+    assert key[1] == cache.content_hash(catalogue.read_bytes())
+    plant(catalogue, "planted")  # proves the next load reads this entry
+    assert [p.message for p in store.load_catalogue(catalogue).problems] == ["planted"]
+    assert not store.write_catalogue(changed)  # unchanged: nothing written

@@ -31,6 +31,7 @@ class Catalogue:
     checked: Checked
     problems: list[Problem] = field(default_factory=list)
     digest: str | None = None  # the file's content hash, when read from a file
+    rules: Rules | None = None  # what it was validated against
 
     @property
     def talks(self) -> list[Talk]:
@@ -165,14 +166,38 @@ def load_catalogue(path: Path, rules: Rules | None = None, *, cache: bool = True
     digest = cache_format.content_hash(data)
     if not cache:
         return _catalogue(path, text, _check_text(text, path, rules), rules, digest)
-    name = f"catalogue-{_slot(path)}"
-    key = ("catalogue", digest, cache_format.rules_key(rules), _code_fingerprint())
+    name, key = _catalogue_entry(path, digest, rules)
     with _bulk():
         checked = cache_format.decode_checked(_read_cache(name, key), str(path))
     if checked is None:
         checked = _check_text(text, path, rules)
         _write_cache(name, key, lambda: cache_format.encode_checked(checked))
     return _catalogue(path, text, checked, rules, digest)
+
+
+def write_catalogue(catalogue: Catalogue) -> bool:
+    """Write a catalogue parsed from new text (if it changed), and cache its validation.
+
+    The next command then reads the new file from the cache: `add --sync`
+    parses the catalogue once, not twice.
+    """
+    from talkcat import cache as cache_format
+
+    data = catalogue.text.encode("utf-8")
+    wrote = write_text(catalogue.path, catalogue.text)
+    if catalogue.rules is not None:
+        catalogue.digest = cache_format.content_hash(data)
+        name, key = _catalogue_entry(catalogue.path, catalogue.digest, catalogue.rules)
+        _write_cache(name, key, lambda: cache_format.encode_checked(catalogue.checked))
+    return wrote
+
+
+def _catalogue_entry(path: Path, digest: str, rules: Rules) -> tuple[str, tuple[Any, ...]]:
+    """The cache file and key for this content of the catalogue at `path`."""
+    from talkcat import cache as cache_format
+
+    key = ("catalogue", digest, cache_format.rules_key(rules), _code_fingerprint())
+    return f"catalogue-{_slot(path)}", key
 
 
 def parse_catalogue(text: str, path: Path, rules: Rules | None = None) -> Catalogue:
@@ -203,7 +228,7 @@ def _catalogue(
     if rules.repo_root is not None:
         problems += check_local_paths(checked, str(path), rules.repo_root)
         problems.sort(key=lambda p: (p.line or 0, p.col or 0))
-    return Catalogue(path, text, checked, problems, digest)
+    return Catalogue(path, text, checked, problems, digest, rules)
 
 
 def rendered_block(
