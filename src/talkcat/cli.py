@@ -71,6 +71,17 @@ def _register() -> None:
     app.command("validate", epilog=EXIT_CODES_HELP)(report_errors(validate.validate))
     app.command("sync-readme", epilog=EXIT_CODES_HELP)(report_errors(sync_readme.sync_readme))
     app.command("import", epilog=EXIT_CODES_HELP)(report_errors(import_.import_talks))
+    _register_talk_commands()
+
+
+def _register_talk_commands() -> None:
+    from talkcat.commands import add, edit, list_, remove, search
+
+    app.command("add", epilog=EXIT_CODES_HELP)(report_errors(add.add))
+    app.command("edit", epilog=EXIT_CODES_HELP)(report_errors(edit.edit_talk))
+    app.command("remove", epilog=EXIT_CODES_HELP)(report_errors(remove.remove_talk))
+    app.command("list", epilog=EXIT_CODES_HELP)(report_errors(list_.list_talks))
+    app.command("search", epilog=EXIT_CODES_HELP)(report_errors(search.search_talks))
 
 
 _register()

@@ -1,0 +1,164 @@
+"""What the commands that change the catalogue (add, edit, remove) share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from talkcat.errors import TalkcatError
+
+if TYPE_CHECKING:
+    from talkcat.model import Talk
+    from talkcat.store import Catalogue
+
+InputOption = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--input/--no-input",
+        help=(
+            "Ask for what is missing. Default: ask only when stdin is a terminal; "
+            "--input asks even when it is not (answers piped in), --no-input never asks."
+        ),
+        show_default=False,
+    ),
+]
+SyncOption = Annotated[
+    bool, typer.Option("--sync", help="Run sync-readme afterwards, to update the README's talk list.")
+]
+
+
+def interactive(flag: bool | None) -> bool:
+    """Whether to prompt: as told, else only when a person is at the terminal."""
+    return sys.stdin.isatty() if flag is None else flag
+
+
+def parse_date(value: str, option: str) -> dt.date:
+    """A YYYY-MM-DD date, or `today`."""
+    text = value.strip()
+    if text.casefold() == "today":
+        return dt.date.today()
+    try:
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise TalkcatError(f"{option} {value!r} is not a real date ({exc})") from None
+    raise TalkcatError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD (or `today`)")
+
+
+def check_kind(value: str, option: str = "--kind") -> str:
+    import difflib
+
+    from talkcat.model import KINDS
+
+    kind = value.strip().lower()
+    if kind in KINDS:
+        return kind
+    close = difflib.get_close_matches(kind, KINDS, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise TalkcatError(f"{option} {value!r} is not a kind of talk{hint}; use one of {', '.join(KINDS)}")
+
+
+def clean(value: str | None) -> str | None:
+    """An option's text without surrounding spaces; None when nothing is left."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def description_text(text: str) -> str | None:
+    """A description as the catalogue keeps it: LF line ends, no trailing blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\n").rstrip()
+    if not text:
+        return None
+    return text + "\n" if "\n" in text else text
+
+
+def read_description(source: str) -> str | None:
+    """A description from a file, or from stdin for `-`."""
+    from talkcat import store
+
+    text = sys.stdin.read() if source == "-" else store.read_text(Path(source))
+    return description_text(text)
+
+
+def load_valid(data: Path) -> Catalogue:
+    """The catalogue, which must be valid before anything in it changes."""
+    from talkcat import store
+
+    catalogue = store.load_catalogue(data)
+    if catalogue.problems:
+        raise TalkcatError(
+            catalogue.problems,
+            hint=f"fix these first (`talkcat validate --data {data}`); nothing was changed",
+        )
+    return catalogue
+
+
+def find_talk(catalogue: Catalogue, talk_id: str) -> int:
+    """The index of the talk with this id; an unknown id names the closest ones."""
+    import difflib
+
+    from talkcat.textfold import fold
+
+    ids = [talk.slug for talk in catalogue.talks]
+    if talk_id in ids:
+        return ids.index(talk_id)
+    # `zurich` for `zürich`, `Berlin` for `berlin`: fine when only one id fits.
+    folded = [number for number, known in enumerate(ids) if fold(known) == fold(talk_id)]
+    if len(folded) == 1:
+        return folded[0]
+    containing = [known for known in ids if talk_id.casefold() in known.casefold()][:3]
+    close = difflib.get_close_matches(talk_id, ids, n=3, cutoff=0.6)
+    suggestions = list(dict.fromkeys([*containing, *close]))[:3]
+    if suggestions:
+        hint = "did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+    else:
+        hint = f"see every id with `talkcat list --format csv --data {catalogue.path}`"
+    raise TalkcatError(f"no talk with id {talk_id!r}", path=str(catalogue.path), hint=hint)
+
+
+def save(catalogue: Catalogue, text: str, expected: list[Talk]) -> Catalogue:
+    """Validate the changed text in full, check it holds `expected`, then write it atomically."""
+    from talkcat import store
+
+    result = checked(catalogue, text, expected)
+    if result is None:
+        raise unsafe(catalogue)
+    store.write_text(catalogue.path, text)
+    return result
+
+
+def unsafe(catalogue: Catalogue) -> TalkcatError:
+    return TalkcatError(
+        "could not make this change without disturbing other lines of the file; nothing was written",
+        path=str(catalogue.path),
+        hint="please report this, with the part of the file around the talk",
+    )
+
+
+def checked(catalogue: Catalogue, text: str, expected: list[Talk]) -> Catalogue | None:
+    """The changed catalogue if it is valid and holds exactly `expected`; None if it holds other talks."""
+    from talkcat import store
+
+    result = store.parse_catalogue(text, catalogue.path)
+    if result.problems:
+        raise TalkcatError(result.problems, hint="nothing was written")
+    if result.checked.talks != expected:
+        return None
+    return result
+
+
+def sync(data: Path, readme: Path) -> None:
+    from talkcat.commands.sync_readme import sync_readme
+
+    sync_readme(data=data, readme=readme)
+
+
+def describe(talk: Talk) -> str:
+    """A talk in a few words, for messages."""
+    return f"{talk.title!r} ({talk.date.isoformat()}, {talk.event})"

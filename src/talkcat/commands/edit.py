@@ -1,0 +1,254 @@
+"""`talkcat edit ID`: change fields of one talk, touching only their lines."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from talkcat.commands.common import SyncOption
+from talkcat.commands.options import DEFAULT_DATA, DEFAULT_README, DataOption, ReadmeOption
+from talkcat.errors import TalkcatError
+
+if TYPE_CHECKING:
+    from talkcat.model import Talk
+
+_LINKS = ("link", "video", "slides")
+_REQUIRED = ("title", "date", "event")
+
+
+def edit_talk(
+    talk_id: Annotated[str, typer.Argument(help="The talk's id.", metavar="ID", show_default=False)],
+    assignments: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--set",
+            help=(
+                "Set a field: --set location='Berlin, Germany'. Lists (tags, speakers) take "
+                "commas; dates take YYYY-MM-DD or today; link.label, video.label and "
+                "slides.label set a link's label. Repeatable."
+            ),
+            metavar="FIELD=VALUE",
+            show_default=False,
+        ),
+    ] = None,
+    removals: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--unset",
+            help="Remove an optional field (or a link's label: link.label). Repeatable.",
+            metavar="FIELD",
+            show_default=False,
+        ),
+    ] = None,
+    description_file: Annotated[
+        Optional[str],
+        typer.Option(
+            "--description-file",
+            help="Set the description from a file (`-`: stdin).",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ] = None,
+    data: DataOption = DEFAULT_DATA,
+    sync: SyncOption = False,
+    readme: ReadmeOption = DEFAULT_README,
+) -> None:
+    """Change a talk's fields; every other line of the file stays as it is."""
+    from talkcat import store
+    from talkcat.commands import common
+
+    requests = _requests(assignments or [], removals or [])
+    if description_file is not None:
+        if "description" in requests:
+            raise typer.BadParameter("give the description once: --set description or --description-file")
+        text = common.read_description(description_file)
+        if text is None:
+            raise TalkcatError(f"--description-file {description_file}: no text in it; --unset description removes it")
+        requests["description"] = text
+    if not requests:
+        raise typer.BadParameter("nothing to change: give --set FIELD=VALUE or --unset FIELD")
+    with store.locked(data):
+        catalogue = common.load_valid(data)
+        index = common.find_talk(catalogue, talk_id)
+        old = catalogue.talks[index]
+        new = _changed(old, requests)
+        changes = _changes(old, new, requests)
+        if not changes:
+            typer.echo(f"{old.slug}: nothing to change; {data} is as it was", err=True)
+            typer.echo(old.slug)
+            return
+        text, whole = _new_text(catalogue, index, new, changes)
+        store.write_text(data, text)
+    typer.echo(new.slug)
+    typer.echo(f"updated {', '.join(changes)} of {common.describe(new)} in {data}", err=True)
+    _notes(catalogue.talks, index, old, new, whole)
+    if sync:
+        common.sync(data, readme)
+
+
+def _requests(assignments: list[str], removals: list[str]) -> dict[str, Any]:
+    """FIELD -> the value asked for (text still), or None to remove it."""
+    requests: dict[str, Any] = {}
+    for assignment in assignments:
+        name, sign, value = assignment.partition("=")
+        if not sign:
+            raise typer.BadParameter(f"--set wants FIELD=VALUE, not {assignment!r}")
+        _add(requests, _field(name, "--set"), value)
+    for removal in removals:
+        name = _field(removal, "--unset")
+        if name in _REQUIRED:
+            raise TalkcatError(f"--unset {name}: a talk must have a {name}; --set it instead")
+        _add(requests, name, None)
+    return requests
+
+
+def _add(requests: dict[str, Any], name: str, value: Any) -> None:
+    if name in requests:
+        raise typer.BadParameter(f"{name} is changed twice; give it once")
+    requests[name] = value
+
+
+def _field(name: str, option: str) -> str:
+    import difflib
+
+    from talkcat.model import FIELD_NAMES
+
+    wanted = name.strip().replace("-", "_")
+    known = [*FIELD_NAMES, *(f"{link}.label" for link in _LINKS), *(f"{link}.url" for link in _LINKS)]
+    if wanted in known:
+        return wanted
+    close = difflib.get_close_matches(wanted, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise TalkcatError(
+        f"{option}: unknown field {name.strip()!r}{hint}",
+        hint="fields: " + ", ".join(FIELD_NAMES) + "; and link.label, video.label, slides.label",
+    )
+
+
+def _changed(old: Talk, requests: dict[str, Any]) -> Talk:
+    """The talk with every requested change made; bad values are a TalkcatError."""
+    from talkcat.commands import common
+    from talkcat.model import Link, Talk
+
+    mapping = old.to_mapping()
+    links = {name: Link.from_value(mapping[name]) if name in mapping else None for name in _LINKS}
+    for name, value in requests.items():
+        base, _, part = name.partition(".")
+        if base in _LINKS:
+            links[base] = _new_link(base, part, links[base], value)
+            continue
+        if value is None:
+            mapping.pop(name, None)
+            continue
+        if name == "description":
+            cleaned = common.description_text(value)
+            if cleaned is None:
+                raise TalkcatError("--set description: give some text, or --unset description")
+            mapping[name] = cleaned
+            continue
+        mapping[name] = _value(name, value)
+    for name, link in links.items():
+        if link is None:
+            mapping.pop(name, None)
+        else:
+            mapping[name] = link.to_value()
+    if "end_date" in mapping and mapping["end_date"] < mapping["date"]:
+        raise TalkcatError(f"end_date {mapping['end_date']} would be before date {mapping['date']}")
+    return Talk.from_mapping(mapping)
+
+
+def _value(name: str, value: str) -> Any:
+    from talkcat.commands import common
+
+    if name in ("date", "end_date"):
+        return common.parse_date(value, f"--set {name}")
+    if name == "kind":
+        return common.check_kind(value, "--set kind")
+    if name in ("tags", "speakers"):
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        if not items:
+            raise TalkcatError(f"--set {name}: give at least one (comma-separated), or --unset {name}")
+        return items
+    text = value.strip()
+    if not text:
+        raise TalkcatError(f"--set {name}: give a value, or --unset {name}")
+    return text
+
+
+def _new_link(base: str, part: str, link: Any, value: str | None) -> Any:
+    from talkcat.model import Link
+
+    if not part:  # the link itself: a new URL keeps the label
+        if value is None:
+            return None
+        url = value.strip()
+        if not url:
+            raise TalkcatError(f"--set {base}: give a URL, or --unset {base}")
+        return Link(url, link.label if link else None)
+    if link is None:
+        raise TalkcatError(f"this talk has no {base}: --set {base}=URL first")
+    if part == "url":
+        if value is None:
+            raise TalkcatError(f"--unset {base}.url: use --unset {base} to remove the link")
+        return _new_link(base, "", link, value)
+    label = value.strip() if value is not None else None
+    return Link(link.url, label or None)
+
+
+def _changes(old: Talk, new: Talk, requests: dict[str, Any]) -> dict[str, Any]:
+    """The keys whose value really changes -> their new catalogue value (edit.UNSET to remove)."""
+    from talkcat import edit
+
+    mapping = new.to_mapping()
+    changes: dict[str, Any] = {}
+    for name in dict.fromkeys(name.partition(".")[0] for name in requests):
+        if getattr(old, name) == getattr(new, name):
+            continue
+        changes[name] = mapping.get(name, edit.UNSET)
+    return changes
+
+
+def _new_text(catalogue: Any, index: int, new: Talk, changes: dict[str, Any]) -> tuple[str, bool]:
+    """The catalogue's new text, validated, and whether the whole entry had to be rewritten."""
+    from talkcat import edit
+    from talkcat.commands import common
+    from talkcat.yamlwrite import dump_entry
+
+    text, lines, path = catalogue.text, catalogue.checked.entry_lines, str(catalogue.path)
+    talks = list(catalogue.talks)
+    talks[index] = new
+    problem: TalkcatError | None = None
+    try:
+        precise = edit.set_fields(text, lines, index, changes, path)
+        if common.checked(catalogue, precise, talks) is not None:
+            return precise, False
+    except edit.LayoutError:
+        pass
+    except TalkcatError as exc:
+        problem = exc  # bad values, or a layout misread: the rewrite tells which
+    # Only when the keys cannot be edited one by one (a flow mapping, say).
+    whole = edit.rewrite_entry(text, lines, index, dump_entry(new.to_mapping()), path)
+    try:
+        result = common.checked(catalogue, whole, talks)
+    except TalkcatError:
+        if problem is not None:
+            raise problem from None  # its lines are those of the file as it would have been
+        raise
+    if result is None:
+        raise common.unsafe(catalogue)
+    return whole, True
+
+
+def _notes(talks: list[Talk], index: int, old: Talk, new: Talk, whole: bool) -> None:
+    if whole:
+        typer.echo("note: the talk's entry was rewritten as a whole (its layout could not be edited key by key)", err=True)
+    if new.slug != old.slug:
+        how = "it is derived from the date and title" if new.id is None else "you set it"
+        typer.echo(f"note: the id changed from {old.slug!r} to {new.slug!r} ({how})", err=True)
+    if new.date != old.date:
+        before = talks[index - 1].date if index > 0 else None
+        after = talks[index + 1].date if index + 1 < len(talks) else None
+        if (before is not None and before < new.date) or (after is not None and after > new.date):
+            typer.echo("note: the talk's lines stayed where they were, now out of date order", err=True)
+

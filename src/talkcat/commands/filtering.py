@@ -1,0 +1,163 @@
+"""The options `list` and `search` share: filters, output format, and printing the result."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from talkcat.filters import Filters
+    from talkcat.model import Talk
+
+
+class OutputFormat(str, enum.Enum):
+    table = "table"
+    plain = "plain"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+YearOption = Annotated[
+    Optional[list[int]],
+    typer.Option("--year", help="Only talks of this year (repeat for several).", metavar="YYYY", show_default=False),
+]
+SinceOption = Annotated[
+    Optional[str],
+    typer.Option("--since", help="Only talks on or after this day (YYYY-MM-DD or today).", metavar="DATE", show_default=False),
+]
+UntilOption = Annotated[
+    Optional[str],
+    typer.Option("--until", help="Only talks on or before this day (YYYY-MM-DD or today).", metavar="DATE", show_default=False),
+]
+EventOption = Annotated[
+    Optional[str],
+    typer.Option("--event", help="Only talks whose event contains this text (any case, any accents).", metavar="TEXT", show_default=False),
+]
+LocationOption = Annotated[
+    Optional[str],
+    typer.Option("--location", help="Only talks whose location contains this text (any case, any accents).", metavar="TEXT", show_default=False),
+]
+OnlineOption = Annotated[
+    Optional[bool],
+    typer.Option("--online/--in-person", help="Only online talks, or only talks given at a place.", show_default=False),
+]
+KindOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--kind", help="Only talks of this kind (repeat for several).", metavar="KIND", show_default=False),
+]
+TagOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--tag", help="Only talks with this tag (repeat: all must match).", metavar="TAG", show_default=False),
+]
+VideoOption = Annotated[
+    Optional[bool],
+    typer.Option("--has-video/--no-video", help="Only talks with a video, or only those without.", show_default=False),
+]
+SlidesOption = Annotated[
+    Optional[bool],
+    typer.Option("--has-slides/--no-slides", help="Only talks with slides, or only those without.", show_default=False),
+]
+UpcomingOption = Annotated[
+    Optional[bool],
+    typer.Option("--upcoming/--past", help="Only talks from today on, or only those before today.", show_default=False),
+]
+FormatOption = Annotated[
+    Optional[OutputFormat],
+    typer.Option(
+        "--format",
+        help="table (the default on a terminal), plain (the default otherwise: date, title, event, location, tab-separated), markdown, csv or json.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+
+
+def build_filters(
+    years: list[int] | None,
+    since: str | None,
+    until: str | None,
+    event: str | None,
+    location: str | None,
+    online: bool | None,
+    kinds: list[str] | None,
+    tags: list[str] | None,
+    video: bool | None,
+    slides: bool | None,
+    upcoming: bool | None,
+) -> Filters:
+    import datetime as dt
+
+    from talkcat.commands.common import check_kind, parse_date
+    from talkcat.filters import Filters
+
+    return Filters(
+        today=dt.date.today(),
+        years=frozenset(years or ()),
+        since=parse_date(since, "--since") if since is not None else None,
+        until=parse_date(until, "--until") if until is not None else None,
+        event=event,
+        location=location,
+        online=online,
+        kinds=frozenset(check_kind(kind) for kind in kinds or ()),
+        tags=tuple(tags or ()),
+        video=video,
+        slides=slides,
+        upcoming=upcoming,
+    )
+
+
+def load_talks(data: Path, no_cache: bool) -> list[Talk]:
+    """The catalogue's valid talks; problems elsewhere in it are a warning, not a stop."""
+    from talkcat import store
+
+    catalogue = store.load_catalogue(data, cache=not no_cache)
+    if catalogue.problems:
+        if not catalogue.talks:
+            catalogue.require_valid()
+        skipped = sum(1 for talk in catalogue.checked.talks if talk is None)
+        typer.echo(
+            f"warning: {len(catalogue.problems)} problem(s) in {data}; {skipped} talk(s) left out "
+            f"(see `talkcat validate --data {data}`)",
+            err=True,
+        )
+    return catalogue.talks
+
+
+def limited(count: int, limit: int | None) -> int:
+    """How many to show: all for no limit (or 0)."""
+    return count if not limit else min(count, limit)
+
+
+def show(
+    talks: list[Talk],
+    output_format: OutputFormat | None,
+    matched: list[tuple[str, ...]] | None = None,
+    marks: tuple[str, ...] = (),
+) -> None:
+    """Print the talks in the format asked for (a table on a terminal, else plain lines)."""
+    from talkcat import listing
+
+    if output_format is None:
+        output_format = OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain
+    if output_format is OutputFormat.json:
+        typer.echo(listing.to_json(talks, matched), nl=False)
+        return
+    if not talks:
+        return
+    if output_format is OutputFormat.table:
+        from rich.console import Console
+
+        console = Console(highlight=False)
+        console.print(listing.to_table(talks, matched, marks, console.width))
+    elif output_format is OutputFormat.plain:
+        typer.echo(listing.to_plain(talks, matched), nl=False)
+    elif output_format is OutputFormat.markdown:
+        typer.echo(listing.to_markdown(talks, matched), nl=False)
+    else:
+        typer.echo(listing.to_csv(talks, matched), nl=False)

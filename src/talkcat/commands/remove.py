@@ -1,0 +1,41 @@
+"""`talkcat remove ID`: take a talk out of the catalogue, cutting only its lines."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from talkcat.commands.common import InputOption, SyncOption
+from talkcat.commands.options import DEFAULT_DATA, DEFAULT_README, DataOption, ReadmeOption
+
+
+def remove_talk(
+    talk_id: Annotated[str, typer.Argument(help="The talk's id.", metavar="ID", show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Remove without asking.")] = False,
+    data: DataOption = DEFAULT_DATA,
+    ask: InputOption = None,
+    sync: SyncOption = False,
+    readme: ReadmeOption = DEFAULT_README,
+) -> None:
+    """Remove a talk (asks first on a terminal, unless --yes)."""
+    from talkcat import edit, store
+    from talkcat.commands import common
+
+    if not yes:
+        if not common.interactive(ask):
+            raise typer.BadParameter("nothing can ask for confirmation without a terminal: add --yes")
+        catalogue = common.load_valid(data)
+        talk = catalogue.talks[common.find_talk(catalogue, talk_id)]
+        if not typer.confirm(f"Remove {common.describe(talk)} from {data}?", default=False):
+            typer.echo("nothing was removed", err=True)
+            raise typer.Exit(1)
+    with store.locked(data):
+        catalogue = common.load_valid(data)
+        index = common.find_talk(catalogue, talk_id)
+        talks = catalogue.talks
+        text = edit.remove_entry(catalogue.text, catalogue.checked.entry_lines, index, str(data))
+        common.save(catalogue, text, [*talks[:index], *talks[index + 1 :]])
+    typer.echo(f"removed {common.describe(talks[index])} from {data}", err=True)
+    if sync:
+        common.sync(data, readme)

@@ -1,0 +1,68 @@
+"""`talkcat search QUERY...`: find talks by their words, best match first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from talkcat.commands.filtering import (
+    EventOption,
+    FormatOption,
+    KindOption,
+    LocationOption,
+    OnlineOption,
+    SinceOption,
+    SlidesOption,
+    TagOption,
+    UntilOption,
+    UpcomingOption,
+    VideoOption,
+    YearOption,
+)
+from talkcat.commands.options import DEFAULT_DATA, DataOption, NoCacheOption
+
+QUERY_HELP = (
+    "Words that must all match: in titles, events, locations, tags, speakers and descriptions; "
+    "any case, any accents; `reproducib` finds `reproducible`; a word of five letters or more "
+    'may have one typo. "Quoted words" must follow each other. title:, event:, location:, '
+    "tag: and speaker: narrow a word to one field; year:2023 keeps that year's talks."
+)
+
+
+def search_talks(
+    query: Annotated[list[str], typer.Argument(help=QUERY_HELP, metavar="QUERY...", show_default=False)],
+    year: YearOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    event: EventOption = None,
+    location: LocationOption = None,
+    online: OnlineOption = None,
+    kind: KindOption = None,
+    tag: TagOption = None,
+    video: VideoOption = None,
+    slides: SlidesOption = None,
+    upcoming: UpcomingOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Show at most N matches (0: all).", metavar="N", min=0)
+    ] = 20,
+    output_format: FormatOption = None,
+    data: DataOption = DEFAULT_DATA,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Search the talks' text; best matches first (title, then event and tags, then description)."""
+    from talkcat import filters as talk_filters
+    from talkcat import search
+    from talkcat.commands import filtering
+
+    parsed = search.parse_query(query)
+    chosen = filtering.build_filters(year, since, until, event, location, online, kind, tag, video, slides, upcoming)
+    talks = talk_filters.apply(filtering.load_talks(data, no_cache), chosen)
+    hits = search.search(talks, parsed)
+    shown = hits[: filtering.limited(len(hits), limit)]
+    if not hits:
+        typer.echo("no talks match", err=True)
+    elif len(shown) < len(hits):
+        typer.echo(f"showing the best {len(shown)} of {len(hits)} matches (--limit 0 shows all)", err=True)
+    marks = shown[0].marks if shown else ()
+    filtering.show([hit.talk for hit in shown], output_format, [hit.fields for hit in shown], marks)

@@ -1,0 +1,493 @@
+"""Change a catalogue's text entry by entry, leaving every other byte alone: pure `str -> str`.
+
+The catalogue is never re-dumped: an added entry's text is spliced in at its
+date position, a removed entry's lines are cut out, and an edit replaces the
+lines of the keys it touches. Comments, quoting, indentation, blank lines and
+line endings elsewhere stay as they were.
+
+Where entries begin comes from validation (`Checked.entry_lines`, the line
+of each entry's first key); everything else is read from the lines here.
+A comment line sitting between two entries (no deeper than their `-`)
+belongs to the entry below it, as a heading would: adding an entry puts it
+above those comments, removing the entry above leaves them in place.
+
+Callers must re-validate the result and compare it with the talks they
+expect: a layout this module misreads then fails loudly instead of being
+written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from talkcat.errors import TalkcatError
+from talkcat.model import FIELD_NAMES
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset()
+"""A change's value meaning: remove the key."""
+
+# The line breaks of YAML (and of the parser's line numbers).
+_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+# Characters str.splitlines breaks at that YAML does not.
+_NOT_YAML_BREAKS = re.compile("[\v\f\x1c\x1d\x1e]")
+_TALKS_KEY = re.compile(r"""(?:talks|"talks"|'talks')[ \t]*:""")
+_EMPTY_FLOW = re.compile(r"[ \t]*\[[ \t]*\]")
+_REST_OF_KEY_LINE = re.compile(r"[ \t]*(?:#.*)?\Z")
+_DASH_ALONE = re.compile(r" *-[ \t]*(?:#.*)?\Z")
+_COMMENT_AFTER_VALUE = re.compile(r"[ \t]+#")
+_FIELD_ORDER = {name: number for number, name in enumerate(FIELD_NAMES)}
+
+
+class LayoutError(TalkcatError):
+    """The text is valid, but laid out in a way these splices do not handle."""
+
+
+def position_for(dates: Sequence[dt.date], date: dt.date) -> int:
+    """Where a talk on `date` goes in a newest-first list: after the talks of its own day."""
+    for index, existing in enumerate(dates):
+        if existing < date:
+            return index
+    return len(dates)
+
+
+def insert_entry(text: str, entry_lines: Sequence[int], index: int, entry: str, path: str = "") -> str:
+    """`text` with `entry` (one `- key: value` list item, LF line ends) as the talk at `index`."""
+    nl = newline(text)
+    if not entry_lines:
+        return _insert_first(text, entry, nl, path)
+    lay = _layout(text, entry_lines, path)
+    body = _indent_lines(entry.split("\n")[:-1], lay.column, nl)
+    sep = nl if lay.separated else ""
+    if index < len(entry_lines):
+        at = lay.lines.start(_owned_start(lay, index))
+        return text[:at] + body + sep + text[at:]
+    at = lay.lines.end(lay.ends[-1])
+    if at == len(text) and not _ends_with_break(text):
+        # The file ends without a line break, and keeps doing so.
+        return text + nl + sep + body[: -len(nl)]
+    return text[:at] + sep + body + text[at:]
+
+
+def remove_entry(text: str, entry_lines: Sequence[int], index: int, path: str = "") -> str:
+    """`text` without the talk at `index`; the last talk gone leaves `talks: []`."""
+    lay = _layout(text, entry_lines, path)
+    lines = lay.lines
+    count = len(entry_lines)
+    if count == 1:
+        start, end = lines.start(lay.dashes[0]), lines.end(lay.ends[0])
+        start = _drop_break_before(text, start, end)
+        talks = _talks_line(lines, path, before=lay.dashes[0])
+        cut = text[:start] + text[end:]
+        found = _TALKS_KEY.match(lines.content(talks))
+        assert found is not None
+        at = _content_offset(lines, talks) + found.end()
+        return cut[:at] + " []" + cut[at:]
+    if index < count - 1:
+        start = lines.start(lay.dashes[index])
+        end = lines.start(_owned_start(lay, index + 1))
+        return text[:start] + text[end:]
+    first = lay.dashes[index]
+    while first - 1 > lay.ends[index - 1] and _is_blank(lines.content(first - 1)):
+        first -= 1
+    start, end = lines.start(first), lines.end(lay.ends[index])
+    start = _drop_break_before(text, start, end)
+    return text[:start] + text[end:]
+
+
+def set_fields(
+    text: str,
+    entry_lines: Sequence[int],
+    index: int,
+    changes: Mapping[str, Any],
+    path: str = "",
+) -> str:
+    """`text` with the keys in `changes` of the talk at `index` set (or removed, for UNSET).
+
+    Only the lines of those keys change; a comment after a one-line value
+    stays. New keys go where the field order puts them. Raises LayoutError
+    when the entry cannot be edited key by key (a flow mapping, say): then
+    `rewrite_entry` is the way.
+    """
+    lay = _layout(text, entry_lines, path)
+    keys = _entry_keys(lay, index, path)
+    nl = newline(text)
+    edits: list[tuple[int, int, str]] = []
+    present = {key.name: key for key in keys}
+    for name, value in changes.items():
+        key = present.get(name)
+        if key is None:
+            continue
+        if value is UNSET:
+            edits.append(_unset_edit(lay, lay.dashes[index], keys, key))
+        else:
+            edits.append(_replace_edit(lay, key, value, nl))
+    new = [name for name, value in changes.items() if name not in present and value is not UNSET]
+    edits += _insert_edits(lay, keys, sorted(new, key=_FIELD_ORDER.__getitem__), changes, nl)
+    return _apply(text, edits, path)
+
+
+def rewrite_entry(
+    text: str, entry_lines: Sequence[int], index: int, entry: str, path: str = ""
+) -> str:
+    """`text` with the talk at `index` replaced as a whole by `entry` (as for insert_entry)."""
+    lay = _layout(text, entry_lines, path)
+    body = _indent_lines(entry.split("\n")[:-1], lay.column, newline(text))
+    start, end = lay.lines.start(lay.dashes[index]), lay.lines.end(lay.ends[index])
+    if end == len(text) and not _ends_with_break(text):
+        body = body[: -len(newline(text))]
+    return text[:start] + body + text[end:]
+
+
+def newline(text: str) -> str:
+    """The text's line ending, from its first line: CRLF or LF."""
+    found = _BREAK.search(text)
+    return "\r\n" if found is not None and found.group() == "\r\n" else "\n"
+
+
+# -- lines ------------------------------------------------------------------
+
+
+class _Lines:
+    """Line starts of a text, counted as YAML counts lines."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        if _NOT_YAML_BREAKS.search(text):
+            starts = [0, *(m.end() for m in _BREAK.finditer(text))]
+        else:
+            starts = [0, *itertools.accumulate(map(len, text.splitlines(keepends=True)))]
+            if starts[-1] != len(text):  # pragma: no cover - splitlines covers the text
+                starts.append(len(text))
+        if len(starts) > 1 and starts[-1] == len(text) and text:
+            starts.pop()  # no line after a final line break
+        self.starts = starts
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def start(self, number: int) -> int:
+        return self.starts[number]
+
+    def end(self, number: int) -> int:
+        """The offset just after the line's break (or the end of the text)."""
+        return self.starts[number + 1] if number + 1 < len(self.starts) else len(self.text)
+
+    def content(self, number: int) -> str:
+        line = self.text[self.starts[number] : self.end(number)]
+        line = line.rstrip("\r\n\x85\u2028\u2029")
+        return line[1:] if number == 0 and line.startswith("\ufeff") else line
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(" \t")
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip(" \t").startswith("#")
+
+
+def _is_gap(line: str, column: int) -> bool:
+    """A line between entries: blank, a comment no deeper than the `-`, or `...`."""
+    if _is_blank(line):
+        return True
+    if _is_comment(line):
+        return _indent(line) <= column
+    return line.rstrip(" \t") == "..." or line.startswith("... #")
+
+
+def _ends_with_break(text: str) -> bool:
+    return text.endswith(("\n", "\r", "\x85", "\u2028", "\u2029"))
+
+
+def _drop_break_before(text: str, start: int, end: int) -> int:
+    """When a cut runs to the end of a text without a final break, take the break before it."""
+    if end != len(text) or _ends_with_break(text):
+        return start
+    if text.endswith("\r\n", 0, start):
+        return start - 2
+    if _ends_with_break(text[start - 1 : start]):
+        return start - 1
+    return start
+
+
+def _indent_lines(lines: Sequence[str], column: int, nl: str) -> str:
+    pad = " " * column
+    return "".join((pad + line if line else line) + nl for line in lines)
+
+
+# -- the list's layout --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    lines: _Lines
+    dashes: list[int]  # each entry's `-` line, 0-based
+    ends: list[int]  # each entry's last line that is not a gap line, 0-based
+    column: int  # the `-` column
+    separated: bool  # whether a blank line usually follows an entry
+
+
+def _layout(text: str, entry_lines: Sequence[int], path: str) -> _Layout:
+    lines = _Lines(text)
+    dashes = [_dash_line(lines, line - 1, path) for line in entry_lines]
+    column = _indent(lines.content(dashes[0])) if dashes else 0
+    ends = []
+    for number, dash in enumerate(dashes):
+        last = dashes[number + 1] - 1 if number + 1 < len(dashes) else len(lines) - 1
+        while last > dash and _is_gap(lines.content(last), column):
+            last -= 1
+        ends.append(last)
+    gaps = [end + 1 < dash and _is_blank(lines.content(end + 1)) for end, dash in zip(ends, dashes[1:])]
+    separated = bool(gaps) and 2 * sum(gaps) > len(gaps)
+    return _Layout(lines, dashes, ends, column, separated)
+
+
+def _dash_line(lines: _Lines, number: int, path: str) -> int:
+    """The line of an entry's `-`: its first key's line, or a `-` line above it."""
+    content = lines.content(number)
+    stripped = content.lstrip(" ")
+    if stripped.startswith("-") and stripped[1:2] in ("", " ", "\t"):
+        return number
+    above = number - 1
+    while above >= 0 and (_is_blank(lines.content(above)) or _is_comment(lines.content(above))):
+        above -= 1
+    if above >= 0 and _DASH_ALONE.match(lines.content(above)):
+        return above
+    raise LayoutError(
+        "cannot change this catalogue's text safely: its talks are not a block list "
+        "(one `- title: ...` item per talk)",
+        path=path,
+        line=number + 1,
+        hint="write the talks as a block list, as `talkcat import` does",
+    )
+
+
+def _owned_start(lay: _Layout, index: int) -> int:
+    """The first line that goes with entry `index`: the comments just above its `-`, if any."""
+    lines = lay.lines
+    start = lay.dashes[index]
+    floor = lay.ends[index - 1] if index > 0 else -1
+    above = start - 1
+    while above > floor and _is_gap(lines.content(above), lay.column):
+        if _is_comment(lines.content(above)):
+            start = above
+        above -= 1
+    return start
+
+
+def _talks_line(lines: _Lines, path: str, before: int | None = None) -> int:
+    for number in range(len(lines) if before is None else before):
+        if _TALKS_KEY.match(lines.content(number)):
+            return number
+    raise LayoutError(
+        "cannot find the `talks:` line (a top-level `talks:` at the start of a line)",
+        path=path,
+        hint="write the catalogue as `talks:` followed by its entries",
+    )
+
+
+def _content_offset(lines: _Lines, number: int) -> int:
+    """The offset of a line's content (after a BOM on the first line)."""
+    bom = number == 0 and lines.text.startswith("\ufeff")
+    return lines.start(number) + (1 if bom else 0)
+
+
+def _insert_first(text: str, entry: str, nl: str, path: str) -> str:
+    """The first entry of an empty list: `talks: []` or a bare `talks:` becomes a block list."""
+    lines = _Lines(text)
+    number = _talks_line(lines, path)
+    content = lines.content(number)
+    found = _TALKS_KEY.match(content)
+    assert found is not None
+    flow = _EMPTY_FLOW.match(content, found.end())
+    if not _REST_OF_KEY_LINE.match(content, flow.end() if flow else found.end()):
+        raise LayoutError(
+            f"cannot add to `{content.strip()}`; write `talks: []` for an empty list",
+            path=path,
+            line=number + 1,
+        )
+    if flow is not None:
+        # `talks: []  # none yet` -> `talks:  # none yet`: only ` []` goes.
+        key_end = _content_offset(lines, number) + found.end()
+        text = text[:key_end] + text[key_end + flow.end() - found.end() :]
+        lines = _Lines(text)
+    at = lines.end(number)
+    lead = nl if at == len(text) and not _ends_with_break(text) else ""
+    return text[:at] + lead + _indent_lines(entry.split("\n")[:-1], 0, nl) + text[at:]
+
+
+# -- keys of one entry --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Key:
+    name: str
+    line: int  # 0-based, in the whole text
+    column: int  # 0-based
+    value_line: int
+    value_column: int
+    last: int  # the last line of its value, before any comments or blank lines
+
+
+def _entry_keys(lay: _Layout, index: int, path: str) -> list[_Key]:
+    from talkcat.yamlread import load
+
+    lines = lay.lines
+    dash, end = lay.dashes[index], lay.ends[index]
+    snippet = lines.text[lines.start(dash) : lines.end(end)]
+    doc = load(snippet, path)
+    marks = doc.mark[2]
+    entry_mark = marks[0] if isinstance(marks, list) and marks else None
+    children = entry_mark[2] if entry_mark is not None else None
+    first = lines.content(dash).lstrip(" -\t")
+    if doc.problems or not isinstance(children, dict) or first.startswith("{"):
+        raise LayoutError(
+            "this talk is not written as a block mapping (`key: value` lines)",
+            path=path,
+            line=dash + 1,
+        )
+    found = []
+    for name, (key_mark, value_mark) in children.items():
+        found.append((str(name), dash + key_mark[0] - 1, key_mark[1] - 1, value_mark))
+    keys = []
+    for number, (name, line, column, value_mark) in enumerate(found):
+        following = found[number + 1][1] if number + 1 < len(found) else end + 1
+        if following == line:
+            raise LayoutError("two keys on one line", path=path, line=line + 1)
+        last = following - 1
+        while last > line and (
+            _is_blank(lines.content(last))
+            or (_is_comment(lines.content(last)) and _indent(lines.content(last)) <= column)
+        ):
+            last -= 1
+        keys.append(
+            _Key(name, line, column, dash + value_mark[0] - 1, value_mark[1] - 1, last)
+        )
+    return keys
+
+
+def _pair_lines(name: str, value: Any) -> list[str]:
+    """`name: value` as lines, the first at column 0, the rest indented relative to it."""
+    from talkcat.yamlwrite import dump_entry
+
+    dumped = dump_entry({name: value}).split("\n")[:-1]
+    return [line[2:] for line in dumped]
+
+
+def _replace_edit(lay: _Layout, key: _Key, value: Any, nl: str) -> tuple[int, int, str]:
+    lines = lay.lines
+    new = _pair_lines(key.name, value)
+    start = _content_offset(lines, key.line) + key.column
+    if len(new) == 1 and key.last == key.line and key.value_line == key.line:
+        content = lines.content(key.line)
+        value_end = _scalar_end(content, key.value_column)
+        if value_end is not None and _COMMENT_AFTER_VALUE.match(content, value_end):
+            return start, _content_offset(lines, key.line) + value_end, new[0]
+    end = lines.end(key.last)
+    body = new[0] + nl + _indent_lines(new[1:], key.column, nl)
+    if end == len(lines.text) and not _ends_with_break(lines.text):
+        body = body[: -len(nl)]
+    return start, end, body
+
+
+def _unset_edit(lay: _Layout, dash: int, keys: list[_Key], key: _Key) -> tuple[int, int, str]:
+    lines = lay.lines
+    position = keys.index(key)
+    if key.line == dash:
+        # The key shares the `-` line: the next key moves up onto it.
+        if position + 1 >= len(keys):
+            raise LayoutError("cannot remove the only key of a talk", line=key.line + 1)
+        after = keys[position + 1]
+        return lines.start(key.line) + key.column, lines.start(after.line) + after.column, ""
+    return lines.start(key.line), lines.end(key.last), ""
+
+
+def _insert_edits(
+    lay: _Layout, keys: list[_Key], names: list[str], changes: Mapping[str, Any], nl: str
+) -> list[tuple[int, int, str]]:
+    """Insertions for keys the entry does not have, each placed by the field order."""
+    if not names:
+        return []
+    lines = lay.lines
+    column = keys[0].column
+    groups: dict[int, list[str]] = {}
+    for name in names:
+        rank = _FIELD_ORDER[name]
+        before = next(
+            (number for number, key in enumerate(keys) if _FIELD_ORDER.get(key.name, len(_FIELD_ORDER)) > rank),
+            len(keys),
+        )
+        groups.setdefault(before, []).append(name)
+    edits = []
+    for before, group in groups.items():
+        pair_lines = [line for name in group for line in _pair_lines(name, changes[name])]
+        if before == 0:
+            first = keys[0]
+            at = lines.start(first.line) + first.column
+            body = pair_lines[0] + nl + _indent_lines(pair_lines[1:], column, nl) + " " * column
+            edits.append((at, at, body))
+            continue
+        at = lines.end(keys[before - 1].last)
+        lead = nl if at == len(lines.text) and not _ends_with_break(lines.text) else ""
+        edits.append((at, at, lead + _indent_lines(pair_lines, column, nl)))
+    return edits
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]], path: str) -> str:
+    out = []
+    position = 0
+    # Insertions (empty spans) before cuts that start at the same offset.
+    for start, end, body in sorted(edits, key=lambda e: (e[0], e[1] > e[0])):
+        if start < position:
+            raise LayoutError("these changes overlap in the file's text", path=path)
+        out.append(text[position:start])
+        out.append(body)
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _scalar_end(line: str, start: int) -> int | None:
+    """Where a one-line scalar that starts at `start` ends, or None if it goes on."""
+    if start >= len(line):
+        return None
+    quote = line[start]
+    if quote == "'":
+        at = start + 1
+        while at < len(line):
+            if line[at] == "'":
+                if line[at + 1 : at + 2] == "'":
+                    at += 2
+                    continue
+                return at + 1
+            at += 1
+        return None
+    if quote == '"':
+        at = start + 1
+        while at < len(line):
+            if line[at] == "\\":
+                at += 2
+                continue
+            if line[at] == '"':
+                return at + 1
+            at += 1
+        return None
+    if quote in "[{|>&*!":
+        return None
+    found = _COMMENT_AFTER_VALUE.search(line, start)
+    return found.start() if found is not None else None

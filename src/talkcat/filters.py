@@ -1,0 +1,112 @@
+"""Which talks to show and in what order: pure functions over Talk lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from talkcat.model import Talk, sort_newest_first
+from talkcat.textfold import fold
+
+SORT_KEYS = ("date", "title", "event")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Every list filter; all of them must hold. None (or empty) means "any"."""
+
+    today: dt.date
+    years: frozenset[int] = frozenset()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    event: str | None = None  # a substring, without case or accents
+    location: str | None = None
+    online: bool | None = None  # True: online only; False: in person only
+    kinds: frozenset[str] = frozenset()
+    tags: tuple[str, ...] = field(default=())  # each must be one of the talk's tags
+    video: bool | None = None
+    slides: bool | None = None
+    upcoming: bool | None = None  # True: today or later; False: before today
+
+    def keep(self, talk: Talk) -> bool:
+        return all(check(self, talk) for check in _CHECKS)
+
+
+def apply(talks: Sequence[Talk], filters: Filters) -> list[Talk]:
+    """The talks every filter keeps, in their order."""
+    return [talk for talk in talks if filters.keep(talk)]
+
+
+def sort_talks(talks: Sequence[Talk], key: str = "date", reverse: bool = False) -> list[Talk]:
+    """Newest first by default; by title or event A to Z (newest first within one)."""
+    ordered = sort_newest_first(list(talks))
+    if key == "title":
+        ordered.sort(key=lambda t: fold(t.title))
+    elif key == "event":
+        ordered.sort(key=lambda t: fold(t.event))
+    elif key != "date":
+        raise ValueError(f"unknown sort key {key!r}")
+    if reverse:
+        ordered.reverse()
+    return ordered
+
+
+def last_day(talk: Talk) -> dt.date:
+    return talk.end_date or talk.date
+
+
+def _years(f: Filters, talk: Talk) -> bool:
+    return not f.years or talk.date.year in f.years
+
+
+def _since(f: Filters, talk: Talk) -> bool:
+    return f.since is None or talk.date >= f.since
+
+
+def _until(f: Filters, talk: Talk) -> bool:
+    return f.until is None or talk.date <= f.until
+
+
+def _event(f: Filters, talk: Talk) -> bool:
+    return f.event is None or fold(f.event) in fold(talk.event)
+
+
+def _location(f: Filters, talk: Talk) -> bool:
+    return f.location is None or fold(f.location) in fold(talk.location or "")
+
+
+def _online(f: Filters, talk: Talk) -> bool:
+    if f.online is None:
+        return True
+    if f.online:
+        return talk.online
+    # In person: a place was given, and it is not `Online`.
+    return talk.location is not None and not talk.online
+
+
+def _kinds(f: Filters, talk: Talk) -> bool:
+    return not f.kinds or talk.kind in f.kinds
+
+
+def _tags(f: Filters, talk: Talk) -> bool:
+    if not f.tags:
+        return True
+    have = {fold(tag) for tag in talk.tags}
+    return all(fold(tag) in have for tag in f.tags)
+
+
+def _video(f: Filters, talk: Talk) -> bool:
+    return f.video is None or (talk.video is not None) == f.video
+
+
+def _slides(f: Filters, talk: Talk) -> bool:
+    return f.slides is None or (talk.slides is not None) == f.slides
+
+
+def _upcoming(f: Filters, talk: Talk) -> bool:
+    # A talk over several days is upcoming until its last day has passed.
+    return f.upcoming is None or (last_day(talk) >= f.today) == f.upcoming
+
+
+_CHECKS = (_years, _since, _until, _event, _location, _online, _kinds, _tags, _video, _slides, _upcoming)

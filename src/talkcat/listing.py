@@ -1,0 +1,242 @@
+"""Talks as text for `list` and `search`: plain lines, markdown, CSV, JSON, a rich table.
+
+Pure: each function returns what to print. Heavy libraries (tabulate, rich)
+are imported only by the format that needs them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from talkcat.model import Link, Talk
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+FORMATS = ("table", "plain", "markdown", "csv", "json")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "end_date",
+    "event",
+    "location",
+    "kind",
+    "language",
+    "speakers",
+    "tags",
+    "link",
+    "link_label",
+    "video",
+    "video_label",
+    "slides",
+    "slides_label",
+    "description",
+)
+LIST_SEPARATOR = "; "  # joins tags and speakers in a CSV cell
+
+# Where a search hit matched, one tuple of field names per talk (search only).
+Matched = Sequence[tuple[str, ...]]
+
+
+def entry(talk: Talk) -> dict[str, Any]:
+    """A talk as JSON-ready data: its id, then its fields as in the catalogue, dates in ISO form."""
+    out: dict[str, Any] = {"id": talk.slug}
+    out.update(talk.to_mapping())
+    out["date"] = talk.date.isoformat()
+    if talk.end_date is not None:
+        out["end_date"] = talk.end_date.isoformat()
+    return out
+
+
+def to_json(talks: Sequence[Talk], matched: Matched | None = None) -> str:
+    """A JSON array, one talk a line: easy to read and to diff, and fast (no `indent`,
+    which would turn off the json module's C encoder)."""
+    entries = [entry(talk) for talk in talks]
+    if matched is not None:
+        for item, fields in zip(entries, matched):
+            item["matched"] = list(fields)
+    if not entries:
+        return "[]\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    return "[\n" + ",\n".join(map(encode, entries)) + "\n]\n"
+
+
+def to_plain(talks: Sequence[Talk], matched: Matched | None = None) -> str:
+    """One line a talk: date, title, event, location (and where it matched), tab-separated."""
+    lines = []
+    for number, talk in enumerate(talks):
+        cells = [talk.date.isoformat(), talk.title, talk.event, talk.location or ""]
+        if matched is not None:
+            cells.append(",".join(matched[number]))
+        lines.append("\t".join(cells) + "\n")
+    return "".join(lines)
+
+
+def to_csv(talks: Sequence[Talk], matched: Matched | None = None) -> str:
+    """RFC 4180: a header row, every field, CRLF line ends, quotes where needed."""
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([*CSV_COLUMNS, *(["matched"] if matched is not None else [])])
+    for number, talk in enumerate(talks):
+        row = _csv_row(talk)
+        if matched is not None:
+            row.append(LIST_SEPARATOR.join(matched[number]))
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def _csv_row(talk: Talk) -> list[str]:
+    def url(link: Link | None) -> str:
+        return link.url if link else ""
+
+    def label(link: Link | None) -> str:
+        return (link.label or "") if link else ""
+
+    return [
+        talk.slug,
+        talk.title,
+        talk.date.isoformat(),
+        talk.end_date.isoformat() if talk.end_date else "",
+        talk.event,
+        talk.location or "",
+        talk.kind,
+        talk.language or "",
+        LIST_SEPARATOR.join(talk.speakers),
+        LIST_SEPARATOR.join(talk.tags),
+        url(talk.link),
+        label(talk.link),
+        url(talk.video),
+        label(talk.video),
+        url(talk.slides),
+        label(talk.slides),
+        talk.description or "",
+    ]
+
+
+def to_markdown(talks: Sequence[Talk], matched: Matched | None = None) -> str:
+    """A GitHub markdown table (tabulate): date, title, event, location, video, slides."""
+    from tabulate import tabulate
+
+    headers = ["Date", "Title", "Event", "Location", "Video", "Slides"]
+    if matched is not None:
+        headers.append("Matched")
+    rows = []
+    for number, talk in enumerate(talks):
+        row = [
+            talk.date.isoformat(),
+            _cell(talk.title),
+            _cell(talk.event),
+            _cell(talk.location or ""),
+            _link_cell(talk.video, "Video"),
+            _link_cell(talk.slides, "Slides"),
+        ]
+        if matched is not None:
+            row.append(", ".join(matched[number]))
+        rows.append(row)
+    return tabulate(rows, headers, tablefmt="github", disable_numparse=True) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _link_cell(link: Link | None, default: str) -> str:
+    if link is None:
+        return ""
+    label = _cell(link.label or default).replace("[", "\\[").replace("]", "\\]")
+    target = link.url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("|", "%7C")
+    return f"[{label}]({target})"
+
+
+# Columns a narrow terminal gives up, first to last; the date and title always stay.
+_DROP_ORDER = ("location", "event", "slides", "video", "matched")
+_MIN_WIDTHS = {"date": 10, "title": 12, "event": 8, "location": 8, "video": 1, "slides": 1, "matched": 10}
+
+
+def table_columns(width: int, search: bool = False) -> list[str]:
+    """The columns that fit `width` characters (three go between two columns)."""
+    columns = ["date", "title", "event", "location", "video", "slides"] + (["matched"] if search else [])
+    for name in _DROP_ORDER:
+        if sum(_MIN_WIDTHS[c] for c in columns) + 3 * (len(columns) - 1) <= width:
+            break
+        if name in columns:
+            columns.remove(name)
+    return columns
+
+
+def to_table(
+    talks: Sequence[Talk],
+    matched: Matched | None = None,
+    marks: Sequence[str] = (),
+    width: int = 80,
+) -> Table:
+    """A rich table for `width` columns: long titles wrap inside their column, and a
+    narrow terminal drops the location, then the event, then the marks, never
+    breaking the table. Search words are highlighted."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from talkcat.search import excerpt, marked_spans
+
+    def text(value: str) -> Text:
+        out = Text(value)
+        for start, end in marked_spans(value, marks):
+            out.stylize("bold yellow", start, end)
+        return out
+
+    def where(number: int) -> Text:
+        out = Text()
+        assert matched is not None
+        for field in matched[number]:
+            if out:
+                out.append("; ")
+            out.append(field)
+            shown = _hidden_text(talk, field)
+            if shown:
+                out.append(": ")
+                out.append_text(text(excerpt(shown, marks, 50)))
+        return out
+
+    columns = table_columns(width, matched is not None)
+    wide = width >= 80
+    table = Table(show_edge=False, pad_edge=False, highlight=False)
+    headers = {
+        "date": ("Date", {"no_wrap": True, "min_width": 10}),
+        "title": ("Title", {"overflow": "fold", "ratio": 3, "min_width": 8}),
+        "event": ("Event", {"overflow": "fold", "ratio": 2, "min_width": 6}),
+        "location": ("Location", {"overflow": "fold", "ratio": 1, "min_width": 6}),
+        "video": ("Video" if wide else "V", {"justify": "center", "no_wrap": True}),
+        "slides": ("Slides" if wide else "S", {"justify": "center", "no_wrap": True}),
+        "matched": ("Matched", {"overflow": "fold", "ratio": 2, "min_width": 8}),
+    }
+    for name in columns:
+        header, options = headers[name]
+        table.add_column(header, **options)  # type: ignore[arg-type]
+    for number, talk in enumerate(talks):
+        cells: dict[str, Text | str] = {
+            "date": talk.date.isoformat(),
+            "title": text(talk.title),
+            "event": text(talk.event),
+            "location": text(talk.location or ""),
+            "video": "✓" if talk.video else "",
+            "slides": "✓" if talk.slides else "",
+        }
+        if matched is not None:
+            cells["matched"] = where(number)
+        table.add_row(*(cells[name] for name in columns))
+    return table
+
+
+def _hidden_text(talk: Talk, field: str) -> str:
+    """A matched field's text that the table's own columns do not show."""
+    if field in ("tags", "speakers"):
+        return ", ".join(getattr(talk, field))
+    if field == "description":
+        return talk.description or ""
+    return ""

@@ -1,0 +1,463 @@
+"""Full-text search over talks: pure, ranked, forgiving.
+
+A query is terms that must all match. A term matches the start of a word
+(`reproducib` finds `reproducible`), without case or accents (`zurich` finds
+`Zürich`); a term of five letters or more also matches a word one edit away
+(`pyhton` finds `python`, `reproducable` finds `reproducible`). `"quoted
+words"` must follow each other. `title:`, `event:`, `location:`, `tag:` and
+`speaker:` narrow a term to one field; `year:2023` keeps that year's talks.
+
+Ranking: for each term, the best field it matched in (title above event and
+tags, above location and speakers, above description; an exact word above a
+prefix, above a typo), summed over the terms. Ties go newest first, then in
+catalogue order.
+
+Speed: each field's folded text is built once, on first use, and a term is
+looked for with `str.find` (no regex per talk). Typo candidates come from the
+vocabulary of the talks still in the running, so a search over 20,000 talks
+stays well under a second.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import functools
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from talkcat.errors import TalkcatError
+from talkcat.model import Talk
+from talkcat.textfold import WORD, fold
+
+# Field -> weight: the ranking's backbone.
+WEIGHTS: dict[str, float] = {
+    "title": 8.0,
+    "event": 4.0,
+    "tags": 4.0,
+    "location": 2.0,
+    "speakers": 2.0,
+    "description": 1.0,
+}
+FIELDS = tuple(WEIGHTS)
+PREFIXES: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "event": ("event",),
+    "location": ("location",),
+    "tag": ("tags",),
+    "tags": ("tags",),
+    "speaker": ("speakers",),
+    "speakers": ("speakers",),
+    "description": ("description",),
+}
+YEAR = "year"
+EXACT, PREFIX, TYPO = 1.0, 0.9, 0.6
+MIN_TYPO_LENGTH = 5
+
+_TOKEN = re.compile(r'\s*(?:([A-Za-z]+):)?(?:"([^"]*)(?:"|\Z)|([^\s"]+))')
+
+
+@dataclass(frozen=True)
+class Term:
+    """Folded words that must match, in order when more than one."""
+
+    words: tuple[str, ...]
+    fields: tuple[str, ...] = FIELDS
+    anywhere: bool = False  # a script written without spaces: match inside words
+
+    @property
+    def forgiving(self) -> bool:
+        """Whether a one-letter typo still matches."""
+        return len(self.words) == 1 and not self.anywhere and len(self.words[0]) >= MIN_TYPO_LENGTH
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple[Term, ...]
+    years: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A matching talk, its score, the fields it matched in (best first) and the words to mark."""
+
+    talk: Talk
+    score: float
+    fields: tuple[str, ...]
+    marks: tuple[str, ...]
+
+
+def search(talks: Sequence[Talk], query: Query | str | Sequence[str]) -> list[Hit]:
+    """The talks matching every term of `query`, best first."""
+    return Index(talks).search(query)
+
+
+# -- queries ----------------------------------------------------------------
+
+
+def parse_query(query: str | Sequence[str]) -> Query:
+    """A query from one string, or from command-line words.
+
+    A command-line word holding spaces (the shell's quotes) is a phrase;
+    one holding `"` is read as query text itself.
+    """
+    parts = [query] if isinstance(query, str) else list(query)
+    terms: list[Term] = []
+    years: set[int] = set()
+    for part in parts:
+        tokens: list[tuple[str | None, str]]
+        if isinstance(query, str) or '"' in part or not any(ch.isspace() for ch in part):
+            tokens = _tokens(part)
+        else:
+            name, colon, rest = part.partition(":")
+            if colon and name.isalpha() and name.isascii():
+                tokens = [(name, rest)]
+            else:
+                tokens = [(None, part)]
+        for prefix, text in tokens:
+            _add_token(prefix, text, terms, years)
+    if not terms and not years:
+        raise TalkcatError("nothing to search for: give a word, a \"phrase\" or a field:word")
+    return Query(tuple(terms), frozenset(years))
+
+
+def _tokens(text: str) -> list[tuple[str | None, str]]:
+    tokens: list[tuple[str | None, str]] = []
+    for found in _TOKEN.finditer(text):
+        prefix, phrase, word = found.groups()
+        if phrase is None and word is None:
+            continue
+        tokens.append((prefix, phrase if phrase is not None else word))
+    return tokens
+
+
+def _add_token(prefix: str | None, text: str, terms: list[Term], years: set[int]) -> None:
+    fields = FIELDS
+    if prefix is not None:
+        name = prefix.lower()
+        if name == YEAR:
+            years.add(_year(text))
+            return
+        if name in PREFIXES:
+            fields = PREFIXES[name]
+        else:
+            close = difflib.get_close_matches(name, [*PREFIXES, YEAR], n=1, cutoff=0.75)
+            if close:
+                raise TalkcatError(
+                    f"unknown field {prefix + ':'!r} in the query (did you mean {close[0] + ':'!r}?)",
+                    hint='put the word in quotes to search for it as text: "' + prefix + ':' + text + '"',
+                )
+            text = f"{prefix}:{text}"
+    words = tuple(WORD.findall(fold(text)))
+    if words:
+        anywhere = any(unicodedata.east_asian_width(ch) in "WF" for word in words for ch in word)
+        terms.append(Term(words, fields, anywhere))
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise TalkcatError(f"year:{text} is not a year; write it like year:2023")
+    return int(text)
+
+
+# -- matching -----------------------------------------------------------------
+
+
+def _word_quality(text: str, word: str, whole: bool = False) -> float:
+    """EXACT if `word` is a word of `text`, PREFIX if it only starts one, else 0."""
+    found = 0.0
+    at = text.find(word)
+    size = len(word)
+    while at != -1:
+        if at == 0 or not text[at - 1].isalnum():
+            end = at + size
+            if end == len(text) or not text[end].isalnum():
+                return EXACT
+            if not whole:
+                found = PREFIX
+        at = text.find(word, at + 1)
+    return found
+
+
+def _quality(term: Term, text: str) -> float:
+    """How well `term` matches a folded text, typos aside."""
+    words = term.words
+    if term.anywhere:
+        return EXACT if all(word in text for word in words) else 0.0
+    if len(words) == 1:
+        return _word_quality(text, words[0])
+    if not all(word in text for word in words[1:]):
+        return 0.0
+    found = 0.0
+    for match in _phrase_pattern(words).finditer(text):
+        at, end = match.span()
+        if at == 0 or not text[at - 1].isalnum():
+            if end == len(text) or not text[end].isalnum():
+                return EXACT
+            found = PREFIX
+    return found
+
+
+_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _phrase_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern per phrase (not per talk): its words with only separators between."""
+    pattern = _PATTERNS.get(words)
+    if pattern is None:
+        pattern = _PATTERNS[words] = re.compile(r"[\W_]+".join(map(re.escape, words)))
+    return pattern
+
+
+# -- typos --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Typo:
+    """A text to look for instead of a mistyped word: a whole word, or the start of one."""
+
+    text: str
+    whole: bool
+
+
+def _near(word: str, other: str) -> int:
+    """The length of a prefix of `other` one edit (or one swap of neighbours) from `word`; 0 if none."""
+    size = len(word)
+    limit = min(size, len(other))
+    at = 0
+    while at < limit and word[at] == other[at]:
+        at += 1
+    if at == size:
+        return size
+    if len(other) >= size and other[at + 1 : size] == word[at + 1 :]:
+        return size  # one letter replaced
+    if (
+        at + 1 < size
+        and len(other) >= size
+        and other[at] == word[at + 1]
+        and other[at + 1] == word[at]
+        and other[at + 2 : size] == word[at + 2 :]
+    ):
+        return size  # two neighbours swapped
+    if len(other) >= size - 1 and other[at : size - 1] == word[at + 1 :]:
+        return size - 1  # one letter left out
+    if len(other) >= size + 1 and other[at + 1 : size + 1] == word[at:]:
+        return size + 1  # one letter added
+    return 0
+
+
+def near_words(word: str, words: Iterable[str] = (), starts: Iterable[str] = ()) -> list[Typo]:
+    """What `word` with one typo looks like among `words` (whole words) and `starts` (word starts).
+
+    A word one edit from `word` matches; so does a word whose first letters
+    are one edit from it, when those are five letters or more (`reprodicib`
+    finds `reproducible`, but `parse` does not find `parent`). As people
+    rarely miss the first letter, it must be right (or swapped with the
+    second: `ypthon` finds `python`). Anything
+    `word` itself starts is left out, and so is a result that a shorter one
+    covers.
+    """
+    found: dict[str, bool] = {}
+    for other, known_whole in itertools.chain(zip(words, itertools.repeat(True)), zip(starts, itertools.repeat(False))):
+        length = _near(word, other)
+        if not length or other.startswith(word):
+            continue
+        if other[0] != word[0] and other[:2] != word[1::-1]:
+            continue  # the first letter is right, or swapped with the second
+        if length >= MIN_TYPO_LENGTH:
+            found[other[:length]] = False
+        elif known_whole and length == len(other):
+            found.setdefault(other, True)
+    kept: list[Typo] = []
+    for text in sorted(found, key=lambda t: (len(t), t)):
+        if not any(not k.whole and text.startswith(k.text) for k in kept):
+            kept.append(Typo(text, found[text]))
+    return kept
+
+
+def _candidate_patterns(word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two patterns that find, fast, every word that may be one edit from `word`.
+
+    One edit leaves either the first half of `word` untouched, found as a
+    literal in the text (the rest of its word follows), or everything after
+    its middle letter, found as a literal in the reversed text, where the
+    word's start must come within one letter of where it was. Both patterns
+    begin with a literal, which `re` scans for quickly; `_near` then checks
+    what they find.
+    """
+    size = len(word)
+    half = size // 2
+    head, tail = word[:half], word[half + 1 :]
+    forward = re.compile(re.escape(head) + r"[^\W_]*")
+    backward = re.compile(re.escape(tail[::-1]) + r"[^\W_]{%d,%d}(?![^\W_])" % (half, half + 2))
+    return forward, backward
+
+
+def _raw(talk: Talk, field: str) -> str:
+    if field in ("tags", "speakers"):
+        return "\n".join(getattr(talk, field))
+    value = getattr(talk, field)
+    return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class _Joined:
+    """Some talks' folded texts of one field in one string, for scanning them all at once."""
+
+    text: str
+    starts: list[int]  # where each talk's text begins
+    among: Sequence[int]  # which talk each is
+
+    @functools.cached_property
+    def reversed(self) -> str:
+        return self.text[::-1]
+
+    def talks_with(self, typos: Sequence[Typo]) -> set[int]:
+        """The talks where a word is (or starts with) one of `typos`."""
+        text, starts = self.text, self.starts
+        # One pattern for all: `re` scans for an alternation of literals fast.
+        pattern = re.compile("|".join(re.escape(t.text) for t in sorted(typos, key=lambda t: -len(t.text))))
+        whole = {t.text for t in typos if t.whole}
+        found: set[int] = set()
+        at = 0
+        while True:
+            match = pattern.search(text, at)
+            if match is None:
+                return found
+            start, end = match.span()
+            position = bisect.bisect_right(starts, start) - 1
+            if (start == 0 or not text[start - 1].isalnum()) and not (
+                match.group() in whole and end < len(text) and text[end].isalnum()
+            ):
+                found.add(self.among[position])
+                if position + 1 >= len(starts):
+                    return found
+                at = starts[position + 1]  # one match per talk is enough
+            else:
+                at = start + 1
+
+
+class Index:
+    """Talks ready to search: each field folded once, on first use."""
+
+    def __init__(self, talks: Sequence[Talk]) -> None:
+        self.talks = list(talks)
+        self._texts: dict[str, list[str]] = {}
+        self._joined: dict[str, _Joined] = {}
+
+    def texts(self, field: str) -> list[str]:
+        texts = self._texts.get(field)
+        if texts is None:
+            texts = self._texts[field] = [fold(_raw(talk, field)) for talk in self.talks]
+        return texts
+
+    def joined(self, field: str, among: Sequence[int]) -> _Joined:
+        whole = len(among) == len(self.talks)
+        if whole and field in self._joined:
+            return self._joined[field]
+        texts = self.texts(field)
+        parts = texts if whole else [texts[i] for i in among]
+        starts = [0, *itertools.accumulate(len(part) + 1 for part in parts)][:-1]
+        joined = _Joined("\x00".join(parts), starts, among)
+        if whole:
+            self._joined[field] = joined
+        return joined
+
+    def typos(self, word: str, fields: Sequence[str], among: Sequence[int]) -> list[Typo]:
+        """What `word` with one typo looks like in these talks (see `near_words`)."""
+        forward, backward = _candidate_patterns(word)
+        words: set[str] = set()
+        starts: set[str] = set()
+        for field in fields:
+            joined = self.joined(field, among)
+            words.update(forward.findall(joined.text))
+            starts.update(found[::-1] for found in backward.findall(joined.reversed))
+        return near_words(word, words, starts)
+
+    def search(self, query: Query | str | Sequence[str]) -> list[Hit]:
+        if not isinstance(query, Query):
+            query = parse_query(query)
+        talks = self.talks
+        among = [i for i, t in enumerate(talks) if not query.years or t.date.year in query.years]
+        scores = dict.fromkeys(among, 0.0)
+        fields: dict[int, set[str]] = {i: set() for i in among}
+        marks: list[str] = []
+        # Cheap, selective terms first: a typo-tolerant term then scans fewer talks.
+        for term in sorted(query.terms, key=lambda t: (t.forgiving, -sum(map(len, t.words)))):
+            if not among:
+                break
+            typos = self.typos(term.words[0], term.fields, among) if term.forgiving else []
+            marks += [*term.words, *(typo.text for typo in typos)]
+            among = self._match(term, typos, among, scores, fields)
+        ranked = sorted(among, key=lambda i: (-scores[i], -talks[i].date.toordinal(), i))
+        order = {name: rank for rank, name in enumerate(FIELDS)}
+        marked = tuple(dict.fromkeys(marks))
+        return [
+            Hit(talks[i], round(scores[i], 3), tuple(sorted(fields[i], key=order.__getitem__)), marked)
+            for i in ranked
+        ]
+
+    def _match(
+        self,
+        term: Term,
+        typos: list[Typo],
+        among: list[int],
+        scores: dict[int, float],
+        fields: dict[int, set[str]],
+    ) -> list[int]:
+        """The talks of `among` that `term` matches; their scores and fields updated."""
+        best: dict[int, float] = {}
+        first = term.words[0]
+        for field in term.fields:
+            weight = WEIGHTS[field]
+            texts = self.texts(field)
+            typo_talks = self.joined(field, among).talks_with(typos) if typos else set()
+            for i in among:
+                text = texts[i]
+                quality = _quality(term, text) if first in text else 0.0
+                if not quality and i in typo_talks:
+                    quality = TYPO
+                if quality:
+                    fields[i].add(field)
+                    if quality * weight > best.get(i, 0.0):
+                        best[i] = quality * weight
+        for i, score in best.items():
+            scores[i] += score
+        return [i for i in among if i in best]
+
+
+# -- showing hits ---------------------------------------------------------------
+
+
+def marked_spans(text: str, marks: Sequence[str]) -> list[tuple[int, int]]:
+    """Where in `text` (as written) the words that `marks` start are."""
+    if not marks:
+        return []
+    spans = []
+    for found in WORD.finditer(text):
+        word = fold(found.group())
+        if any(word.startswith(mark) or (len(mark) > 1 and mark in word and not mark.isascii()) for mark in marks):
+            spans.append(found.span())
+    return spans
+
+
+def excerpt(text: str, marks: Sequence[str], width: int = 60) -> str:
+    """A one-line piece of `text` around its first marked word."""
+    flat = " ".join(text.split())
+    spans = marked_spans(flat, marks)
+    if not spans:
+        return flat[:width] + ("…" if len(flat) > width else "")
+    at, end = spans[0]
+    start = max(0, min(at - width // 3, len(flat) - width))
+    if start > 0:
+        space = flat.find(" ", start, at)
+        start = space + 1 if space != -1 else start
+    stop = max(end, start + width)
+    if stop < len(flat):
+        space = flat.rfind(" ", end, stop)
+        stop = space if space != -1 else stop
+    piece = flat[start:stop]
+    return ("…" if start > 0 else "") + piece + ("…" if stop < len(flat) else "")

@@ -1,0 +1,406 @@
+"""`talkcat add`: a new entry spliced in by date, every other byte of the file as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from talkcat import store
+from talkcat.cli import app
+from talkcat.errors import TalkcatError
+
+# Odd on purpose: a directive, comments everywhere, an indented list, quoting,
+# flow collections, two blank lines, a document end marker.
+ODD = """\
+%YAML 1.2
+---
+# Talks, newest first. Keep the quotes: some titles need them.
+talks:
+
+  # --- 2024 ---
+  - title: "Reproducible research: a primer"   # the big one
+    date: 2024-05-01
+    event: 'PyCon DE'
+    location: Berlin, Germany
+    tags: [reproducibility,   python]
+
+
+  - title: Data pipelines
+    date: 2023-03-10
+    event: Data Meetup
+    location: Zürich, Switzerland
+    video: {label: Video, url: "https://example.org/v"}
+
+  # --- older ---
+  - title: Keynote on ML
+    date: 2022-01-01
+    event: EuroSciPy
+    kind: keynote
+    description: |
+      A talk.
+
+      ## Details
+      More.
+...
+"""
+
+DATA = Path("data/talks.yaml")
+
+
+@pytest.fixture
+def repo(project: Path) -> Path:
+    (project / DATA).write_text(ODD, encoding="utf-8")
+    return project
+
+
+def catalogue() -> str:
+    return DATA.read_text(encoding="utf-8")
+
+
+def add(runner: CliRunner, *args: str, input: str | None = None) -> object:
+    return runner.invoke(app, ["add", *args], input=input)
+
+
+def test_add_in_the_middle_changes_only_added_lines(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["add", "--title", "New talk", "--date", "2023-06-01", "--event", "X Conf"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "2023-06-01-new-talk\n"
+    assert result.stderr == "added 'New talk' (2023-06-01, X Conf) to data/talks.yaml:14\n"
+    assert catalogue() == ODD.replace(
+        "\n\n  - title: Data pipelines\n",
+        "\n\n  - title: New talk\n    date: 2023-06-01\n    event: X Conf\n\n  - title: Data pipelines\n",
+    )
+
+
+def test_newest_goes_above_the_year_heading_and_oldest_before_the_end_marker(
+    repo: Path, runner: CliRunner
+) -> None:
+    assert add(runner, "--title", "Newest", "--date", "2025-01-01", "--event", "E").exit_code == 0  # type: ignore[attr-defined]
+    assert add(runner, "--title", "Oldest", "--date", "2001-01-01", "--event", "E").exit_code == 0  # type: ignore[attr-defined]
+    assert catalogue() == ODD.replace(
+        "talks:\n\n  # --- 2024 ---\n",
+        "talks:\n\n  - title: Newest\n    date: 2025-01-01\n    event: E\n\n  # --- 2024 ---\n",
+    ).replace(
+        "      More.\n...\n",
+        "      More.\n\n  - title: Oldest\n    date: 2001-01-01\n    event: E\n...\n",
+    )
+
+
+def test_same_day_goes_after_the_talks_of_that_day(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["add", "--title", "Second", "--date", "2024-05-01", "--event", "PyCon DE"])
+    assert result.exit_code == 0, result.output
+    assert catalogue().index("Second") > catalogue().index("Reproducible research")
+    assert catalogue().index("Second") < catalogue().index("Data pipelines")
+
+
+def test_every_field_by_flag(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "add",
+            "--id", "my-workshop",
+            "--title", "Hands-on: testing",
+            "--date", "2023-09-01",
+            "--end-date", "2023-09-02",
+            "--event", "EuroPython",
+            "--location", "Prague, Czechia",
+            "--kind", "workshop",
+            "--language", "English",
+            "--speaker", "Ada Lovelace",
+            "--speaker", "Grace Hopper",
+            "--tag", "testing",
+            "--tag", "pytest",
+            "--link", "https://example.org/talk",
+            "--link-label", "Schedule",
+            "--video", "https://example.org/video",
+            "--video-label", "Watch",
+            "--slides", "https://example.org/slides",
+            "--slides-label", "Deck",
+            "--description", "First line.\n\n## More\n\nDetails.\n\n",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "my-workshop\n"
+    entry = """\
+  - id: my-workshop
+    title: 'Hands-on: testing'
+    date: 2023-09-01
+    end_date: 2023-09-02
+    event: EuroPython
+    location: Prague, Czechia
+    kind: workshop
+    language: English
+    speakers:
+    - Ada Lovelace
+    - Grace Hopper
+    tags:
+    - testing
+    - pytest
+    link:
+      label: Schedule
+      url: https://example.org/talk
+    video:
+      label: Watch
+      url: https://example.org/video
+    slides:
+      label: Deck
+      url: https://example.org/slides
+    description: |
+      First line.
+
+      ## More
+
+      Details.
+
+"""
+    assert catalogue() == ODD.replace("  - title: Data pipelines\n", entry + "  - title: Data pipelines\n")
+
+
+def test_date_today_and_the_default_kind_left_out(repo: Path, runner: CliRunner) -> None:
+    today = dt.date.today().isoformat()
+    result = runner.invoke(app, ["add", "--title", "Today", "--date", "today", "--event", "E", "--kind", "talk"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{today}-today\n"
+    assert f"  - title: Today\n    date: {today}\n    event: E\n\n" in catalogue()
+    assert "kind: talk" not in catalogue()
+
+
+def test_description_from_a_file_and_from_stdin(repo: Path, runner: CliRunner) -> None:
+    Path("abstract.md").write_text("Line one.\r\nLine two.\r\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["add", "--title", "F", "--date", "2020-01-01", "--event", "E", "--description-file", "abstract.md"]
+    )
+    assert result.exit_code == 0, result.output
+    assert catalogue().endswith("    description: |\n      Line one.\n      Line two.\n...\n")
+    result = runner.invoke(
+        app,
+        ["add", "--title", "S", "--date", "2019-01-01", "--event", "E", "--description-file", "-"],
+        input="From stdin.\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert catalogue().endswith("  - title: S\n    date: 2019-01-01\n    event: E\n    description: From stdin.\n...\n")
+
+
+def test_add_then_remove_is_byte_identical(repo: Path, runner: CliRunner) -> None:
+    for day in ("2030-01-01", "2024-05-01", "2023-01-01", "2022-01-01", "1999-01-01"):
+        added = runner.invoke(
+            app, ["add", "--title", "Round trip", "--date", day, "--event", "E", "--tag", "t", "--description", "a\nb"]
+        )
+        assert added.exit_code == 0, added.output
+        assert catalogue() != ODD
+        removed = runner.invoke(app, ["remove", added.stdout.strip(), "--yes"])
+        assert removed.exit_code == 0, removed.output
+        assert DATA.read_bytes() == ODD.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "talks: []\n",
+        "\ufeff# BOM\r\ntalks:\r\n- title: A\r\n  date: 2020-01-01\r\n  event: E\r\n",
+        "talks:\n- title: A\n  date: 2020-01-01\n  event: E",
+    ],
+)
+def test_round_trip_keeps_bom_line_ends_and_a_missing_final_newline(
+    project: Path, runner: CliRunner, text: str
+) -> None:
+    DATA.write_bytes(text.encode("utf-8"))
+    added = runner.invoke(app, ["add", "--title", "B", "--date", "2019-01-01", "--event", "E"])
+    assert added.exit_code == 0, added.output
+    if "\r\n" in text:
+        assert b"\r\n- title: B\r\n  date: 2019-01-01\r\n  event: E\r\n" in DATA.read_bytes()
+    removed = runner.invoke(app, ["remove", "2019-01-01-b", "--yes"])
+    assert removed.exit_code == 0, removed.output
+    assert DATA.read_bytes() == text.encode("utf-8")
+
+
+def test_empty_list_becomes_a_block_list(project: Path, runner: CliRunner) -> None:
+    DATA.write_text("# mine\ntalks:\n", encoding="utf-8")
+    result = runner.invoke(app, ["add", "--title", "First", "--date", "2020-01-01", "--event", "E"])
+    assert result.exit_code == 0, result.output
+    assert catalogue() == "# mine\ntalks:\n- title: First\n  date: 2020-01-01\n  event: E\n"
+
+
+def test_prompts_for_missing_fields_and_offers_the_others(repo: Path, runner: CliRunner) -> None:
+    answers = [
+        "Prompted talk",  # title
+        "yesterday",  # not a date: asked again
+        "2023-06-01",
+        "",  # event is required: asked again
+        "PyData",
+        "Online",  # location
+        "keynot",  # not a kind: asked again
+        "keynote",
+        "ml, data",  # tags
+        "",  # speakers
+        "",  # language
+        "https://example.org/l",  # link
+        "",  # video
+        "",  # slides
+        "",  # end date
+        "One line.",  # description
+    ]
+    result = runner.invoke(app, ["add", "--input"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("2023-06-01-prompted-talk\n")
+    assert "Error: date 'yesterday' is not a date; write it as YYYY-MM-DD (or `today`)" in result.stdout
+    assert "Event: \nEvent: PyData\n" in result.stdout  # an empty answer asks again
+    assert "Error: kind 'keynot' is not a kind of talk (did you mean 'keynote'?)" in result.stdout
+    assert "Location (City, Country, or Online): " in result.stdout
+    entry = (
+        "  - title: Prompted talk\n    date: 2023-06-01\n    event: PyData\n    location: Online\n"
+        "    kind: keynote\n    tags:\n    - ml\n    - data\n    link: https://example.org/l\n"
+        "    description: One line.\n\n"
+    )
+    assert catalogue() == ODD.replace("  - title: Data pipelines\n", entry + "  - title: Data pipelines\n")
+
+
+def test_prompts_only_for_what_flags_did_not_give(repo: Path, runner: CliRunner) -> None:
+    answers = ["2023-06-01", "", "", "", "", "", "", "", "", ""]
+    result = runner.invoke(
+        app,
+        ["add", "--input", "--title", "T", "--event", "E", "--location", "Here", "--tag", "x"],
+        input="\n".join(answers) + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Title" not in result.stdout and "Location" not in result.stdout and "Tags" not in result.stdout
+    assert "Other speakers" in result.stdout
+    assert "  - title: T\n    date: 2023-06-01\n    event: E\n    location: Here\n    tags:\n    - x\n\n" in catalogue()
+
+
+def test_all_required_flags_given_means_no_prompts(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["add", "--input", "--title", "T", "--date", "2020-01-01", "--event", "E"], input="")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "2020-01-01-t\n"
+
+
+@pytest.mark.parametrize("args", [["--no-input"], []])
+def test_without_a_terminal_missing_fields_are_a_usage_error(
+    repo: Path, runner: CliRunner, args: list[str]
+) -> None:
+    result = runner.invoke(app, ["add", "--title", "T", *args])
+    assert result.exit_code == 2
+    assert "missing --date, --event" in result.stderr
+    assert catalogue() == ODD
+
+
+def test_duplicate_derived_id_is_refused(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["add", "--title", "Data pipelines", "--date", "2023-03-10", "--event", "Other"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "data/talks.yaml:14: a talk with the id '2023-03-10-data-pipelines' (derived from the date and title) "
+        "is already in the catalogue: 'Data pipelines' (2023-03-10, Data Meetup)\n"
+        "hint: if this is another talk, give it an id of its own with --id\n"
+    )
+    assert catalogue() == ODD
+    again = runner.invoke(
+        app, ["add", "--title", "Data pipelines", "--date", "2023-03-10", "--event", "Other", "--id", "pipelines-2"]
+    )
+    assert again.exit_code == 0, again.output
+
+
+def test_duplicate_explicit_id_is_refused(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["add", "--id", "2022-01-01-keynote-on-ml", "--title", "Other", "--date", "2020-01-01", "--event", "E"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.endswith("hint: choose another --id\n")
+    assert catalogue() == ODD
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2023-02-30"], "--date '2023-02-30' is not a real date (day is out of range for month)\n"),
+        (["--date", "03/04/2023"], "--date '03/04/2023' is not a date; write it as YYYY-MM-DD (or `today`)\n"),
+        (
+            ["--date", "2023-01-01", "--kind", "keynot"],
+            "--kind 'keynot' is not a kind of talk (did you mean 'keynote'?); use one of talk, keynote, "
+            "workshop, tutorial, panel, lightning, poster, podcast, lecture\n",
+        ),
+        (["--date", "2023-01-02", "--end-date", "2023-01-01"], "--end-date 2023-01-01 is before --date 2023-01-02\n"),
+    ],
+)
+def test_bad_input_is_exit_1_and_writes_nothing(
+    repo: Path, runner: CliRunner, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["add", "--title", "T", "--event", "E", *args])
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
+    assert catalogue() == ODD
+
+
+def test_invalid_values_are_caught_by_validating_the_whole_file(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", "--video", "https://no host/"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/talks.yaml:34:12: video 'https://no host/' is not a valid URL (it contains spaces)\n"
+        "hint: nothing was written\n"
+    )
+    assert catalogue() == ODD
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--description", "x", "--description-file", "f"], "give --description or --description-file, not both"),
+        (["--link-label", "x"], "--link-label needs --link"),
+        (["--slides-label", "x"], "--slides-label needs --slides"),
+    ],
+)
+def test_usage_errors_are_exit_2(repo: Path, runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert catalogue() == ODD
+
+
+def test_an_invalid_catalogue_is_not_written_to(project: Path, runner: CliRunner) -> None:
+    bad = "talks:\n- title: A\n  date: 2020-02-30\n  event: E\n"
+    DATA.write_text(bad, encoding="utf-8")
+    result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/talks.yaml:3:9: date 2020-02-30 is not a real date (day is out of range for month)\n"
+        "hint: fix these first (`talkcat validate --data data/talks.yaml`); nothing was changed\n"
+    )
+    assert catalogue() == bad
+
+
+def test_missing_catalogue(project: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", "--data", "no/such.yaml"])
+    assert (result.exit_code, result.stderr) == (1, "no/such.yaml: no such file\n")
+
+
+def test_data_option(project: Path, runner: CliRunner) -> None:
+    Path("mine.yaml").write_text("talks: []\n", encoding="utf-8")
+    result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", "--data", "mine.yaml"])
+    assert result.exit_code == 0, result.output
+    assert Path("mine.yaml").read_text(encoding="utf-8") == "talks:\n- title: T\n  date: 2020-01-01\n  event: E\n"
+    assert result.stderr == "added 'T' (2020-01-01, E) to mine.yaml:2\n"
+
+
+def test_sync_updates_the_readme(repo: Path, runner: CliRunner) -> None:
+    Path("README.md").write_text("# Me\n\n<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
+    result = runner.invoke(app, ["add", "--title", "Synced", "--date", "2025-01-01", "--event", "E", "--sync"])
+    assert result.exit_code == 0, result.output
+    readme = Path("README.md").read_text(encoding="utf-8")
+    assert readme.index("### Synced") < readme.index("### Reproducible research: a primer")
+    assert result.stderr.endswith("README.md updated (4 talks)\n")
+
+
+def test_another_writer_holding_the_lock(project: Path) -> None:
+    import filelock
+
+    DATA.write_text("talks: []\n", encoding="utf-8")
+    with filelock.FileLock(str(DATA) + ".lock"):
+        with pytest.raises(TalkcatError, match="another talkcat is writing this file"):
+            with store.locked(DATA, timeout=0.05):
+                pass  # pragma: no cover
+    with store.locked(DATA, timeout=0.05):
+        assert catalogue() == "talks: []\n"

@@ -1,0 +1,134 @@
+"""`talkcat remove ID`: only the talk's lines go; it asks first unless --yes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from talkcat.cli import app
+
+CATALOGUE = """\
+talks:
+# 2024
+- title: First   # newest
+  date: 2024-05-01
+  event: PyCon DE
+
+# 2023
+- title: Second
+  date: 2023-03-10
+  event: "Data Meetup"
+  tags: [a]
+
+- title: Third
+  date: 2022-01-01
+  event: EuroSciPy
+# the end
+"""
+
+DATA = Path("data/talks.yaml")
+
+
+@pytest.fixture
+def repo(project: Path) -> Path:
+    (project / DATA).write_text(CATALOGUE, encoding="utf-8")
+    return project
+
+
+def catalogue() -> str:
+    return DATA.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("talk_id", "expected"),
+    [
+        ("2024-05-01-first", CATALOGUE.replace("- title: First   # newest\n  date: 2024-05-01\n  event: PyCon DE\n\n", "")),
+        (
+            "2023-03-10-second",
+            CATALOGUE.replace('- title: Second\n  date: 2023-03-10\n  event: "Data Meetup"\n  tags: [a]\n\n', ""),
+        ),
+        ("2022-01-01-third", CATALOGUE.replace("\n- title: Third\n  date: 2022-01-01\n  event: EuroSciPy\n", "")),
+    ],
+)
+def test_remove_cuts_only_the_talks_lines(repo: Path, runner: CliRunner, talk_id: str, expected: str) -> None:
+    result = runner.invoke(app, ["remove", talk_id, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("removed '")
+    assert catalogue() == expected
+
+
+def test_remove_says_what_it_removed(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["remove", "2023-03-10-second", "-y"])
+    assert result.stderr == "removed 'Second' (2023-03-10, Data Meetup) from data/talks.yaml\n"
+
+
+def test_removing_the_last_talk_leaves_an_empty_list(project: Path, runner: CliRunner) -> None:
+    DATA.write_text("# mine\ntalks:\n- title: Only\n  date: 2020-01-01\n  event: E\n", encoding="utf-8")
+    result = runner.invoke(app, ["remove", "2020-01-01-only", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert catalogue() == "# mine\ntalks: []\n"
+
+
+def test_confirmation_yes(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["remove", "2024-05-01-first", "--input"], input="y\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Remove 'First' (2024-05-01, PyCon DE) from data/talks.yaml? [y/N]: y\n"
+    assert "First" not in catalogue()
+
+
+@pytest.mark.parametrize("answer", ["n\n", "\n"])
+def test_confirmation_no_keeps_the_file(repo: Path, runner: CliRunner, answer: str) -> None:
+    result = runner.invoke(app, ["remove", "2024-05-01-first", "--input"], input=answer)
+    assert result.exit_code == 1
+    assert result.stderr == "nothing was removed\n"
+    assert catalogue() == CATALOGUE
+
+
+@pytest.mark.parametrize("args", [[], ["--no-input"]])
+def test_no_terminal_needs_yes(repo: Path, runner: CliRunner, args: list[str]) -> None:
+    result = runner.invoke(app, ["remove", "2024-05-01-first", *args])
+    assert result.exit_code == 2
+    assert "nothing can ask for confirmation without a terminal: add --yes" in result.stderr
+    assert catalogue() == CATALOGUE
+
+
+def test_unknown_id(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["remove", "2023-03-10-secnd", "--yes"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/talks.yaml: no talk with id '2023-03-10-secnd'\nhint: did you mean '2023-03-10-second'?\n"
+    )
+    assert catalogue() == CATALOGUE
+
+
+def test_several_suggestions(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["remove", "2023", "--yes"])
+    assert result.exit_code == 1
+    assert result.stderr.endswith("hint: did you mean '2023-03-10-second'?\n")
+    result = runner.invoke(app, ["remove", "202", "--yes"])
+    assert result.stderr.endswith(
+        "hint: did you mean '2024-05-01-first' or '2023-03-10-second' or '2022-01-01-third'?\n"
+    )
+
+
+def test_invalid_catalogue_is_left_alone(project: Path, runner: CliRunner) -> None:
+    bad = "talks:\n- title: A\n  date: 2020-01-01\n  event: E\n  loaction: x\n"
+    DATA.write_text(bad, encoding="utf-8")
+    result = runner.invoke(app, ["remove", "2020-01-01-a", "--yes"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("data/talks.yaml:5:3: unknown key 'loaction' (did you mean 'location'?)\n")
+    assert catalogue() == bad
+
+
+def test_data_and_sync(project: Path, runner: CliRunner) -> None:
+    Path("t.yaml").write_text(CATALOGUE, encoding="utf-8")
+    Path("README.md").write_text("<!-- TALKS -->\nold\n<!-- //TALKS -->\n", encoding="utf-8")
+    result = runner.invoke(app, ["remove", "2022-01-01-third", "--yes", "--data", "t.yaml", "--sync"])
+    assert result.exit_code == 0, result.output
+    assert "Third" not in Path("t.yaml").read_text(encoding="utf-8")
+    readme = Path("README.md").read_text(encoding="utf-8")
+    assert "### Second" in readme and "Third" not in readme
+    assert result.stderr.endswith("README.md updated (2 talks)\n")
