@@ -394,6 +394,28 @@ def test_sync_updates_the_readme(repo: Path, runner: CliRunner) -> None:
     assert result.stderr.endswith("README.md updated (4 talks)\n")
 
 
+def test_concurrent_adds_all_land(repo: Path) -> None:
+    import subprocess
+    import sys
+
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "talkcat", "add", "--title", f"Parallel {n}", "--date", f"2020-01-{n + 1:02d}", "--event", "E"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(5)
+    ]
+    for process in processes:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+    text = catalogue()
+    assert [f"Parallel {n}" in text for n in range(5)] == [True] * 5
+    loaded = store.load_catalogue(DATA, cache=False)
+    assert loaded.problems == []
+    assert [t.title for t in loaded.talks][3:] == [f"Parallel {n}" for n in reversed(range(5))]
+
+
 def test_another_writer_holding_the_lock(project: Path) -> None:
     import filelock
 

@@ -19,6 +19,7 @@ written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -40,7 +41,7 @@ UNSET: Final = _Unset()
 # The line breaks of YAML (and of the parser's line numbers).
 _BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 # Characters str.splitlines breaks at that YAML does not.
-_NOT_YAML_BREAKS = re.compile("[\v\f\x1c\x1d\x1e]")
+_NOT_YAML_BREAKS = "\v\f\x1c\x1d\x1e"
 _TALKS_KEY = re.compile(r"""(?:talks|"talks"|'talks')[ \t]*:""")
 _EMPTY_FLOW = re.compile(r"[ \t]*\[[ \t]*\]")
 _REST_OF_KEY_LINE = re.compile(r"[ \t]*(?:#.*)?\Z")
@@ -68,11 +69,11 @@ def insert_entry(text: str, entry_lines: Sequence[int], index: int, entry: str, 
         return _insert_first(text, entry, nl, path)
     lay = _layout(text, entry_lines, path)
     body = _indent_lines(entry.split("\n")[:-1], lay.column, nl)
-    sep = nl if lay.separated else ""
+    sep = nl if lay.separated(index) else ""
     if index < len(entry_lines):
         at = lay.lines.start(_owned_start(lay, index))
         return text[:at] + body + sep + text[at:]
-    at = lay.lines.end(lay.ends[-1])
+    at = lay.lines.end(lay.end(lay.count - 1))
     if at == len(text) and not _ends_with_break(text):
         # The file ends without a line break, and keeps doing so.
         return text + nl + sep + body[: -len(nl)]
@@ -85,22 +86,22 @@ def remove_entry(text: str, entry_lines: Sequence[int], index: int, path: str = 
     lines = lay.lines
     count = len(entry_lines)
     if count == 1:
-        start, end = lines.start(lay.dashes[0]), lines.end(lay.ends[0])
+        start, end = lines.start(lay.dash(0)), lines.end(lay.end(0))
         start = _drop_break_before(text, start, end)
-        talks = _talks_line(lines, path, before=lay.dashes[0])
+        talks = _talks_line(lines, path, before=lay.dash(0))
         cut = text[:start] + text[end:]
         found = _TALKS_KEY.match(lines.content(talks))
         assert found is not None
         at = _content_offset(lines, talks) + found.end()
         return cut[:at] + " []" + cut[at:]
     if index < count - 1:
-        start = lines.start(lay.dashes[index])
+        start = lines.start(lay.dash(index))
         end = lines.start(_owned_start(lay, index + 1))
         return text[:start] + text[end:]
-    first = lay.dashes[index]
-    while first - 1 > lay.ends[index - 1] and _is_blank(lines.content(first - 1)):
+    first = lay.dash(index)
+    while first - 1 > lay.end(index - 1) and _is_blank(lines.content(first - 1)):
         first -= 1
-    start, end = lines.start(first), lines.end(lay.ends[index])
+    start, end = lines.start(first), lines.end(lay.end(index))
     start = _drop_break_before(text, start, end)
     return text[:start] + text[end:]
 
@@ -129,7 +130,7 @@ def set_fields(
         if key is None:
             continue
         if value is UNSET:
-            edits.append(_unset_edit(lay, lay.dashes[index], keys, key))
+            edits.append(_unset_edit(lay, lay.dash(index), keys, key))
         else:
             edits.append(_replace_edit(lay, key, value, nl))
     new = [name for name, value in changes.items() if name not in present and value is not UNSET]
@@ -143,7 +144,7 @@ def rewrite_entry(
     """`text` with the talk at `index` replaced as a whole by `entry` (as for insert_entry)."""
     lay = _layout(text, entry_lines, path)
     body = _indent_lines(entry.split("\n")[:-1], lay.column, newline(text))
-    start, end = lay.lines.start(lay.dashes[index]), lay.lines.end(lay.ends[index])
+    start, end = lay.lines.start(lay.dash(index)), lay.lines.end(lay.end(index))
     if end == len(text) and not _ends_with_break(text):
         body = body[: -len(newline(text))]
     return text[:start] + body + text[end:]
@@ -163,7 +164,7 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        if _NOT_YAML_BREAKS.search(text):
+        if any(ch in text for ch in _NOT_YAML_BREAKS):
             starts = [0, *(m.end() for m in _BREAK.finditer(text))]
         else:
             starts = [0, *itertools.accumulate(map(len, text.splitlines(keepends=True)))]
@@ -233,28 +234,50 @@ def _indent_lines(lines: Sequence[str], column: int, nl: str) -> str:
 # -- the list's layout --------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class _Layout:
-    lines: _Lines
-    dashes: list[int]  # each entry's `-` line, 0-based
-    ends: list[int]  # each entry's last line that is not a gap line, 0-based
-    column: int  # the `-` column
-    separated: bool  # whether a blank line usually follows an entry
+    """Where the entries' lines are, worked out only for the entries a change looks at."""
+
+    def __init__(self, text: str, entry_lines: Sequence[int], path: str) -> None:
+        self.lines = _Lines(text)
+        self.entry_lines = entry_lines
+        self.count = len(entry_lines)
+        self.path = path
+        self._dashes: dict[int, int] = {}
+        self._ends: dict[int, int] = {}
+
+    def dash(self, index: int) -> int:
+        """The line of entry `index`'s `-`, 0-based."""
+        if index not in self._dashes:
+            self._dashes[index] = _dash_line(self.lines, self.entry_lines[index] - 1, self.path)
+        return self._dashes[index]
+
+    @functools.cached_property
+    def column(self) -> int:
+        """The `-` column, the same for every entry of a block list."""
+        return _indent(self.lines.content(self.dash(0))) if self.count else 0
+
+    def end(self, index: int) -> int:
+        """The last line of entry `index` that is not a gap line (blank, comment, `...`)."""
+        if index not in self._ends:
+            dash = self.dash(index)
+            last = self.dash(index + 1) - 1 if index + 1 < self.count else len(self.lines) - 1
+            while last > dash and _is_gap(self.lines.content(last), self.column):
+                last -= 1
+            self._ends[index] = last
+        return self._ends[index]
+
+    def separated(self, index: int) -> bool:
+        """Whether the entries around `index` usually have a blank line after them."""
+        first, stop = max(0, index - 10), min(self.count - 1, index + 10)
+        gaps = [
+            self.end(i) + 1 < self.dash(i + 1) and _is_blank(self.lines.content(self.end(i) + 1))
+            for i in range(first, stop)
+        ]
+        return bool(gaps) and 2 * sum(gaps) > len(gaps)
 
 
 def _layout(text: str, entry_lines: Sequence[int], path: str) -> _Layout:
-    lines = _Lines(text)
-    dashes = [_dash_line(lines, line - 1, path) for line in entry_lines]
-    column = _indent(lines.content(dashes[0])) if dashes else 0
-    ends = []
-    for number, dash in enumerate(dashes):
-        last = dashes[number + 1] - 1 if number + 1 < len(dashes) else len(lines) - 1
-        while last > dash and _is_gap(lines.content(last), column):
-            last -= 1
-        ends.append(last)
-    gaps = [end + 1 < dash and _is_blank(lines.content(end + 1)) for end, dash in zip(ends, dashes[1:])]
-    separated = bool(gaps) and 2 * sum(gaps) > len(gaps)
-    return _Layout(lines, dashes, ends, column, separated)
+    return _Layout(text, entry_lines, path)
 
 
 def _dash_line(lines: _Lines, number: int, path: str) -> int:
@@ -280,8 +303,8 @@ def _dash_line(lines: _Lines, number: int, path: str) -> int:
 def _owned_start(lay: _Layout, index: int) -> int:
     """The first line that goes with entry `index`: the comments just above its `-`, if any."""
     lines = lay.lines
-    start = lay.dashes[index]
-    floor = lay.ends[index - 1] if index > 0 else -1
+    start = lay.dash(index)
+    floor = lay.end(index - 1) if index > 0 else -1
     above = start - 1
     while above > floor and _is_gap(lines.content(above), lay.column):
         if _is_comment(lines.content(above)):
@@ -348,7 +371,7 @@ def _entry_keys(lay: _Layout, index: int, path: str) -> list[_Key]:
     from talkcat.yamlread import load
 
     lines = lay.lines
-    dash, end = lay.dashes[index], lay.ends[index]
+    dash, end = lay.dash(index), lay.end(index)
     snippet = lines.text[lines.start(dash) : lines.end(end)]
     doc = load(snippet, path)
     marks = doc.mark[2]

@@ -21,7 +21,6 @@ stays well under a second.
 from __future__ import annotations
 
 import bisect
-import difflib
 import functools
 import itertools
 import re
@@ -144,6 +143,8 @@ def _add_token(prefix: str | None, text: str, terms: list[Term], years: set[int]
         if name in PREFIXES:
             fields = PREFIXES[name]
         else:
+            import difflib
+
             close = difflib.get_close_matches(name, [*PREFIXES, YEAR], n=1, cutoff=0.75)
             if close:
                 raise TalkcatError(

@@ -24,11 +24,6 @@ def fold(text: str) -> str:
     return text.casefold()
 
 
-def contains(haystack: str, needle: str) -> bool:
-    """Case- and accent-insensitive substring test."""
-    return fold(needle) in fold(haystack)
-
-
 @functools.cache
 def _marks() -> re.Pattern[str]:
     """Every combining mark of the Basic Multilingual Plane, as one character class.

@@ -15,6 +15,9 @@ from talkcat.errors import TalkcatError
 if TYPE_CHECKING:
     import datetime as dt
 
+    from talkcat.model import Talk
+    from talkcat.store import Catalogue
+
 
 def _text(flag: str, help: str, metavar: str = "TEXT") -> Any:
     return typer.Option(flag, help=help, metavar=metavar, show_default=False)
@@ -79,7 +82,8 @@ def add(
 
     if description is not None and description_file is not None:
         raise typer.BadParameter("give --description or --description-file, not both")
-    for label, url, flag in ((link_label, link, "--link"), (video_label, video, "--video"), (slides_label, slides, "--slides")):
+    labelled = (("--link", link, link_label), ("--video", video, video_label), ("--slides", slides, slides_label))
+    for flag, url, label in labelled:
         if label is not None and url is None:
             raise typer.BadParameter(f"{flag}-label needs {flag}")
     day, last_day, kind_name = common.clean(date), common.clean(end_date), common.clean(kind)
@@ -119,7 +123,7 @@ def add(
     with store.locked(data):
         catalogue = common.load_valid(data)
         talks = catalogue.talks
-        _refuse_duplicate(catalogue, new, talk_id is not None)
+        _refuse_duplicate(catalogue, new, answers.talk_id is not None)
         index = edit.position_for([t.date for t in talks], new.date)
         text = edit.insert_entry(
             catalogue.text, catalogue.checked.entry_lines, index, dump_entry(entry), str(data)
@@ -145,7 +149,7 @@ def _link(url: str | None, label: str | None) -> str | dict[str, str] | None:
     return Link(url, clean(label)).to_value()
 
 
-def _refuse_duplicate(catalogue: Any, new: Any, explicit: bool) -> None:
+def _refuse_duplicate(catalogue: Catalogue, new: Talk, explicit: bool) -> None:
     from talkcat.commands.common import describe
 
     for talk, line in zip(catalogue.talks, catalogue.checked.entry_lines):

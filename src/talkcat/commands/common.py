@@ -129,7 +129,7 @@ def save(catalogue: Catalogue, text: str, expected: list[Talk]) -> Catalogue:
     result = checked(catalogue, text, expected)
     if result is None:
         raise unsafe(catalogue)
-    store.write_text(catalogue.path, text)
+    store.write_catalogue(result)  # and cache its validation for the next command
     return result
 
 

@@ -12,6 +12,7 @@ from talkcat.errors import TalkcatError
 
 if TYPE_CHECKING:
     from talkcat.model import Talk
+    from talkcat.store import Catalogue
 
 _LINKS = ("link", "video", "slides")
 _REQUIRED = ("title", "date", "event")
@@ -78,8 +79,8 @@ def edit_talk(
             typer.echo(f"{old.slug}: nothing to change; {data} is as it was", err=True)
             typer.echo(old.slug)
             return
-        text, whole = _new_text(catalogue, index, new, changes)
-        store.write_text(data, text)
+        result, whole = _new_text(catalogue, index, new, changes)
+        store.write_catalogue(result)
     typer.echo(new.slug)
     typer.echo(f"updated {', '.join(changes)} of {common.describe(new)} in {data}", err=True)
     _notes(catalogue.talks, index, old, new, whole)
@@ -209,8 +210,8 @@ def _changes(old: Talk, new: Talk, requests: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _new_text(catalogue: Any, index: int, new: Talk, changes: dict[str, Any]) -> tuple[str, bool]:
-    """The catalogue's new text, validated, and whether the whole entry had to be rewritten."""
+def _new_text(catalogue: Catalogue, index: int, new: Talk, changes: dict[str, Any]) -> tuple[Catalogue, bool]:
+    """The catalogue with its new text, validated, and whether the whole entry had to be rewritten."""
     from talkcat import edit
     from talkcat.commands import common
     from talkcat.yamlwrite import dump_entry
@@ -220,8 +221,8 @@ def _new_text(catalogue: Any, index: int, new: Talk, changes: dict[str, Any]) ->
     talks[index] = new
     problem: TalkcatError | None = None
     try:
-        precise = edit.set_fields(text, lines, index, changes, path)
-        if common.checked(catalogue, precise, talks) is not None:
+        precise = common.checked(catalogue, edit.set_fields(text, lines, index, changes, path), talks)
+        if precise is not None:
             return precise, False
     except edit.LayoutError:
         pass
@@ -237,7 +238,7 @@ def _new_text(catalogue: Any, index: int, new: Talk, changes: dict[str, Any]) ->
         raise
     if result is None:
         raise common.unsafe(catalogue)
-    return whole, True
+    return result, True
 
 
 def _notes(talks: list[Talk], index: int, old: Talk, new: Talk, whole: bool) -> None:
