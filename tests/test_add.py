@@ -385,6 +385,16 @@ def test_data_option(project: Path, runner: CliRunner) -> None:
     assert result.stderr == "added 'T' (2020-01-01, E) to mine.yaml:2\n"
 
 
+def test_sync_with_another_readme(repo: Path, runner: CliRunner) -> None:
+    Path("talks.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["add", "--title", "S", "--date", "2025-01-01", "--event", "E", "--sync", "--readme", "talks.md"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "### S\n" in Path("talks.md").read_text(encoding="utf-8")
+    assert not Path("README.md").exists()
+
+
 def test_sync_updates_the_readme(repo: Path, runner: CliRunner) -> None:
     Path("README.md").write_text("# Me\n\n<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
     result = runner.invoke(app, ["add", "--title", "Synced", "--date", "2025-01-01", "--event", "E", "--sync"])

@@ -236,9 +236,11 @@ def test_usage_errors_are_exit_2(repo: Path, runner: CliRunner, args: list[str],
 
 def test_data_and_sync(project: Path, runner: CliRunner) -> None:
     Path("talks.yaml").write_text(CATALOGUE, encoding="utf-8")
-    Path("README.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
-    result = runner.invoke(app, ["edit", "data-zurich", "--set", "title=Renamed", "--data", "talks.yaml", "--sync"])
+    Path("docs.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["edit", "data-zurich", "--set", "title=Renamed", "--data", "talks.yaml", "--sync", "--readme", "docs.md"]
+    )
     assert result.exit_code == 0, result.output
     assert "  title: Renamed\n" in Path("talks.yaml").read_text(encoding="utf-8")
-    assert "### Renamed" in Path("README.md").read_text(encoding="utf-8")
-    assert result.stderr.endswith("README.md updated (3 talks)\n")
+    assert "### Renamed" in Path("docs.md").read_text(encoding="utf-8")
+    assert result.stderr.endswith("docs.md updated (3 talks)\n")

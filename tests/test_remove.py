@@ -125,10 +125,12 @@ def test_invalid_catalogue_is_left_alone(project: Path, runner: CliRunner) -> No
 
 def test_data_and_sync(project: Path, runner: CliRunner) -> None:
     Path("t.yaml").write_text(CATALOGUE, encoding="utf-8")
-    Path("README.md").write_text("<!-- TALKS -->\nold\n<!-- //TALKS -->\n", encoding="utf-8")
-    result = runner.invoke(app, ["remove", "2022-01-01-third", "--yes", "--data", "t.yaml", "--sync"])
+    Path("talks.md").write_text("<!-- TALKS -->\nold\n<!-- //TALKS -->\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["remove", "2022-01-01-third", "--yes", "--data", "t.yaml", "--sync", "--readme", "talks.md"]
+    )
     assert result.exit_code == 0, result.output
     assert "Third" not in Path("t.yaml").read_text(encoding="utf-8")
-    readme = Path("README.md").read_text(encoding="utf-8")
+    readme = Path("talks.md").read_text(encoding="utf-8")
     assert "### Second" in readme and "Third" not in readme
-    assert result.stderr.endswith("README.md updated (2 talks)\n")
+    assert result.stderr.endswith("talks.md updated (2 talks)\n")

@@ -326,6 +326,15 @@ def test_list_filters_combine_with_the_query(repo: Path, runner: CliRunner) -> N
     assert run("--location", "zurich") == ["Data pipelines"]
     assert run("--event", "con", "--in-person") == ["Reproducible research in Python"]
     assert run("--past", "--until", "2024-04-01") == ["Data pipelines", "Notebooks at scale"]
+    assert run("--since", "2024-03-01", "--no-video") == ["Reproducible research in Python", "Data pipelines"]
+    assert run("--kind", "talk", "--no-slides", "--no-cache") == [
+        "Reproducible research in Python",
+        "Reproducible builds",
+        "Data pipelines",
+        "Notebooks at scale",
+    ]
+    assert run("--upcoming") == []
+    assert runner.invoke(app, ["search", "machine", "--has-slides"]).stdout.startswith("2022-09-01\tDjangonauts")
 
 
 def test_search_without_a_match(repo: Path, runner: CliRunner) -> None:

@@ -202,15 +202,10 @@ def _quality(term: Term, text: str) -> float:
     return found
 
 
-_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
-
-
+@functools.lru_cache(maxsize=64)
 def _phrase_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern per phrase (not per talk): its words with only separators between."""
-    pattern = _PATTERNS.get(words)
-    if pattern is None:
-        pattern = _PATTERNS[words] = re.compile(r"[\W_]+".join(map(re.escape, words)))
-    return pattern
+    return re.compile(r"[\W_]+".join(map(re.escape, words)))
 
 
 # -- typos --------------------------------------------------------------------
