@@ -426,6 +426,33 @@ def test_concurrent_adds_all_land(repo: Path) -> None:
     assert [t.title for t in loaded.talks][3:] == [f"Parallel {n}" for n in reversed(range(5))]
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["add", "--title", "Waited", "--date", "2020-01-01", "--event", "E"],
+        ["edit", "2022-01-01-keynote-on-ml", "--set", "location=Waited"],
+        ["remove", "2022-01-01-keynote-on-ml", "--yes"],
+    ],
+)
+def test_writers_wait_for_the_lock(repo: Path, runner: CliRunner, args: list[str]) -> None:
+    import threading
+    import time
+
+    import filelock
+
+    results: list[object] = []
+    lock = filelock.FileLock(str(DATA) + ".lock")
+    with lock:
+        worker = threading.Thread(target=lambda: results.append(runner.invoke(app, args)))
+        worker.start()
+        time.sleep(0.5)
+        assert catalogue() == ODD  # still waiting
+        assert results == []
+    worker.join(timeout=30)
+    assert results[0].exit_code == 0, results[0].output  # type: ignore[attr-defined]
+    assert catalogue() != ODD
+
+
 def test_another_writer_holding_the_lock(project: Path) -> None:
     import filelock
 
