@@ -1,0 +1,559 @@
+"""Time whole `talkcat` processes against the references they are judged by.
+
+    python bench/run.py [--runs N] [--skip-pyvideo] [--output bench/results.md]
+
+Every figure is the median of N runs (default 5; 21 for cases under half a
+second) after a warm-up run, each a fresh process, and is printed beside its
+reference measured in the same run the same way:
+
+- start-up: `python -c "import re, pathlib"` reading the README (the floor any
+  Python tool pays) and `python -c "import typer, ruamel.yaml"`;
+- read commands (validate, sync-readme --check, list --format json, search):
+  a process parsing the same file with PyYAML's C loader; each runs once
+  with an empty cache ("first run") and once with the cache it left ("again");
+- add (into a copy), and import: a process parsing the file once with
+  ruamel's C parser (`YAML(typ="safe")`).
+
+The catalogues: data/talks.yaml (if the repository has one yet), generated
+catalogues of 1,000 and 10,000 talks, and the pyvideo archive (21,567 talks,
+decompressed from ../shared/bench/ into a temporary folder). Commands that do
+not exist yet are reported as not available. Results go to the terminal and
+to bench/results.md, with the machine described.
+
+Children run talkcat from a copy of src/ taken at the start (so edits made
+meanwhile change neither the code nor, through it, the cache keys), with
+bytecode caching on (as an installed talkcat would) and a cache folder of
+their own (XDG_CACHE_HOME on Linux, so the real lookup of the user's cache
+directory is timed), never the user's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import lzma
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYVIDEO_XZ = ROOT.parent / "shared" / "bench" / "pyvideo-talks.yaml.xz"
+PYTHON = sys.executable
+SLOW = 0.5  # seconds: cases faster than this get more runs, their noise is larger
+QUERIES = ("python", "machine learning", "reproducib")
+SNAPSHOT: list[Path] = []  # the copy of src/ the children import talkcat from
+README = "# Talks\n\nWhat I have spoken about.\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\n## License\n\nCC BY 4.0\n"
+
+TARGETS = (
+    ("start-up: `sync-readme --check` on data/talks.yaml, cache warm", "x floor", 4.0),
+    ("read commands on pyvideo, first run", "x PyYAML C parse", 1.5),
+    ("read commands on pyvideo, again (cache)", "x PyYAML C parse", 0.1),
+    ("add on pyvideo", "x ruamel C parse", 2.0),
+    ("growth from 1,000 to 10,000 talks", "x", 11.0),
+)
+
+
+@dataclass
+class Result:
+    """One case's timings: median and all runs (seconds), peak memory (KiB), exit codes."""
+
+    label: str
+    times: list[float] = field(default_factory=list)
+    peak_kib: int = 0
+    exit_codes: set[int] = field(default_factory=set)
+    missing: str | None = None  # why the case could not run
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+
+@dataclass
+class Case:
+    label: str
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str]
+    prepare: Callable[[], None] = lambda: None
+    result: Result = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.result = Result(self.label)
+
+
+@dataclass
+class Dataset:
+    name: str
+    folder: Path  # the project folder: commands run here
+    catalogue: Path
+    readme: Path
+    talks: int
+    edit_id: str | None = None
+    reads: bool = True  # time the read commands
+    writes: bool = True  # time add, edit, remove and import
+    cases: list[Case] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# --- running processes -------------------------------------------------------
+
+
+def run_once(case: Case) -> tuple[float, int, int, str]:
+    """Wall time, exit code, peak RSS in KiB and stderr of one process of `case`."""
+    case.prepare()
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            case.argv, cwd=case.cwd, env=case.env, stdout=subprocess.DEVNULL, stderr=err
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return elapsed, proc.returncode, usage.ru_maxrss, stderr
+
+
+def measure(cases: Sequence[Case], runs: int) -> None:
+    """Warm up each case, then time them round-robin so that noise spreads over all."""
+    live = []
+    for case in cases:
+        elapsed, code, _, stderr = run_once(case)
+        if code == 2 and ("No such command" in stderr or "No such option" in stderr):
+            case.result.missing = "not available: " + _last_line(stderr)
+        else:
+            live.append((case, runs if elapsed >= SLOW else max(runs, 21)))
+    for round_number in range(max((n for _, n in live), default=0)):
+        for case, n in live:
+            if round_number < n:
+                elapsed, code, peak, _ = run_once(case)
+                case.result.times.append(elapsed)
+                case.result.exit_codes.add(code)
+                case.result.peak_kib = max(case.result.peak_kib, peak)
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip(" │╭╮╰╯─\t") for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    return lines[-1] if lines else "(no message)"
+
+
+def child_env(cache_home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "TALKCAT_CACHE_DIR")}
+    env.update(NO_COLOR="1", COLUMNS="100", LC_ALL=env.get("LC_ALL", "C.UTF-8"))
+    if SNAPSHOT:
+        env["PYTHONPATH"] = os.pathsep.join([str(SNAPSHOT[0]), *filter(None, [env.get("PYTHONPATH")])])
+    if sys.platform.startswith("linux"):
+        env["XDG_CACHE_HOME"] = str(cache_home)
+    else:
+        env["TALKCAT_CACHE_DIR"] = str(cache_home / "talkcat")
+    return env
+
+
+def talkcat_argv() -> list[str]:
+    script = Path(PYTHON).parent / ("talkcat.exe" if os.name == "nt" else "talkcat")
+    return [str(script)] if script.exists() else [PYTHON, "-m", "talkcat"]
+
+
+# --- catalogues -------------------------------------------------------------
+
+_WORDS = (
+    "data science python machine learning reproducible research pipelines testing packaging "
+    "community open source climate weather geophysics deep neural networks notebooks jupyter "
+    "visualisation statistics causality explainability career mentoring teaching kaggle "
+    "benchmarks performance parsing rust compilers async web apis databases security"
+).split()
+_EVENTS = ("PyData Global", "EuroSciPy", "PyCon DE", "EuroPython", "JupyterCon", "FOSDEM", "Meetup")
+_PLACES = ("Online", "Basel, Switzerland", "Berlin, Germany", "Zürich, Switzerland", "Prague, Czechia")
+_KINDS = ("talk", "talk", "talk", "keynote", "workshop", "tutorial", "panel", "lightning")
+
+
+def generate_catalogue(talks: int, seed: int = 4) -> str:
+    """A valid catalogue of `talks` varied entries, newest first, as a person would write it."""
+    rng = random.Random(seed)
+    day = dt.date(2025, 12, 31)
+    seen: set[tuple[dt.date, str]] = set()
+    out = ["# Generated by bench/run.py\ntalks:\n"]
+    for number in range(talks):
+        if rng.random() < 0.7:
+            day -= dt.timedelta(days=rng.randint(1, 3))
+        words = rng.sample(_WORDS, rng.randint(3, 7))
+        title = " ".join(words).capitalize()
+        while (day, title) in seen:
+            title += f" {number}"
+        seen.add((day, title))
+        event = f"{rng.choice(_EVENTS)} {day.year}"
+        lines = [f"- title: {json.dumps(title, ensure_ascii=False)}", f"  date: {day}", f"  event: {event}"]
+        lines.append(f"  location: {json.dumps(rng.choice(_PLACES), ensure_ascii=False)}")
+        kind = rng.choice(_KINDS)
+        if kind != "talk":
+            lines.append(f"  kind: {kind}")
+        if rng.random() < 0.5:
+            lines.append("  speakers:")
+            lines += [f"  - {name}" for name in rng.sample(("Ann Lee", "Bo Chen", "Jesper Dramsch", "Zoë Ruiz"), 2)]
+        lines.append("  tags: [" + ", ".join(rng.sample(_WORDS, 3)) + "]")
+        lines.append(f"  link: https://example.org/{day.year}/talk-{number}")
+        if rng.random() < 0.6:
+            lines += ["  video:", "    label: Video", f"    url: https://video.example.org/watch?v={number:08d}"]
+        if rng.random() < 0.4:
+            lines.append(f"  slides: https://slides.example.org/{number}/")
+        if rng.random() < 0.8:
+            lines += ["  description: |"] + [f"    {line}" if line else "" for line in _description(rng)]
+        out.append("\n".join(lines) + "\n")
+    return "".join(out)
+
+
+def _description(rng: random.Random) -> list[str]:
+    lines: list[str] = []
+    for paragraph in range(rng.randint(1, 4)):
+        if paragraph and rng.random() < 0.3:
+            lines += [f"## {' '.join(rng.sample(_WORDS, 2)).capitalize()}", ""]
+        sentence = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(20, 60)))
+        lines += [sentence.capitalize() + ".", ""]
+    if rng.random() < 0.3:
+        lines += [f"- {rng.choice(_WORDS)}" for _ in range(3)] + [""]
+    return lines[:-1]
+
+
+def first_talk_id(text: str) -> str | None:
+    """The id of the catalogue's first talk, computed as talkcat does."""
+    try:
+        import yaml
+
+        from talkcat.model import Talk
+    except ImportError:
+        return None
+    start = text.find("\n- ")
+    end = text.find("\n- ", start + 1)
+    if start < 0:
+        return None
+    head = text[:end] if end > 0 else text
+    entry = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["talks"][0]
+    if "id" in entry:
+        return str(entry["id"])
+    return Talk(title=entry["title"], date=entry["date"], event=entry["event"]).slug
+
+
+# --- the cases ---------------------------------------------------------------
+
+
+def build_datasets(work: Path, skip_pyvideo: bool) -> tuple[list[Dataset], list[str]]:
+    notes: list[str] = []
+    sets: list[Dataset] = []
+    data = ROOT / "data" / "talks.yaml"
+    if data.exists() and (ROOT / "README.md").exists():
+        text = data.read_text(encoding="utf-8")
+        sets.append(Dataset("data/talks.yaml", ROOT, data, ROOT / "README.md", text.count("\n- "), first_talk_id(text)))
+    else:
+        notes.append("data/talks.yaml: not available (the repository has no data/talks.yaml yet)")
+    for talks in (1_000, 10_000):
+        folder = work / f"gen{talks}"
+        (folder / ".git").mkdir(parents=True)
+        (folder / "data").mkdir()
+        text = generate_catalogue(talks)
+        (folder / "data" / "talks.yaml").write_text(text, encoding="utf-8")
+        (folder / "README.md").write_text(README, encoding="utf-8")
+        sets.append(Dataset(f"generated {talks:,}", folder, folder / "data/talks.yaml", folder / "README.md", talks, first_talk_id(text)))
+    if skip_pyvideo:
+        notes.append("pyvideo: skipped (--skip-pyvideo)")
+    elif not PYVIDEO_XZ.exists():
+        notes.append(f"pyvideo: not available ({PYVIDEO_XZ} is missing)")
+    else:
+        folder = work / "pyvideo"
+        (folder / ".git").mkdir(parents=True)
+        (folder / "data").mkdir()
+        target = folder / "data" / "talks.yaml"
+        with lzma.open(PYVIDEO_XZ) as src, target.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        (folder / "README.md").write_text(README, encoding="utf-8")
+        text = target.read_text(encoding="utf-8")
+        sets.append(Dataset("pyvideo", folder, target, folder / "README.md", text.count("\n- "), first_talk_id(text), writes=False))
+        valid, dropped = valid_entries_only(text, target)
+        if dropped:
+            folder = work / "pyvideo-valid"
+            (folder / ".git").mkdir(parents=True)
+            (folder / "data").mkdir()
+            (folder / "data" / "talks.yaml").write_text(valid, encoding="utf-8")
+            (folder / "README.md").write_text(README, encoding="utf-8")
+            ds = Dataset("pyvideo, valid entries only", folder, folder / "data/talks.yaml", folder / "README.md", valid.count("\n- "), first_talk_id(valid), reads=False)
+            ds.notes.append(f"The pyvideo catalogue has problems in {dropped} entries, so add, edit and remove refuse to change it; here those entries are left out so that they run their whole course.")
+            sets.append(ds)
+    return sets, notes
+
+
+def valid_entries_only(text: str, path: Path) -> tuple[str, int]:
+    """`text` without the entries `talkcat validate` finds problems in, and how many those were."""
+    proc = subprocess.run(talkcat_argv() + ["validate", "--format", "json", "--data", str(path)], capture_output=True, text=True, env=child_env(path.parent / "cache"), check=False)
+    try:
+        problems = json.loads(proc.stdout)["problems"]
+    except (ValueError, KeyError):
+        return text, 0
+    lines = text.split("\n")
+    starts = [number for number, line in enumerate(lines) if line.startswith("- ")]
+    bad = {max((i for i, start in enumerate(starts) if start < p["line"]), default=0) for p in problems if p.get("line")}
+    kept = lines[: starts[0]] if starts else lines
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(lines)
+        if i not in bad:
+            kept += lines[start:end]
+    if kept[-1] != "":
+        kept.append("")
+    return "\n".join(kept), len(bad)
+
+
+def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
+    slug = ds.name.replace("/", "-").replace(" ", "-").replace(",", "")
+    env_count = 0
+
+    def env(clean: bool = False) -> tuple[dict[str, str], Callable[[], None]]:
+        nonlocal env_count
+        env_count += 1
+        home = work / "cache" / f"{slug}-{env_count}"
+        home.mkdir(parents=True)
+        clear = (lambda: _empty(home)) if clean else (lambda: None)
+        return child_env(home), clear
+
+    rel = os.path.relpath(ds.catalogue, ds.folder)
+    readme = os.path.relpath(ds.readme, ds.folder)
+    floor_env, _ = env()
+    ds.cases.append(Case("floor: python -c 'import re, pathlib' + read README", [PYTHON, "-c", f"import re, pathlib; pathlib.Path({readme!r}).read_text()"], ds.folder, floor_env))
+    ds.cases.append(Case("python -c 'import typer, ruamel.yaml'", [PYTHON, "-c", "import typer, ruamel.yaml"], ds.folder, floor_env))
+    parse = f"import yaml; yaml.load(open({str(ds.catalogue)!r}, 'rb'), Loader=yaml.CSafeLoader)"
+    ds.cases.append(Case("ref: PyYAML C loader parse", [PYTHON, "-c", parse], ds.folder, floor_env))
+    ruamel = f"from ruamel.yaml import YAML; YAML(typ='safe').load(open({str(ds.catalogue)!r}, 'rb'))"
+    ds.cases.append(Case("ref: ruamel C parser parse", [PYTHON, "-c", ruamel], ds.folder, floor_env))
+
+    reads: list[tuple[str, list[str]]] = [("sync-readme --check", ["sync-readme", "--check", "--data", rel, "--readme", readme])]
+    if ds.reads:
+        reads[:0] = [("validate", ["validate", "--data", rel])]
+        reads += [("list --format json", ["list", "--format", "json", "--data", rel])]
+        reads += [(f"search {q!r}", ["search", q, "--data", rel]) for q in QUERIES]
+    for label, args in reads:
+        cold_env, clear = env(clean=True)
+        ds.cases.append(Case(f"{label} (first run)", talkcat + args, ds.folder, cold_env, clear))
+        warm_env, _ = env()
+        ds.cases.append(Case(f"{label} (again)", talkcat + args, ds.folder, warm_env))
+
+    if not ds.writes:
+        return
+    copy = work / "copies" / slug / "data" / "talks.yaml"
+    copy.parent.mkdir(parents=True)
+    (copy.parent.parent / ".git").mkdir()
+    original = ds.catalogue.read_bytes()
+    add = ["add", "--data", str(copy), "--no-input", "--title", "A talk added by the benchmark",
+           "--date", "2019-06-15", "--event", "Bench Conf 2019", "--location", "Online"]
+    add_env, add_clear = env(clean=True)
+
+    def fresh_copy() -> None:
+        copy.write_bytes(original)
+        add_clear()
+
+    ds.cases.append(Case("add (first run)", talkcat + add, copy.parent.parent, add_env, fresh_copy))
+    warm_add_env, _ = env()
+    warm = talkcat + ["validate", "--data", str(copy)]
+
+    def warmed_copy() -> None:
+        copy.write_bytes(original)
+        subprocess.run(warm, env=warm_add_env, cwd=copy.parent.parent, capture_output=True, check=False)
+
+    ds.cases.append(Case("add (cache warm)", talkcat + add, copy.parent.parent, warm_add_env, warmed_copy))
+    if ds.edit_id:
+        for label, args in (
+            ("edit", ["edit", ds.edit_id, "--set", "location=Somewhere Else", "--data", str(copy)]),
+            ("remove", ["remove", ds.edit_id, "--yes", "--data", str(copy)]),
+        ):
+            ds.cases.append(Case(f"{label} (first run)", talkcat + args, copy.parent.parent, add_env, fresh_copy))
+
+    out = work / "imports" / slug / "talks.yaml"
+    out.parent.mkdir(parents=True)
+    imp_env, _ = env()
+    ds.cases.append(Case("import README", talkcat + ["import", str(ds.readme), "--data", str(out), "--force"], ds.folder, imp_env, lambda: out.unlink(missing_ok=True)))
+
+
+def _empty(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def sync_readmes(sets: list[Dataset], talkcat: list[str], work: Path) -> None:
+    """Bring the generated READMEs up to date, so that `--check` compares a whole block."""
+    for ds in sets:
+        if ds.folder == ROOT:
+            continue
+        proc = subprocess.run(
+            talkcat + ["sync-readme", "--data", str(ds.catalogue), "--readme", str(ds.readme)],
+            cwd=ds.folder, env=child_env(work / "cache" / "sync"), capture_output=True, text=True, check=False,
+        )
+        if proc.returncode:
+            ds.notes.append(f"its README could not be rendered (sync-readme exit {proc.returncode}: {_last_line(proc.stderr)}), so `sync-readme --check` reports it out of date or invalid, and `import` reads an empty block")
+
+
+# --- reporting ---------------------------------------------------------------
+
+
+def report(sets: list[Dataset], notes: list[str], runs: int, elapsed: float) -> str:
+    out = ["# talkcat benchmark", ""]
+    out += [f"Produced by `python bench/run.py` on {dt.date.today()} in {elapsed / 60:.1f} minutes. "
+            f"Median of {runs} runs (21 for cases under {SLOW} s) after a warm-up, each a whole process; "
+            "peak memory is the largest resident set of any run.", ""]
+    out += ["## Machine", ""] + [f"- {line}" for line in machine()] + [""]
+    if notes:
+        out += ["## Not measured", ""] + [f"- {note}" for note in notes] + [""]
+    for ds in sets:
+        out += [f"## {ds.name} ({ds.talks:,} talks, {ds.catalogue.stat().st_size / 1e6:.2f} MB)", ""]
+        out += [f"_{note}_" for note in ds.notes] + ([""] if ds.notes else [])
+        refs = {c.label: c.result.median for c in ds.cases}
+        floor = refs["floor: python -c 'import re, pathlib' + read README"]
+        pyyaml = refs["ref: PyYAML C loader parse"]
+        ruamel = refs["ref: ruamel C parser parse"]
+        out += ["| case | median | reference | ratio | peak memory | exit |", "|---|---:|---|---:|---:|---|"]
+        for case in ds.cases:
+            r = case.result
+            if r.missing:
+                out.append(f"| {case.label} | {r.missing} | | | | |")
+                continue
+            ref_name, ref = _reference(case.label, floor, pyyaml, ruamel, start_up=ds.folder == ROOT)
+            ratio = f"{r.median / ref:.2f}x" if ref_name else ""
+            ref_text = f"{ref_name} {_ms(ref)}" if ref_name else ""
+            codes = ",".join(str(c) for c in sorted(r.exit_codes))
+            out.append(f"| {case.label} | {_ms(r.median)} | {ref_text} | {ratio} | {r.peak_kib / 1024:.0f} MiB | {codes} |")
+        out.append("")
+    out += targets(sets)
+    return "\n".join(out) + "\n"
+
+
+def _reference(label: str, floor: float, pyyaml: float, ruamel: float, *, start_up: bool) -> tuple[str, float]:
+    """What a case is judged against: on the small real catalogue, start-up is everything."""
+    if label.startswith(("floor", "ref:")):
+        return "", 0.0
+    if label.startswith("python -c") or start_up:
+        return "floor", floor
+    if label.startswith(("add", "edit", "remove", "import")):
+        return "ruamel C parse", ruamel
+    return "PyYAML C parse", pyyaml
+
+
+def targets(sets: list[Dataset]) -> list[str]:
+    """Each target of the issue, with the case that decides it (the worst one)."""
+    by_name = {ds.name: {c.label: c.result for c in ds.cases} for ds in sets}
+    rows = ["## Targets (issue #4)", "", "| target | worst case | measured | limit | met |", "|---|---|---:|---:|---|"]
+
+    def row(name: str, ratios: dict[str, float], limit: float, why: str = "") -> None:
+        if not ratios:
+            rows.append(f"| {name} | {why or 'not measured'} | | {limit}x | – |")
+            return
+        worst = max(ratios, key=ratios.__getitem__)
+        met = "yes" if ratios[worst] <= limit else "**no**"
+        rows.append(f"| {name} | {worst} | {ratios[worst]:.2f}x | {limit}x | {met} |")
+
+    def ratios(cases: dict[str, Result] | None, ref: str, keep: Callable[[str], bool]) -> dict[str, float]:
+        if not cases:
+            return {}
+        base = cases[ref].median
+        return {k: r.median / base for k, r in cases.items() if keep(k) and not r.missing and r.times}
+
+    data = by_name.get("data/talks.yaml")
+    floor = "floor: python -c 'import re, pathlib' + read README"
+    row(TARGETS[0][0], ratios(data, floor, lambda k: k == "sync-readme --check (again)"), TARGETS[0][2], "" if data else "no data/talks.yaml yet")
+    pyvideo = by_name.get("pyvideo")
+    for target, suffix in ((TARGETS[1], "(first run)"), (TARGETS[2], "(again)")):
+        row(target[0], ratios(pyvideo, "ref: PyYAML C loader parse", lambda k: k.endswith(suffix)), target[2])
+    writes = by_name.get("pyvideo, valid entries only", pyvideo)
+    for command in ("add", "edit", "remove"):
+        row(f"{command} on pyvideo", ratios(writes, "ref: ruamel C parser parse", lambda k: k.startswith(command + " ")), TARGETS[3][2])
+    small, big = by_name.get("generated 1,000"), by_name.get("generated 10,000")
+    growth = {}
+    if small and big:
+        growth = {k: big[k].median / r.median for k, r in small.items()
+                  if r.times and big[k].times and not k.startswith(("floor", "python -c", "ref:"))}
+    row(TARGETS[4][0], growth, TARGETS[4][2])
+    return rows + [""]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    lines = [
+        f"{cpu}, {os.cpu_count()} logical CPUs{memory}",
+        f"{platform.system()} {platform.release()} ({platform.platform()})",
+        f"Python {platform.python_version()} ({platform.python_implementation()}) at {PYTHON}",
+    ]
+    versions = []
+    for dist in ("talkcat", "typer", "ruamel.yaml", "ruamel.yaml.clib", "PyYAML", "tabulate", "markdown-it-py", "rich", "platformdirs"):
+        try:
+            from importlib.metadata import version
+
+            versions.append(f"{dist} {version(dist)}")
+        except Exception:
+            versions.append(f"{dist} (not installed)")
+    lines.append(", ".join(versions))
+    proc = subprocess.run(talkcat_argv() + ["--version"], capture_output=True, text=True, env=child_env(Path(tempfile.gettempdir())), check=False)
+    lines.append(f"`talkcat --version`: {proc.stdout.strip() or proc.stderr.strip()}")
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
+    if head.returncode == 0:
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=False)
+        lines.append(f"talkcat at commit {head.stdout.strip()}{' with uncommitted changes' if dirty.stdout.strip() else ''}")
+    try:
+        load = os.getloadavg()
+        lines.append(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    except OSError:
+        pass
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (at least 5)")
+    parser.add_argument("--skip-pyvideo", action="store_true", help="leave out the 20 MB catalogue")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args()
+    if args.runs < 5:
+        parser.error("--runs must be at least 5")
+    started = time.perf_counter()
+    talkcat = talkcat_argv()
+    with tempfile.TemporaryDirectory(prefix="talkcat-bench-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__"))
+        SNAPSHOT.append(work / "src")
+        sets, notes = build_datasets(work, args.skip_pyvideo)
+        sync_readmes(sets, talkcat, work)
+        for ds in sets:
+            add_cases(ds, work, talkcat)
+        for ds in sets:
+            print(f"measuring {ds.name} ({len(ds.cases)} cases) ...", file=sys.stderr, flush=True)
+            measure(ds.cases, args.runs)
+        text = report(sets, notes, args.runs, time.perf_counter() - started)
+    print(text)
+    args.output.write_text(text, encoding="utf-8")
+    print(f"written to {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
