@@ -10,7 +10,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from talkcat.errors import Problem, TalkcatError
 from talkcat.model import Talk
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from talkcat.readme import Block
 
 BOM = "\ufeff"
+T = TypeVar("T")
 
 
 @dataclass
@@ -231,24 +232,31 @@ def _catalogue(
     return Catalogue(path, text, checked, problems, digest, rules)
 
 
-def rendered_block(
-    catalogue: Catalogue, settings: tuple[Any, ...], render: Callable[[], str], *, cache: bool = True
-) -> str:
-    """`render()`, remembered for this catalogue's content and these render settings.
+def derived(
+    catalogue: Catalogue,
+    kind: str,
+    settings: tuple[Any, ...],
+    compute: Callable[[], T],
+    *,
+    cache: bool = True,
+) -> T:
+    """`compute()`, remembered for this catalogue's content, `kind` and `settings`.
 
-    `sync-readme --check` on an unchanged catalogue then needs neither the
-    talks' rendering (tabulate, markdown-it) nor their parse.
+    For what a command derives from every talk: `sync-readme --check` on an
+    unchanged catalogue keeps its rendered block (no tabulate, no markdown-it).
+    The value must be plain data that marshal can write (str, numbers, tuples,
+    lists, dicts, sets); `settings` must hold everything else it depends on.
     """
     if not cache or catalogue.digest is None:
-        return render()
-    name = f"render-{_slot(catalogue.path)}"
-    key = ("render", catalogue.digest, settings, _code_fingerprint())
-    block = _read_cache(name, key)
-    if isinstance(block, str):
-        return block
-    block = render()
-    _write_cache(name, key, lambda: block)
-    return block
+        return compute()
+    name = f"{kind}-{_slot(catalogue.path)}"
+    key = (kind, catalogue.digest, settings, _code_fingerprint())
+    stored = _read_cache(name, key)
+    if stored is not None:
+        return stored  # type: ignore[no-any-return]  # written by compute() of this very code
+    value = compute()
+    _write_cache(name, key, lambda: value)
+    return value
 
 
 def find_readme_block(text: str, path: Path, *, cache: bool = True) -> Block:

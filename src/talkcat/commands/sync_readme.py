@@ -39,7 +39,7 @@ def sync_readme(
     text = store.read_text(readme)
     block = store.find_readme_block(text, readme, cache=not no_cache)
     # No render settings yet beyond render_block's defaults: an empty key.
-    content = store.rendered_block(catalogue, (), lambda: _render(catalogue), cache=not no_cache)
+    content = store.derived(catalogue, "render", (), lambda: _render(catalogue), cache=not no_cache)
     new_text = readme_block.replace_block(text, block, content)
     if new_text == text:
         typer.echo(f"{readme} is up to date", err=True)
