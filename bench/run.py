@@ -45,6 +45,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYVIDEO_XZ = ROOT.parent / "shared" / "bench" / "pyvideo-talks.yaml.xz"
@@ -78,17 +79,29 @@ class Result:
         return statistics.median(self.times) if self.times else float("nan")
 
 
+# What to do, untimed, before each run of a case: plain data, so that a small
+# worker process can do it (see `measure`).
+#   ["empty", folder]           empty a folder (a cache)
+#   ["copy", source, target]    put a file back as it was
+#   ["unlink", path]            remove a file
+#   ["run", argv, cwd, env]     run a process (to warm a cache)
+Step = list[Any]
+
+
 @dataclass
 class Case:
     label: str
     argv: list[str]
     cwd: Path
     env: dict[str, str]
-    prepare: Callable[[], None] = lambda: None
+    prepare: list[Step] = field(default_factory=list)
     result: Result = field(init=False)
 
     def __post_init__(self) -> None:
         self.result = Result(self.label)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "argv": self.argv, "cwd": str(self.cwd), "env": self.env, "prepare": self.prepare}
 
 
 @dataclass
@@ -110,7 +123,8 @@ class Dataset:
 
 def run_once(case: Case) -> tuple[float, int, int, str]:
     """Wall time, exit code, peak RSS in KiB and stderr of one process of `case`."""
-    case.prepare()
+    for step in case.prepare:
+        _do(step)
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -124,7 +138,45 @@ def run_once(case: Case) -> tuple[float, int, int, str]:
     return elapsed, proc.returncode, usage.ru_maxrss, stderr
 
 
+def _do(step: Step) -> None:
+    action, *args = step
+    if action == "empty":
+        shutil.rmtree(args[0], ignore_errors=True)
+        Path(args[0]).mkdir(parents=True, exist_ok=True)
+    elif action == "copy":
+        shutil.copyfile(args[0], args[1])
+    elif action == "unlink":
+        Path(args[0]).unlink(missing_ok=True)
+    elif action == "run":
+        subprocess.run(args[0], cwd=args[1], env=args[2], capture_output=True, check=False)
+    else:
+        raise ValueError(f"unknown step {action!r}")
+
+
 def measure(cases: Sequence[Case], runs: int) -> None:
+    """Time the cases in a fresh, small worker process, and keep its results.
+
+    Linux counts the memory a child had before `exec` (its parent's, shared
+    on fork) in the child's peak RSS: forked from this process, which holds
+    20 MB catalogues, every child would look 150 MB large.
+    """
+    job = json.dumps({"runs": runs, "cases": [case.to_json() for case in cases]})
+    proc = subprocess.run([PYTHON, "-I", __file__, "--worker"], input=job, capture_output=True, text=True, check=True)
+    for case, result in zip(cases, json.loads(proc.stdout)):
+        case.result = Result(case.label, result["times"], result["peak_kib"], set(result["exit_codes"]), result["missing"])
+
+
+def worker() -> int:
+    """`--worker`: measure the cases given as JSON on stdin; results as JSON on stdout."""
+    job = json.load(sys.stdin)
+    cases = [Case(c["label"], c["argv"], Path(c["cwd"]), c["env"], c["prepare"]) for c in job["cases"]]
+    measure_here(cases, job["runs"])
+    results = [{"times": c.result.times, "peak_kib": c.result.peak_kib, "exit_codes": sorted(c.result.exit_codes), "missing": c.result.missing} for c in cases]
+    json.dump(results, sys.stdout)
+    return 0
+
+
+def measure_here(cases: Sequence[Case], runs: int) -> None:
     """Warm up each case, then time them round-robin so that noise spreads over all."""
     live = []
     for case in cases:
@@ -315,13 +367,12 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
     slug = ds.name.replace("/", "-").replace(" ", "-").replace(",", "")
     env_count = 0
 
-    def env(clean: bool = False) -> tuple[dict[str, str], Callable[[], None]]:
+    def env(clean: bool = False) -> tuple[dict[str, str], list[Step]]:
         nonlocal env_count
         env_count += 1
         home = work / "cache" / f"{slug}-{env_count}"
         home.mkdir(parents=True)
-        clear = (lambda: _empty(home)) if clean else (lambda: None)
-        return child_env(home), clear
+        return child_env(home), [["empty", str(home)]] if clean else []
 
     rel = os.path.relpath(ds.catalogue, ds.folder)
     readme = os.path.relpath(ds.readme, ds.folder)
@@ -349,23 +400,14 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
     copy = work / "copies" / slug / "data" / "talks.yaml"
     copy.parent.mkdir(parents=True)
     (copy.parent.parent / ".git").mkdir()
-    original = ds.catalogue.read_bytes()
     add = ["add", "--data", str(copy), "--no-input", "--title", "A talk added by the benchmark",
            "--date", "2019-06-15", "--event", "Bench Conf 2019", "--location", "Online"]
     add_env, add_clear = env(clean=True)
-
-    def fresh_copy() -> None:
-        copy.write_bytes(original)
-        add_clear()
-
+    fresh_copy = [["copy", str(ds.catalogue), str(copy)], *add_clear]
     ds.cases.append(Case("add (first run)", talkcat + add, copy.parent.parent, add_env, fresh_copy))
     warm_add_env, _ = env()
     warm = talkcat + ["validate", "--data", str(copy)]
-
-    def warmed_copy() -> None:
-        copy.write_bytes(original)
-        subprocess.run(warm, env=warm_add_env, cwd=copy.parent.parent, capture_output=True, check=False)
-
+    warmed_copy = [["copy", str(ds.catalogue), str(copy)], ["run", warm, str(copy.parent.parent), warm_add_env]]
     ds.cases.append(Case("add (cache warm)", talkcat + add, copy.parent.parent, warm_add_env, warmed_copy))
     if ds.edit_id:
         for label, args in (
@@ -377,12 +419,7 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
     out = work / "imports" / slug / "talks.yaml"
     out.parent.mkdir(parents=True)
     imp_env, _ = env()
-    ds.cases.append(Case("import README", talkcat + ["import", str(ds.readme), "--data", str(out), "--force"], ds.folder, imp_env, lambda: out.unlink(missing_ok=True)))
-
-
-def _empty(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
+    ds.cases.append(Case("import README", talkcat + ["import", str(ds.readme), "--data", str(out), "--force"], ds.folder, imp_env, [["unlink", str(out)]]))
 
 
 def sync_readmes(sets: list[Dataset], talkcat: list[str], work: Path) -> None:
@@ -532,7 +569,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case (at least 5)")
     parser.add_argument("--skip-pyvideo", action="store_true", help="leave out the 20 MB catalogue")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        return worker()
     if args.runs < 5:
         parser.error("--runs must be at least 5")
     started = time.perf_counter()
