@@ -68,9 +68,9 @@ def code_fingerprint(package_dir: Path) -> tuple[Any, ...]:
 
 def rules_key(rules: Rules) -> tuple[Any, ...]:
     """The rules `check_document` follows: all of `Rules` but repo_root (checked on disk)."""
-    return tuple(
-        (f.name, getattr(rules, f.name)) for f in dataclasses.fields(rules) if f.name != "repo_root"
-    )
+    # repr: whatever a rule holds, the key stays something marshal can write.
+    fields = [f.name for f in dataclasses.fields(rules) if f.name != "repo_root"]
+    return tuple((name, repr(getattr(rules, name))) for name in fields)
 
 
 def pack(key: Key, value: Any) -> bytes:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from talkcat import cache as cache_format
 from talkcat.errors import Problem, TalkcatError
 from talkcat.model import Talk
 from talkcat.validate import Checked, Rules, check_document, check_local_paths
@@ -158,8 +159,6 @@ def load_catalogue(path: Path, rules: Rules | None = None, *, cache: bool = True
     neither parsed nor validated again: that result comes from the cache.
     What depends on the disk (do relative paths exist?) is checked every time.
     """
-    from talkcat import cache as cache_format
-
     data = read_bytes(path)
     text = decode(data, path)
     if rules is None:
@@ -182,8 +181,6 @@ def write_catalogue(catalogue: Catalogue) -> bool:
     The next command then reads the new file from the cache: `add --sync`
     parses the catalogue once, not twice.
     """
-    from talkcat import cache as cache_format
-
     data = catalogue.text.encode("utf-8")
     wrote = write_text(catalogue.path, catalogue.text)
     if catalogue.rules is not None:
@@ -195,8 +192,6 @@ def write_catalogue(catalogue: Catalogue) -> bool:
 
 def _catalogue_entry(path: Path, digest: str, rules: Rules) -> tuple[str, tuple[Any, ...]]:
     """The cache file and key for this content of the catalogue at `path`."""
-    from talkcat import cache as cache_format
-
     key = ("catalogue", digest, cache_format.rules_key(rules), _code_fingerprint())
     return f"catalogue-{_slot(path)}", key
 
@@ -266,7 +261,6 @@ def find_readme_block(text: str, path: Path, *, cache: bool = True) -> Block:
     tell a marker in an example from a real one; its answer is kept per README
     content.
     """
-    from talkcat import cache as cache_format
     from talkcat import readme
 
     in_code = None
@@ -294,22 +288,16 @@ def cache_dir() -> Path:
 
 def _slot(path: Path) -> str:
     """One cache entry per file: a new content replaces the old entry, so none pile up."""
-    from talkcat import cache as cache_format
-
     return cache_format.content_hash(os.path.realpath(path).encode("utf-8", "surrogateescape"))[:32]
 
 
 @functools.cache
 def _code_fingerprint() -> tuple[Any, ...]:
-    from talkcat import cache as cache_format
-
     return cache_format.code_fingerprint(Path(__file__).parent)
 
 
 def _read_cache(name: str, key: tuple[Any, ...]) -> Any:
     """The value cached under `key`, or None: a missing, foreign or damaged file is a miss."""
-    from talkcat import cache as cache_format
-
     try:
         blob = (cache_dir() / name).read_bytes()
     except (OSError, ValueError):
@@ -319,8 +307,6 @@ def _read_cache(name: str, key: tuple[Any, ...]) -> Any:
 
 def _write_cache(name: str, key: tuple[Any, ...], value: Callable[[], Any]) -> None:
     """Cache a value, atomically; the cache is an optimisation, so failing to write is fine."""
-    from talkcat import cache as cache_format
-
     try:
         blob = cache_format.pack(key, value())
         folder = cache_dir()
