@@ -16,8 +16,9 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from conftest import ROOT, SHARED
-from talkcat import store, yamlread
+from talkcat import readme, store, yamlread
 from talkcat.cli import app
+from talkcat.errors import TalkcatError
 from talkcat.model import Talk, slugify
 from talkcat.validate import Rules
 
@@ -222,3 +223,48 @@ def test_slugify_keeps_its_definition(text: str) -> None:
 )
 def test_slugify_examples(title: str) -> None:
     assert slugify(title) == slugify_by_character(title)
+
+
+def find_block_line_by_line(text: str, in_code: frozenset[int]) -> readme.Block:
+    """The README block, found by looking at every line (the slow, obvious way)."""
+    markers = (readme.START_MARKER, readme.END_MARKER)
+    lines = text.splitlines(keepends=True)
+    starts: list[int] = []
+    ends: list[int] = []
+    for number, line in enumerate(lines):
+        content = line.rstrip("\r\n")
+        stripped = content.strip()
+        if stripped not in markers or len(content) - len(content.lstrip(" ")) > 3:
+            continue
+        if number not in in_code:
+            (starts if stripped == markers[0] else ends).append(number)
+    readme._check_markers(starts, ends, "README.md", markers)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    newline = "\r\n" if lines[starts[0]].endswith("\r\n") else "\n"
+    return readme.Block(offsets[starts[0] + 1], offsets[ends[0]], starts[0] + 2, newline)
+
+
+README_PIECES = st.sampled_from(
+    [
+        readme.START_MARKER, readme.END_MARKER, "\n", "\r\n", "\r", "\u2028", "\x0c", " ", "   ",
+        "    ", "\t", "text", "```", "~~~", "<!-- TALKS", "-->",
+    ]
+)
+
+
+def outcome(find: Any) -> Any:
+    try:
+        return find()
+    except TalkcatError as exc:
+        return str(exc)
+
+
+@given(st.lists(README_PIECES, max_size=30), st.frozensets(st.integers(0, 12)))
+def test_find_block_looks_only_at_marker_lines_yet_finds_what_every_line_would(
+    pieces: list[str], in_code: frozenset[int]
+) -> None:
+    text = "".join(pieces)
+    fast = outcome(lambda: readme.find_block(text, "README.md", in_code=in_code))
+    assert fast == outcome(lambda: find_block_line_by_line(text, in_code))

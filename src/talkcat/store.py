@@ -263,8 +263,11 @@ def find_readme_block(text: str, path: Path, *, cache: bool = True) -> Block:
     """
     from talkcat import readme
 
-    in_code = None
-    if cache and readme.has_code_fences(text):
+    if not readme.has_code_fences(text):
+        in_code: frozenset[int] | None = frozenset()  # no code block can hide a marker
+    elif not cache:
+        in_code = None  # find_block asks markdown-it
+    else:
         name = f"readme-{_slot(path)}"
         key = ("readme", cache_format.content_hash(text.encode("utf-8")), _code_fingerprint())
         stored = _read_cache(name, key)
