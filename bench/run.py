@@ -442,7 +442,8 @@ def report(sets: list[Dataset], notes: list[str], runs: int, elapsed: float) -> 
     out = ["# talkcat benchmark", ""]
     out += [f"Produced by `python bench/run.py` on {dt.date.today()} in {elapsed / 60:.1f} minutes. "
             f"Median of {runs} runs (21 for cases under {SLOW} s) after a warm-up, each a whole process; "
-            "peak memory is the largest resident set of any run.", ""]
+            "peak memory is the largest resident set of any run (Linux counts the ~17 MB of the worker "
+            "process that starts each run in it, so small processes read about that).", ""]
     out += ["## Machine", ""] + [f"- {line}" for line in machine()] + [""]
     if notes:
         out += ["## Not measured", ""] + [f"- {note}" for note in notes] + [""]
