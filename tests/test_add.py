@@ -441,7 +441,7 @@ def test_writers_wait_for_the_lock(repo: Path, runner: CliRunner, args: list[str
     import filelock
 
     results: list[object] = []
-    lock = filelock.FileLock(str(DATA) + ".lock")
+    lock = filelock.FileLock(str(store.lock_path(DATA)))
     with lock:
         worker = threading.Thread(target=lambda: results.append(runner.invoke(app, args)))
         worker.start()
@@ -457,9 +457,17 @@ def test_another_writer_holding_the_lock(project: Path) -> None:
     import filelock
 
     DATA.write_text("talks: []\n", encoding="utf-8")
-    with filelock.FileLock(str(DATA) + ".lock"):
+    with filelock.FileLock(str(store.lock_path(DATA))):
         with pytest.raises(TalkcatError, match="another talkcat is writing this file"):
             with store.locked(DATA, timeout=0.05):
                 pass  # pragma: no cover
     with store.locked(DATA, timeout=0.05):
         assert catalogue() == "talks: []\n"
+
+
+def test_no_lock_file_is_left_in_the_repository(repo: Path, runner: CliRunner) -> None:
+    before = sorted(p.name for p in DATA.parent.iterdir())
+    result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in DATA.parent.iterdir()) == before
+    assert store.lock_path(DATA).exists()  # in the cache folder

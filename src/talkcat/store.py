@@ -337,26 +337,43 @@ def _bulk() -> Iterator[None]:
 
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
-    """Hold `<path>.lock` while reading, changing and writing the file at `path`.
+    """Hold the lock of the file at `path` while reading, changing and writing it.
 
     Two talkcat processes editing one catalogue at once would otherwise each
     write their own change over the other's. Read the file inside the lock.
     """
     import filelock  # ~50 ms to import: only commands that write pay for it
 
-    lock = filelock.FileLock(str(path) + ".lock", timeout=timeout)
+    if not path.exists():
+        raise TalkcatError("no such file", path=str(path))
+    lock = filelock.FileLock(str(lock_path(path)), timeout=timeout)
     try:
         lock.acquire()
     except filelock.Timeout:
         raise TalkcatError(
-            f"another talkcat is writing this file (waited {timeout:g} s for {path}.lock); try again",
+            f"another talkcat is writing this file (waited {timeout:g} s for its lock); try again",
             path=str(path),
+            hint=f"if no talkcat is running, delete {lock_path(path)}",
         ) from None
-    except FileNotFoundError:
-        raise TalkcatError("no such file", path=str(path)) from None
     except OSError as exc:
-        raise TalkcatError(f"cannot lock {path}.lock: {exc.strerror}", path=str(path)) from None
+        raise TalkcatError(f"cannot lock {lock_path(path)}: {exc.strerror}", path=str(path)) from None
     try:
         yield
     finally:
         lock.release()
+
+
+def lock_path(path: Path) -> Path:
+    """Where the lock of the file at `path` lives: in the cache, not in the user's repository.
+
+    A `talks.yaml.lock` beside the catalogue would be left behind after every
+    `add` (filelock does not delete it: deleting a lock file races with its
+    next holder), for the user to ignore or commit by mistake. Where the cache
+    folder cannot be made, a hidden file beside the catalogue serves.
+    """
+    folder = cache_dir() / "locks"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return path.with_name(f".{path.name}.lock")
+    return folder / f"{_slot(path)}.lock"
