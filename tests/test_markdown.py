@@ -10,6 +10,7 @@ import pytest
 from talkcat.markdown import (
     format_link,
     heading_levels,
+    headings,
     parse_autolink,
     parse_link,
     shift_headings,
@@ -142,6 +143,7 @@ def test_heading_levels_lists_atx_headings_with_lines() -> None:
         """
     )
     assert heading_levels(text) == [(1, 0), (3, 4), (5, 6)]
+    assert headings(text) == [(1, 0, False), (3, 4, True), (5, 6, False)]
 
 
 def test_split_lines_keeps_breaks() -> None:

@@ -183,3 +183,61 @@ def test_missing_file(project: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate", "--data", "nope.yaml"])
     assert result.exit_code == 1
     assert result.stderr == "nope.yaml: no such file\n"
+
+
+def test_end_date_and_url_scheme_are_checked_beside_other_problems(
+    project: Path, runner: CliRunner
+) -> None:
+    write(
+        project / "data/talks.yaml",
+        """\
+        talks:
+        - title: Typos
+          date: 2023-05-02
+          end_date: 2023-05-01
+          event: E
+          link: htp://example.org/
+          video: mailto:me@example.org
+          slides: gopher://example.org/
+        """,
+    )
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "data/talks.yaml:4:13: end_date 2023-05-01 is before date 2023-05-02\n"
+        "data/talks.yaml:6:9: link 'htp://example.org/' is not a valid URL"
+        " (unknown scheme 'htp'; did you mean 'http'?)\n"
+        "data/talks.yaml:8:11: slides 'gopher://example.org/' is not a valid URL (unknown scheme 'gopher')\n"
+    )
+    assert result.stderr == "3 problem(s) in data/talks.yaml\n"
+
+
+def test_a_level_1_heading_in_a_list_item_is_no_talk_title(
+    project: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    """pyvideo's `* # 10 - Make your goal clear`: rendered as `* ### 10 ...`, never split off on import."""
+    write(
+        project / "data/talks.yaml",
+        """\
+        talks:
+        - title: Docs people love
+          date: 2022-07-15
+          event: EuroPython 2022
+          description: |-
+            Outline
+
+            * # 10 - Make Your End Goal Clear
+            * # 9 - Don't Be Overly Verbose
+        """,
+    )
+    (project / "README.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+    assert runner.invoke(app, ["sync-readme"]).exit_code == 0
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "* ### 10 - Make Your End Goal Clear\n* ### 9 - Don't Be Overly Verbose\n" in readme
+    back = tmp_path / "back.yaml"
+    result = runner.invoke(app, ["import", "README.md", "--data", str(back)])
+    assert result.exit_code == 0, result.output
+    assert "  description: |-\n    Outline\n\n    * # 10 - Make Your End Goal Clear\n" in back.read_text(
+        encoding="utf-8"
+    )

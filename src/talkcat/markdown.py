@@ -53,10 +53,15 @@ def heading_levels(text: str) -> list[tuple[int, int]]:
 
     Setext headings (`Title` over `===`) are not listed: they are never shifted.
     """
+    return [(level, line) for level, line, _ in headings(text)]
+
+
+def headings(text: str) -> list[tuple[int, int, bool]]:
+    """(level, 0-based line, nested) of every ATX heading; nested: inside a list or quote."""
     if "#" not in text:
         return []  # no ATX heading without a `#`: rendering pyvideo's talks takes 3 s, not 6
     return [
-        (len(token.markup), token.map[0])
+        (len(token.markup), token.map[0], token.level > 0)
         for token in parse(text)
         if token.type == "heading_open" and token.markup.startswith("#") and token.map
     ]

@@ -29,6 +29,7 @@ _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MAYBE_HEADING = re.compile(r"^[ \t>*+\-0-9.)]*#", re.MULTILINE)
 _ID = re.compile(r"[^\s/\\]+\Z")
 _WEB_SCHEMES = ("http", "https")
+_SCHEMES = (*_WEB_SCHEMES, "ftp", "ftps", "mailto")
 
 
 @dataclass(frozen=True)
@@ -142,14 +143,12 @@ class _Checker:
             if name not in entry or entry[name] is None:
                 label = _label(entry)
                 self.add(mark, f"talk #{index + 1}{label}: missing required field {name!r}")
+        start, end = entry.get("date"), entry.get("end_date")
+        if _is_date(start) and _is_date(end) and end < start:
+            self.add(children["end_date"][1], f"end_date {end} is before date {start}")
         if len(self.problems) > before:
             return None
-        values = {k: v for k, v in entry.items() if k in _FIELD_TYPES}
-        talk = Talk.from_mapping(values)
-        if talk.end_date is not None and talk.end_date < talk.date:
-            self.add(children["end_date"][1], f"end_date {talk.end_date} is before date {talk.date}")
-            return None
-        return talk
+        return Talk.from_mapping({k: v for k, v in entry.items() if k in _FIELD_TYPES})
 
     def field(self, index: int, name: str, value: Any, mark: Mark) -> None:
         kind = _FIELD_TYPES[name]
@@ -203,11 +202,14 @@ class _Checker:
             self.headings(name, value, mark)
 
     def headings(self, name: str, value: str, mark: Mark) -> None:
-        from talkcat.markdown import heading_levels
+        from talkcat.markdown import headings
 
         shift = self.rules.heading_level - 1
-        for level, line in heading_levels(value):
-            if level < MIN_DESCRIPTION_HEADING or level + shift > MAX_HEADING:
+        for level, line, nested in headings(value):
+            # A `#` in a list item or quote is shifted like any heading, but only
+            # a heading at the top level could pass for a talk's title on import.
+            too_high = level < MIN_DESCRIPTION_HEADING and not nested
+            if too_high or level + shift > MAX_HEADING:
                 top = MAX_HEADING - shift
                 self.add(
                     mark,
@@ -304,12 +306,21 @@ def url_problem(url: str) -> str | None:
         host = parts.hostname or ""
     except ValueError as exc:
         return f"{url!r} is not a valid URL ({exc})"
-    if parts.scheme.lower() in _WEB_SCHEMES:
+    scheme = parts.scheme.lower()
+    if scheme not in _SCHEMES:
+        close = difflib.get_close_matches(scheme, _SCHEMES, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"{url!r} is not a valid URL (unknown scheme {scheme!r}{hint})"
+    if scheme in _WEB_SCHEMES:
         if not host:
             return f"{url!r} is not a valid URL (no host)"
         if "." not in host and host != "localhost":
             return f"{url!r} is not a valid URL (bad host {host!r})"
     return None
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def _has_scheme(url: str) -> bool:
