@@ -67,11 +67,12 @@ def _main(
 
 
 def _register() -> None:
-    from talkcat.commands import import_, sync_readme, validate
+    from talkcat.commands import import_, init, sync_readme, validate
 
     app.command("validate", epilog=EXIT_CODES_HELP)(report_errors(validate.validate))
     app.command("sync-readme", epilog=EXIT_CODES_HELP)(report_errors(sync_readme.sync_readme))
     app.command("import", epilog=EXIT_CODES_HELP)(report_errors(import_.import_talks))
+    app.command("init", epilog=EXIT_CODES_HELP)(report_errors(init.init))
     _register_talk_commands()
 
 
@@ -115,4 +116,4 @@ def _app_for(args: list[str]) -> typer.Typer:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -139,7 +139,7 @@ def to_markdown(talks: Sequence[Talk], matched: Matched | None = None) -> str:
         if matched is not None:
             row.append(", ".join(matched[number]))
         rows.append(row)
-    return tabulate(rows, headers, tablefmt="github", disable_numparse=True) + "\n"
+    return str(tabulate(rows, headers, tablefmt="github", disable_numparse=True)) + "\n"
 
 
 def _cell(text: str) -> str:

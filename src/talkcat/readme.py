@@ -14,6 +14,10 @@ from talkcat.errors import TalkcatError
 from talkcat.validate import END_MARKER, START_MARKER
 
 
+class NoBlock(TalkcatError):
+    """The README has neither marker: there is no block (yet)."""
+
+
 @dataclass(frozen=True)
 class Block:
     start: int  # offset of the first character after the start marker's line
@@ -90,7 +94,7 @@ def _lines_with(text: str, needles: tuple[str, ...]) -> list[tuple[int, int, str
 def _check_markers(starts: list[int], ends: list[int], path: str, markers: tuple[str, str]) -> None:
     start_marker, end_marker = markers
     if not starts and not ends:
-        raise TalkcatError(
+        raise NoBlock(
             f"no {start_marker} ... {end_marker} block",
             path=path,
             hint=f"put the two marker lines where the talks should go:\n{start_marker}\n{end_marker}",

@@ -45,7 +45,7 @@ def render_table(talk: Talk) -> str:
 
     headers = [name for name, _ in COLUMNS]
     row = [_escape_cell(_cell(talk, name, attribute)) for name, attribute in COLUMNS]
-    return tabulate([row], headers=headers, tablefmt="github", disable_numparse=True) + "\n"
+    return str(tabulate([row], headers=headers, tablefmt="github", disable_numparse=True)) + "\n"
 
 
 def format_dates(date: dt.date, end_date: dt.date | None) -> str:

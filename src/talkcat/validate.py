@@ -7,7 +7,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import unquote, urlsplit
 
 from talkcat.errors import Problem
@@ -319,7 +319,7 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def _is_date(value: Any) -> bool:
+def _is_date(value: Any) -> TypeGuard[dt.date]:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 

@@ -1,0 +1,65 @@
+"""`talkcat init`: a catalogue, a README block and the pre-commit hooks for a new user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from talkcat.commands.common import InputOption
+from talkcat.commands.options import DEFAULT_DATA, DEFAULT_README, DataOption, ReadmeOption
+
+PRE_COMMIT_CONFIG = Path(".pre-commit-config.yaml")
+
+
+def init(
+    data: DataOption = DEFAULT_DATA,
+    readme: ReadmeOption = DEFAULT_README,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Go ahead without asking.")] = False,
+    ask: InputOption = None,
+) -> None:
+    """Set up a repository: data/talks.yaml, a Talks section in the README, the pre-commit hooks."""
+    from talkcat import scaffold, store
+    from talkcat.commands import common
+
+    changes: list[tuple[Path, str, str]] = []
+    if not data.exists():
+        changes.append((data, scaffold.catalogue_text(), "create, with no talks yet"))
+    readme_text = _read_if_there(readme)
+    title = Path.cwd().name
+    new_readme = scaffold.readme_with_section(readme_text, str(readme), title)
+    if new_readme is not None:
+        what = "create, with a Talks section" if readme_text is None else "add a Talks section at the end"
+        changes.append((readme, new_readme, what))
+    config_text = _read_if_there(PRE_COMMIT_CONFIG)
+    new_config = scaffold.precommit_with_hooks(config_text, str(PRE_COMMIT_CONFIG))
+    if new_config is not None:
+        what = "create, with talkcat's hooks" if config_text is None else "add talkcat's hooks to `repos:`"
+        changes.append((PRE_COMMIT_CONFIG, new_config, what))
+
+    if not changes:
+        typer.echo(f"nothing to do: {data}, {readme} and {PRE_COMMIT_CONFIG} are set up", err=True)
+        return
+    typer.echo("talkcat init " + ("would change:" if dry_run else "changes:"), err=True)
+    for path, _, what in changes:
+        typer.echo(f"  {path}: {what}", err=True)
+    if dry_run:
+        return
+    if not yes and common.interactive(ask) and not typer.confirm("Go ahead?", default=True):
+        typer.echo("nothing was changed", err=True)
+        raise typer.Exit(1)
+    for path, text, _ in changes:
+        store.write_text(path, text, make_folder=True)
+    typer.echo(
+        "done. Next: `talkcat add` (or `talkcat import OLD_README`), `talkcat sync-readme`, "
+        "and `pre-commit install` to run the hooks on every commit",
+        err=True,
+    )
+
+
+def _read_if_there(path: Path) -> str | None:
+    from talkcat import store
+
+    return store.read_text(path) if path.exists() or path.is_symlink() else None

@@ -1,0 +1,141 @@
+"""What `talkcat init` adds to a repository: pure `str | None -> str | None` steps.
+
+Each step takes a file's current text (None when there is no file) and gives
+the text it should have, or None when it needs nothing: so running init twice
+changes nothing the second time, and nothing the user wrote is overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from talkcat import __version__
+from talkcat.errors import TalkcatError
+from talkcat.validate import END_MARKER, START_MARKER
+
+if TYPE_CHECKING:
+    from talkcat.yamlread import Mark
+
+HOOK_REPO = "https://github.com/talkcat/talkcat"
+HOOK_IDS = ("talkcat-validate", "talkcat-sync-readme")
+
+
+def catalogue_text(header: str = "") -> str:
+    """An empty catalogue, after `header` (comment lines, each ending in a newline)."""
+    return f"{header}talks: []\n"
+
+
+def readme_with_section(
+    text: str | None, path: str, title: str, markers: tuple[str, str] = (START_MARKER, END_MARKER)
+) -> str | None:
+    """The README with a `## Talks` section holding the markers, or None if it has them."""
+    from talkcat import readme
+
+    section = f"## Talks\n\n{markers[0]}\n{markers[1]}\n"
+    if text is None:
+        return f"# {title}\n\n{section}"
+    try:
+        readme.find_block(text, path, markers)
+        return None
+    except readme.NoBlock:
+        pass  # any other marker trouble (one missing, two, inverted) is the user's to look at
+    newline = _newline(text)
+    body = text.rstrip("\r\n")
+    glue = newline * 2 if body else ""
+    return body + glue + section.replace("\n", newline)
+
+
+def precommit_with_hooks(text: str | None, path: str, rev: str = f"v{__version__}") -> str | None:
+    """The pre-commit config with talkcat's hooks added, or None if it has them all."""
+    if text is None:
+        return "repos:\n" + _repo_entry(2, HOOK_IDS, rev, "\n")
+    from talkcat import yamlread
+
+    doc = yamlread.load(text, path)
+    if doc.problems:
+        raise TalkcatError(doc.problems, hint="fix the file, or add talkcat's hooks by hand (see README.md)")
+    data, mark = doc.data, doc.mark
+    if data is None:
+        data, mark = {}, (1, 1, {})
+    if not isinstance(data, dict) or not isinstance(mark[2], dict):
+        raise TalkcatError("not a pre-commit configuration (a mapping with `repos:`)", path=path)
+    present = _hook_ids(data.get("repos"))
+    missing = tuple(hook for hook in HOOK_IDS if hook not in present)
+    if not missing:
+        return None
+    newline = _newline(text)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    if "repos" not in data:
+        new_lines = lines + [f"repos:{newline}", _repo_entry(2, missing, rev, newline)]
+    else:
+        new_lines = _append_to_repos(lines, data["repos"], mark[2], missing, rev, newline, path)
+    result = "".join(new_lines)
+    check = yamlread.load(result, path)
+    if check.problems or not isinstance(check.data, dict) or not set(HOOK_IDS) <= _hook_ids(check.data.get("repos")):
+        raise _by_hand(path)  # the text was not laid out as we thought: write nothing
+    return result
+
+
+def _append_to_repos(
+    lines: list[str],
+    repos: object,
+    children: dict[Any, tuple[Mark, Mark]],
+    missing: tuple[str, ...],
+    rev: str,
+    newline: str,
+    path: str,
+) -> list[str]:
+    key_mark, value_mark = children["repos"]
+    if repos is None:
+        indent = 2
+    elif isinstance(repos, list) and repos and isinstance(value_mark[2], list):
+        first_line, first_col = value_mark[2][0][0], value_mark[2][0][1]
+        dash = lines[first_line - 1].rfind("-", 0, first_col - 1)
+        if dash < 0:
+            raise _by_hand(path)  # a flow sequence: [...]
+        indent = dash
+    else:
+        raise _by_hand(path)
+    # The entry goes after the last line of the repos list: before the next
+    # top-level key, and before the comments and blank lines leading up to it.
+    later = sorted(km[0] for km, _ in children.values() if km[0] > key_mark[0])
+    end = later[0] - 1 if later else len(lines)
+    while later and end > key_mark[0] and _is_blank_or_comment(lines[end - 1]):
+        end -= 1
+    return lines[:end] + [_repo_entry(indent, missing, rev, newline)] + lines[end:]
+
+
+def _is_blank_or_comment(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _hook_ids(repos: object) -> set[str]:
+    ids: set[str] = set()
+    for repo in repos if isinstance(repos, list) else []:
+        hooks = repo.get("hooks") if isinstance(repo, dict) else None
+        for hook in hooks if isinstance(hooks, list) else []:
+            if isinstance(hook, dict) and isinstance(hook.get("id"), str):
+                ids.add(hook["id"])
+    return ids
+
+
+def _repo_entry(indent: int, hooks: tuple[str, ...], rev: str, newline: str) -> str:
+    pad = " " * indent
+    lines = [f"{pad}- repo: {HOOK_REPO}", f"{pad}  rev: {rev}", f"{pad}  hooks:"]
+    lines += [f"{pad}    - id: {hook}" for hook in hooks]
+    return newline.join(lines) + newline
+
+
+def _by_hand(path: str) -> TalkcatError:
+    return TalkcatError(
+        "cannot add talkcat's hooks to this file's `repos:` without rewriting it",
+        path=path,
+        hint="add them by hand (see README.md, 'Use it as a pre-commit hook')",
+    )
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"

@@ -1,0 +1,212 @@
+"""`talkcat init`: set up a repository, never overwrite, change nothing the second time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from typer.testing import CliRunner
+
+from talkcat.cli import app
+
+HOOKS = """\
+  - repo: https://github.com/talkcat/talkcat
+    rev: v0.1.0
+    hooks:
+      - id: talkcat-validate
+      - id: talkcat-sync-readme
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    repo = tmp_path / "my-talks"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def files(repo: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(repo)): p.read_bytes()
+        for p in sorted(repo.rglob("*"))
+        if p.is_file() and ".git" not in p.parts
+    }
+
+
+def test_a_new_repository_gets_all_three_files(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == (
+        "talkcat init changes:\n"
+        "  data/talks.yaml: create, with no talks yet\n"
+        "  README.md: create, with a Talks section\n"
+        "  .pre-commit-config.yaml: create, with talkcat's hooks\n"
+        "done. Next: `talkcat add` (or `talkcat import OLD_README`), `talkcat sync-readme`, "
+        "and `pre-commit install` to run the hooks on every commit\n"
+    )
+    assert files(repo) == {
+        ".pre-commit-config.yaml": ("repos:\n" + HOOKS).encode(),
+        "README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
+        "data/talks.yaml": b"talks: []\n",
+    }
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+    assert runner.invoke(app, ["sync-readme", "--check"]).exit_code == 0
+
+
+def test_run_twice_the_second_run_changes_nothing(repo: Path, runner: CliRunner) -> None:
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    before = files(repo)
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "nothing to do: data/talks.yaml, README.md and .pre-commit-config.yaml are set up\n"
+    )
+    assert files(repo) == before
+
+
+def test_dry_run_names_the_files_and_writes_nothing(repo: Path, runner: CliRunner) -> None:
+    (repo / "README.md").write_text("# Me\n", encoding="utf-8")
+    result = runner.invoke(app, ["init", "--dry-run"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "talkcat init would change:\n"
+        "  data/talks.yaml: create, with no talks yet\n"
+        "  README.md: add a Talks section at the end\n"
+        "  .pre-commit-config.yaml: create, with talkcat's hooks\n"
+    )
+    assert files(repo) == {"README.md": b"# Me\n"}
+
+
+def test_an_existing_readme_keeps_every_byte_and_its_crlf(repo: Path, runner: CliRunner) -> None:
+    (repo / "README.md").write_bytes(b"\xef\xbb\xbf# Me\r\n\r\nI speak.\r\n\r\n\r\n")
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert (repo / "README.md").read_bytes() == (
+        b"\xef\xbb\xbf# Me\r\n\r\nI speak.\r\n\r\n## Talks\r\n\r\n<!-- TALKS -->\r\n<!-- //TALKS -->\r\n"
+    )
+
+
+def test_a_readme_with_the_markers_and_a_catalogue_are_left_alone(repo: Path, runner: CliRunner) -> None:
+    readme = "# Me\n\n<!-- TALKS -->\n### Old\n<!-- //TALKS -->\n"
+    (repo / "README.md").write_text(readme, encoding="utf-8")
+    (repo / "data").mkdir()
+    (repo / "data" / "talks.yaml").write_text("# mine\ntalks: []\n", encoding="utf-8")
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:2] == [
+        "talkcat init changes:",
+        "  .pre-commit-config.yaml: create, with talkcat's hooks",
+    ]
+    assert (repo / "README.md").read_text(encoding="utf-8") == readme
+    assert (repo / "data" / "talks.yaml").read_text(encoding="utf-8") == "# mine\ntalks: []\n"
+
+
+def test_broken_markers_are_an_error_and_nothing_is_written(repo: Path, runner: CliRunner) -> None:
+    (repo / "README.md").write_text("# Me\n\n<!-- TALKS -->\n", encoding="utf-8")
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 1
+    assert result.stderr == "README.md:3: <!-- TALKS --> has no <!-- //TALKS --> after it\n"
+    assert files(repo) == {"README.md": b"# Me\n\n<!-- TALKS -->\n"}
+
+
+EXISTING_CONFIG = dedent(
+    """\
+    # my hooks
+    default_stages: [pre-commit]
+    repos:
+    - repo: https://github.com/pre-commit/pre-commit-hooks
+      rev: v4.6.0
+      hooks:
+      - id: trailing-whitespace  # keep this comment
+
+    # CI settings follow
+    ci:
+      autofix_prs: false
+    """
+)
+
+
+def test_hooks_are_added_to_an_existing_repos_list(repo: Path, runner: CliRunner) -> None:
+    (repo / ".pre-commit-config.yaml").write_text(EXISTING_CONFIG, encoding="utf-8")
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert "  .pre-commit-config.yaml: add talkcat's hooks to `repos:`\n" in result.stderr
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == EXISTING_CONFIG.replace(
+        "keep this comment\n",
+        "keep this comment\n"
+        "- repo: https://github.com/talkcat/talkcat\n"
+        "  rev: v0.1.0\n"
+        "  hooks:\n"
+        "    - id: talkcat-validate\n"
+        "    - id: talkcat-sync-readme\n",
+    )
+    check = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    before = files(repo)
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert files(repo) == before
+
+
+def test_a_config_without_repos_gets_them_appended(repo: Path, runner: CliRunner) -> None:
+    (repo / ".pre-commit-config.yaml").write_text("fail_fast: true", encoding="utf-8")
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == (
+        "fail_fast: true\nrepos:\n" + HOOKS
+    )
+
+
+def test_one_hook_already_there_adds_only_the_other(repo: Path, runner: CliRunner) -> None:
+    config = "repos:\n  - repo: local\n    hooks:\n      - id: talkcat-validate\n"
+    (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == config + (
+        "  - repo: https://github.com/talkcat/talkcat\n"
+        "    rev: v0.1.0\n"
+        "    hooks:\n"
+        "      - id: talkcat-sync-readme\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            "repos: [{repo: local, hooks: []}]\n",
+            ".pre-commit-config.yaml: cannot add talkcat's hooks to this file's `repos:` without "
+            "rewriting it\nhint: add them by hand (see README.md, 'Use it as a pre-commit hook')\n",
+        ),
+        (
+            "repos:\n  - repo: [\n",
+            ".pre-commit-config.yaml:3:1: invalid YAML: ",
+        ),
+        (
+            "- just a list\n",
+            ".pre-commit-config.yaml: not a pre-commit configuration (a mapping with `repos:`)\n",
+        ),
+    ],
+)
+def test_a_config_it_cannot_extend_is_an_error_and_nothing_is_written(
+    repo: Path, runner: CliRunner, config: str, message: str
+) -> None:
+    (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert "Traceback" not in result.output
+    assert files(repo) == {".pre-commit-config.yaml": config.encode()}
+
+
+def test_declining_on_a_terminal_changes_nothing(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["init", "--input"], input="n\n")
+    assert result.exit_code == 1
+    assert result.stderr.endswith("nothing was changed\n")
+    assert files(repo) == {}
