@@ -18,6 +18,7 @@ SECTIONS = ("year", "kind", "event", "location", "country")
 ONLINE_COUNTRY = "Online"
 _BAR = "█"
 _LABEL_WIDTH = 32  # longer names are cut with an ellipsis in the terminal chart
+_BAR_WIDTH = 40  # the longest bar, on a wide enough terminal
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def to_json(stats: Stats) -> str:
 
 def to_chart(stats: Stats, width: int) -> RenderableType:
     """A bar chart per section for the terminal, `width` columns wide."""
+    from rich.cells import cell_len, set_cell_size
     from rich.console import Group
     from rich.text import Text
 
@@ -104,15 +106,17 @@ def to_chart(stats: Stats, width: int) -> RenderableType:
             continue
         parts.append(Text())
         parts.append(Text(f"by {section}", style="bold"))
-        label_width = min(_LABEL_WIDTH, max(len(name) for name, _ in counts))
+        label_width = min(_LABEL_WIDTH, max(cell_len(name) for name, _ in counts))
         count_width = max(len(str(n)) for _, n in counts)
-        bar_width = max(1, width - label_width - count_width - 2)
+        bar_width = max(1, min(_BAR_WIDTH, width - label_width - count_width - 2))
         most = max(n for _, n in counts)
         for name, n in counts:
-            label = name if len(name) <= label_width else name[: label_width - 1] + "…"
-            # A talk always shows: a bar of at least one block.
-            bar = _BAR * (max(1, round(n * bar_width / most)) if n else 0)
-            line = Text(f"{label:<{label_width}} {n:>{count_width}} ")
-            line.append(bar, style="cyan")
+            if cell_len(name) > label_width:
+                name = set_cell_size(name, label_width - 1) + "…"
+            line = Text(f"{set_cell_size(name, label_width)} {n:>{count_width}}")
+            if n:
+                # A talk always shows: a bar of at least one block.
+                line.append(" ")
+                line.append(_BAR * max(1, round(n * bar_width / most)), style="cyan")
             parts.append(line)
     return Group(*parts)
