@@ -44,6 +44,7 @@ def render_template(
             StrictUndefined,
             TemplateError,
             TemplateRuntimeError,
+            TemplateNotFound,
             TemplateSyntaxError,
         )
         from jinja2.sandbox import SandboxedEnvironment
@@ -67,6 +68,10 @@ def render_template(
         text = template.render(_variables(talks, layout, TemplateRuntimeError))
     except TemplateSyntaxError as exc:
         raise TalkcatError(f"template error: {exc.message}", path=filename, line=exc.lineno) from None
+    except TemplateNotFound as exc:
+        line = _template_line(exc.__traceback__, filename)
+        message = f"template error: a template loads no other file, not {exc.name!r}"
+        raise TalkcatError(message, path=filename, line=line) from None
     except TemplateError as exc:
         line = _template_line(exc.__traceback__, filename)
         raise TalkcatError(f"template error: {exc.message or type(exc).__name__}", path=filename, line=line) from None
