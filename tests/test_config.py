@@ -390,3 +390,14 @@ def test_import_refuses_text_after_a_year_heading(repo: Path, runner: CliRunner)
         "",
         "README.md:6: text after the year heading '2022'; a talk heading (#### Title) must follow\n",
     )
+
+
+def test_a_cache_hit_with_a_config_imports_no_heavy_library(repo: Path) -> None:
+    from test_cache import run_probe
+
+    (repo / "pyproject.toml").write_text("[tool.talkcat]\nchart = true\ngroup_by_year = true\n")
+    assert run_probe(repo, "sync-readme").returncode == 0
+    assert run_probe(repo, "sync-readme", "--check").returncode == 0
+    hot = run_probe(repo, "sync-readme", "--check")
+    assert (hot.returncode, hot.stdout) == (0, "heavy:\n"), hot.stderr
+    assert block(repo / "README.md").startswith("```mermaid\n")
