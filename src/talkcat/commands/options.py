@@ -27,7 +27,7 @@ DataOption = Annotated[
     Optional[Path],
     typer.Option(
         "--data",
-        help="The catalogue file. [default: `data` in the config, else data/talks.yaml]",
+        help="The catalogue file. (default: `data` in the config, else data/talks.yaml)",
         metavar="PATH",
         show_default=False,
     ),
@@ -36,7 +36,7 @@ ReadmeOption = Annotated[
     Optional[list[Path]],
     typer.Option(
         "--readme",
-        help="The README holding the TALKS block (repeat for several). [default: `readme` in the config, else README.md]",
+        help="The README holding the TALKS block (repeat for several). (default: `readme` in the config, else README.md)",
         metavar="PATH",
         show_default=False,
     ),
@@ -52,7 +52,7 @@ HeadingLevelOption = Annotated[
     Optional[int],
     typer.Option(
         "--heading-level",
-        help="The level of the block's headings (1-6). [default: `heading_level` in the config, else 3]",
+        help="The level of the block's headings (1-6). (default: `heading_level` in the config, else 3)",
         metavar="N",
         min=1,
         max=6,
@@ -63,7 +63,7 @@ GroupByYearOption = Annotated[
     Optional[bool],
     typer.Option(
         "--group-by-year/--no-group-by-year",
-        help="A heading per year, the talks' headings one level below. [default: `group_by_year` in the config, else off]",
+        help="A heading per year, the talks' headings one level below. (default: `group_by_year` in the config, else off)",
         show_default=False,
     ),
 ]

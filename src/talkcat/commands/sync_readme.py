@@ -38,7 +38,7 @@ def sync_readme(
         Optional[SortOrder],
         typer.Option(
             "--sort",
-            help="newest or oldest first. [default: `sort` in the config, else newest]",
+            help="newest or oldest first. (default: `sort` in the config, else newest)",
             case_sensitive=False,
             show_default=False,
         ),
@@ -47,7 +47,7 @@ def sync_readme(
         Optional[bool],
         typer.Option(
             "--chart/--no-chart",
-            help="Open the block with a Mermaid chart of talks per year. [default: `chart` in the config, else off]",
+            help="Open the block with a Mermaid chart of talks per year. (default: `chart` in the config, else off)",
             show_default=False,
         ),
     ] = None,
