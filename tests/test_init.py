@@ -65,7 +65,7 @@ def test_run_twice_the_second_run_changes_nothing(repo: Path, runner: CliRunner)
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0
     assert result.stderr == (
-        "nothing to do: data/talks.yaml, README.md and .pre-commit-config.yaml are set up\n"
+        "nothing to do: the catalogue, the README and the hooks are set up\n"
     )
     assert files(repo) == before
 
@@ -210,3 +210,23 @@ def test_declining_on_a_terminal_changes_nothing(repo: Path, runner: CliRunner) 
     assert result.exit_code == 1
     assert result.stderr.endswith("nothing was changed\n")
     assert files(repo) == {}
+
+
+def test_paths_and_markers_come_from_the_config(repo: Path, runner: CliRunner) -> None:
+    (repo / "talkcat.toml").write_text(
+        'data = "talks.yaml"\nreadme = "docs/talks.md"\nmarkers = ["<!-- T -->", "<!-- /T -->"]\n',
+        encoding="utf-8",
+    )
+    (repo / "docs").mkdir()
+    (repo / "docs" / "talks.md").write_text("# Talks I gave\n", encoding="utf-8")
+    result = runner.invoke(app, ["init", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[1:3] == [
+        "  talks.yaml: create, with no talks yet",
+        "  docs/talks.md: add a Talks section at the end",
+    ]
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert (repo / "docs" / "talks.md").read_text(encoding="utf-8") == (
+        "# Talks I gave\n\n## Talks\n\n<!-- T -->\n<!-- /T -->\n"
+    )
+    assert runner.invoke(app, ["sync-readme", "--check"]).exit_code == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin
@@ -15,15 +16,13 @@ from urllib.parse import unquote, urljoin
 from talkcat.errors import TalkcatError
 from talkcat.markdown import heading_levels, parse, parse_autolink, parse_link, shift_headings
 from talkcat.model import FIELD_NAMES, Link
-from talkcat.render import COLUMNS
+from talkcat.render import COLUMN_ATTRIBUTES, DEFAULT_LABELS, Layout
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-_ATTRIBUTE_BY_COLUMN = {name.casefold(): attribute for name, attribute in COLUMNS}
-_COLUMN_BY_ATTRIBUTE = {attribute: name for name, attribute in COLUMNS}
-_COLUMN_NAMES = ", ".join(name for name, _ in COLUMNS)
 _EN_DASH = "–"
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 @dataclass(frozen=True)
@@ -32,9 +31,24 @@ class _Context:
 
     path: str
     first_line: int  # the file line of the text's line 0
-    heading_level: int
+    heading_level: int  # of the talks' headings
     base_url: str | None = None
     folder: str | None = None  # set for a folder README: relative targets are inside it
+    layout: Layout = Layout()
+
+    def column(self, attribute: str) -> str:
+        return self.layout.header(attribute)
+
+    def attribute(self, header: str) -> str | None:
+        """The attribute a column header names: the configured header, else the default one."""
+        name = header.strip().casefold()
+        for attribute in COLUMN_ATTRIBUTES:
+            if self.layout.header(attribute).casefold() == name:
+                return attribute
+        for attribute in COLUMN_ATTRIBUTES:
+            if DEFAULT_LABELS[attribute].casefold() == name:
+                return attribute
+        return None
 
     def error(self, message: str, line: int) -> TalkcatError:
         """A TalkcatError at a 0-based line of the text."""
@@ -53,32 +67,63 @@ def parse_block(
     block: str,
     *,
     heading_level: int = 3,
+    layout: Layout | None = None,
     base_url: str | None = None,
     path: str = "README.md",
     first_line: int = 1,
 ) -> list[dict[str, Any]]:
-    """The talks of a README block (the text between the markers), in README order."""
-    if not 1 <= heading_level <= 6:
-        raise ValueError(f"heading_level must be 1..6, not {heading_level}")
-    context = _Context(path, first_line, heading_level, base_url)
+    """The talks of a README block (the text between the markers), in README order.
+
+    `layout` says how the block was rendered: its headings' level, year
+    headings, column headers. A Mermaid chart before the first talk is skipped.
+    """
+    if layout is None:
+        layout = Layout(heading_level=heading_level)
+    if not 1 <= layout.heading_level <= layout.talk_level <= 6:
+        raise ValueError(f"heading_level must be 1..6, not {layout.talk_level}")
+    level = layout.talk_level
+    context = _Context(path, first_line, level, base_url, layout=layout)
     lines = _lines(block)
     tokens = parse("\n".join(lines))
-    starts = [i for i, token in enumerate(tokens) if _is_talk_heading(token, heading_level)]
-    if tokens and (not starts or starts[0] != 0):
+    first = 1 if tokens and _is_chart(tokens[0]) else 0
+    starts: list[int] = []
+    bounds: list[int] = []  # where a talk's tokens end: the next talk or year heading
+    for number in range(first, len(tokens)):
+        token = tokens[number]
+        if _is_talk_heading(token, level):
+            starts.append(number)
+            bounds.append(number)
+        elif layout.group_by_year and _is_talk_heading(token, layout.heading_level):
+            _check_year_heading(context, tokens, number)
+            bounds.append(number)
+    if len(tokens) > first and (not bounds or bounds[0] != first):
+        expected = f"{'#' * layout.heading_level} Year" if layout.group_by_year else f"{'#' * level} Title"
+        raise context.error(f"text before the first talk heading ({expected})", _line(tokens[first]))
+    talks = []
+    for start in starts:
+        end = next((bound for bound in bounds if bound > start), len(tokens))
+        end_line = _line(tokens[end]) if end < len(tokens) else len(lines)
+        talks.append(_read_talk(context, tokens[start:end], lines, end_line))
+    return talks
+
+
+def _is_chart(token: Token) -> bool:
+    """The Mermaid chart `render_chart` puts before the talks."""
+    return token.type == "fence" and token.info.strip() == "mermaid" and token.content.startswith("xychart-beta")
+
+
+def _check_year_heading(context: _Context, tokens: list[Token], number: int) -> None:
+    """A year heading holds a year, and a talk heading (or the next year) follows it."""
+    title = tokens[number + 1].content
+    if not _YEAR.fullmatch(title):
+        raise context.error(f"a year heading must be a year (YYYY), not {title!r}", _line(tokens[number]))
+    after = number + 3
+    levels = (context.heading_level, context.layout.heading_level)
+    if after < len(tokens) and not any(_is_talk_heading(tokens[after], level) for level in levels):
         raise context.error(
-            f"text before the first talk heading ({'#' * heading_level} Title)",
-            _line(tokens[0]),
+            f"text after the year heading {title!r}; a talk heading ({'#' * context.heading_level} Title) must follow",
+            _line(tokens[after]),
         )
-    ends = starts[1:] + [len(tokens)]
-    return [
-        _read_talk(
-            context,
-            tokens[start:end],
-            lines,
-            _line(tokens[end]) if end < len(tokens) else len(lines),
-        )
-        for start, end in zip(starts, ends)
-    ]
 
 
 def parse_folder_readme(text: str, folder: str, *, path: str) -> dict[str, Any]:
@@ -166,7 +211,7 @@ def _read_row(context: _Context, title: str, table: _Table) -> dict[str, Any]:
     values = {attribute: cell for attribute, cell in zip(attributes, cells) if cell}
     for attribute in ("event", "date"):
         if attribute not in values:
-            raise context.error(f"{title!r} has no {_COLUMN_BY_ATTRIBUTE[attribute]}", line)
+            raise context.error(f"{title!r} has no {context.column(attribute)}", line)
     entry: dict[str, Any] = {"event": values["event"]}
     entry["date"], end_date = _read_dates(context, values["date"], line)
     if end_date is not None:
@@ -183,9 +228,10 @@ def _read_header(context: _Context, table: _Table) -> list[str]:
     """The attribute each column holds, checking the names."""
     attributes: list[str] = []
     for name, line in table.header:
-        attribute = _ATTRIBUTE_BY_COLUMN.get(name.strip().casefold())
+        attribute = context.attribute(name)
         if attribute is None:
-            raise context.error(f"unknown column {name!r}; the columns are {_COLUMN_NAMES}", line)
+            names = ", ".join(context.column(attribute) for attribute in COLUMN_ATTRIBUTES)
+            raise context.error(f"unknown column {name!r}; the columns are {names}", line)
         if attribute in attributes:
             raise context.error(f"the column {name!r} appears twice", line)
         attributes.append(attribute)
@@ -214,7 +260,7 @@ def _read_date(context: _Context, text: str, line: int) -> dt.date:
 
 def _read_link(context: _Context, cell: str, attribute: str, line: int) -> str | dict[str, str]:
     """A link cell as a catalogue value: a URL or path string, or {label, url}."""
-    column = _COLUMN_BY_ATTRIBUTE[attribute]
+    column = context.column(attribute)
     try:
         link = parse_link(cell)
     except ValueError as error:

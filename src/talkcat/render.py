@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import astuple, dataclass
+from typing import Any
 from urllib.parse import quote
 
 from talkcat.markdown import format_link, shift_headings
@@ -19,32 +21,106 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Video", "video"),
     ("Slides", "slides"),
 )
+COLUMN_ATTRIBUTES = tuple(attribute for _, attribute in COLUMNS)
+DEFAULT_LABELS = {attribute: name for name, attribute in COLUMNS}
+SORTS = ("newest", "oldest")
 DATE_RANGE_SEPARATOR = " – "  # an en dash with spaces
+CHART_TITLE = "Talks per year"
+CHART_Y_AXIS = "Talks"
 
 
-def render_block(talks: Sequence[Talk], *, heading_level: int = 3) -> str:
+@dataclass(frozen=True)
+class Layout:
+    """How the block looks: what the configuration can change, and the importer reads back."""
+
+    columns: tuple[str, ...] = COLUMN_ATTRIBUTES
+    labels: tuple[tuple[str, str], ...] = ()  # (attribute, header) where not the default
+    heading_level: int = 3  # of the block's top headings: talks, or years when grouped
+    sort: str = "newest"
+    group_by_year: bool = False
+    chart: bool = False
+
+    @property
+    def talk_level(self) -> int:
+        """The level of a talk's heading: one below the year's when grouped."""
+        return self.heading_level + 1 if self.group_by_year else self.heading_level
+
+    def header(self, attribute: str) -> str:
+        """The column's header (also the label of an unlabelled path link in it)."""
+        return dict(self.labels).get(attribute, DEFAULT_LABELS[attribute])
+
+    def key(self) -> tuple[Any, ...]:
+        """Everything the rendered text depends on, as plain data for the cache key."""
+        return astuple(self)
+
+
+def render_block(talks: Sequence[Talk], *, heading_level: int = 3, layout: Layout | None = None) -> str:
     """The text between the marker lines: "" for no talks, else LF-terminated markdown."""
-    if not 1 <= heading_level <= 6:
-        raise ValueError(f"heading_level must be 1..6, not {heading_level}")
-    sections = [render_talk(t, heading_level=heading_level) for t in sort_newest_first(list(talks))]
+    if layout is None:
+        layout = Layout(heading_level=heading_level)
+    if not 1 <= layout.heading_level <= layout.talk_level <= 6:
+        raise ValueError(f"heading_level must be 1..6, not {layout.talk_level}")
+    ordered = sort_talks(talks, layout.sort)
+    if not ordered:
+        return ""
+    sections = [render_chart(ordered)] if layout.chart else []
+    year = None
+    for talk in ordered:
+        if layout.group_by_year and talk.date.year != year:
+            year = talk.date.year
+            sections.append(f"{'#' * layout.heading_level} {year}\n")
+        sections.append(render_talk(talk, layout=layout))
     return "\n".join(sections)
 
 
-def render_talk(talk: Talk, *, heading_level: int = 3) -> str:
+def sort_talks(talks: Sequence[Talk], order: str = "newest") -> list[Talk]:
+    """Newest or oldest first; talks on one day keep their catalogue order either way."""
+    if order == "oldest":
+        return sorted(talks, key=lambda t: t.date)
+    if order != "newest":
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {order!r}")
+    return sort_newest_first(list(talks))
+
+
+def render_chart(talks: Sequence[Talk]) -> str:
+    """A Mermaid bar chart of talks per year (GitHub draws it), as a fenced block."""
+    from talkcat.stats import talks_per_year
+
+    per_year = talks_per_year(talks)
+    years = ", ".join(f'"{year}"' for year, _ in per_year)
+    counts = ", ".join(str(n) for _, n in per_year)
+    most = max((n for _, n in per_year), default=0)
+    # From 0: an axis starting at the smallest count would draw that year without a bar.
+    return (
+        "```mermaid\n"
+        "xychart-beta\n"
+        f'    title "{CHART_TITLE}"\n'
+        f"    x-axis [{years}]\n"
+        f'    y-axis "{CHART_Y_AXIS}" 0 --> {most}\n'
+        f"    bar [{counts}]\n"
+        "```\n"
+    )
+
+
+def render_talk(talk: Talk, *, heading_level: int = 3, layout: Layout | None = None) -> str:
     """One talk: heading, blank line, table, and the description after a blank line."""
-    parts = [f"{'#' * heading_level} {talk.title}\n", render_table(talk)]
-    description = _description(talk.description, heading_level - 1)
+    if layout is None:
+        layout = Layout(heading_level=heading_level)
+    level = layout.talk_level
+    parts = [f"{'#' * level} {talk.title}\n", render_table(talk, layout)]
+    description = _description(talk.description, level - 1)
     if description:
         parts.append(description)
     return "\n".join(parts)
 
 
-def render_table(talk: Talk) -> str:
+def render_table(talk: Talk, layout: Layout | None = None) -> str:
     """The talk's one-row table, LF-terminated."""
     from tabulate import tabulate
 
-    headers = [name for name, _ in COLUMNS]
-    row = [_escape_cell(_cell(talk, name, attribute)) for name, attribute in COLUMNS]
+    layout = layout or Layout()
+    headers = [layout.header(attribute) for attribute in layout.columns]
+    row = [_escape_cell(_cell(talk, name, attribute)) for name, attribute in zip(headers, layout.columns)]
     return str(tabulate([row], headers=headers, tablefmt="github", disable_numparse=True)) + "\n"
 
 

@@ -152,6 +152,32 @@ def find_repo_root(start: Path) -> Path:
     return Path.cwd()
 
 
+def find_config(start: Path) -> tuple[Path, str, dict[str, Any]] | None:
+    """The config from `start` upward: (path relative to `start`, text, settings table).
+
+    In each folder, `talkcat.toml` first, then a pyproject.toml with a
+    `[tool.talkcat]` table. The search stops at the folder holding `.git`, as
+    git does: a config above the repository belongs to something else.
+    """
+    from talkcat import config
+
+    up = Path(".")
+    for folder in (start, *start.parents):
+        for name in (config.CONFIG_NAME, config.PYPROJECT_NAME):
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            shown = up / name
+            text = decode(read_bytes(candidate), shown)
+            table = config.read_table(text, shown)
+            if table is not None:
+                return shown, text, table
+        if (folder / ".git").exists():
+            return None
+        up = up / ".."
+    return None
+
+
 def load_catalogue(path: Path, rules: Rules | None = None, *, cache: bool = True) -> Catalogue:
     """Read, parse and validate a catalogue; problems are collected, not raised.
 
@@ -254,7 +280,9 @@ def derived(
     return value
 
 
-def find_readme_block(text: str, path: Path, *, cache: bool = True) -> Block:
+def find_readme_block(
+    text: str, path: Path, markers: tuple[str, str] | None = None, *, cache: bool = True
+) -> Block:
     """`readme.find_block`, with where the README's code blocks are remembered.
 
     Only a README with code fences needs markdown-it (~50 ms to import) to
@@ -276,7 +304,9 @@ def find_readme_block(text: str, path: Path, *, cache: bool = True) -> Block:
         else:
             in_code = readme.code_lines(text)
             _write_cache(name, key, lambda: in_code)
-    return readme.find_block(text, str(path), in_code=in_code)
+    if markers is None:
+        return readme.find_block(text, str(path), in_code=in_code)
+    return readme.find_block(text, str(path), markers, in_code=in_code)
 
 
 def cache_dir() -> Path:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from talkcat.commands.common import InputOption, SyncOption
-from talkcat.commands.options import DEFAULT_DATA, DEFAULT_README, DataOption, ReadmeOption
+from talkcat.commands.options import DataOption, ReadmeOption
 from talkcat.errors import TalkcatError
 
 if TYPE_CHECKING:
@@ -69,10 +69,10 @@ def add(
     talk_id: Annotated[
         Optional[str], _text("--id", "A stable id; derived from date and title when left out.", "ID")
     ] = None,
-    data: DataOption = DEFAULT_DATA,
+    data: DataOption = None,
     ask: InputOption = None,
     sync: SyncOption = False,
-    readme: ReadmeOption = DEFAULT_README,
+    readme: ReadmeOption = None,
 ) -> None:
     """Add a talk; ask for missing fields on a terminal. Prints the new talk's id."""
     from talkcat import edit, store
@@ -80,6 +80,7 @@ def add(
     from talkcat.model import Talk
     from talkcat.yamlwrite import dump_entry
 
+    data, rules = common.target(data)
     if description is not None and description_file is not None:
         raise typer.BadParameter("give --description or --description-file, not both")
     labelled = (("--link", link, link_label), ("--video", video, video_label), ("--slides", slides, slides_label))
@@ -121,7 +122,7 @@ def add(
         raise TalkcatError(f"--end-date {answers.end_date} is before --date {answers.date}")
     new = Talk.from_mapping(entry)
     with store.locked(data):
-        catalogue = common.load_valid(data)
+        catalogue = common.load_valid(data, rules)
         talks = catalogue.talks
         _refuse_duplicate(catalogue, new, answers.talk_id is not None)
         index = edit.position_for([t.date for t in talks], new.date)

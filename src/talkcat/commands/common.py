@@ -14,6 +14,7 @@ from talkcat.errors import TalkcatError
 if TYPE_CHECKING:
     from talkcat.model import Talk
     from talkcat.store import Catalogue
+    from talkcat.validate import Rules
 
 InputOption = Annotated[
     Optional[bool],
@@ -86,11 +87,20 @@ def read_description(source: str) -> str | None:
     return description_text(text)
 
 
-def load_valid(data: Path) -> Catalogue:
+def target(data: Path | None) -> tuple[Path, Rules]:
+    """The catalogue to change (--data, else the config's) and the rules it must follow."""
+    from talkcat.commands import options
+
+    chosen = options.settings()
+    path = options.data_path(data, chosen)
+    return path, options.rules(path, chosen)
+
+
+def load_valid(data: Path, rules: Rules | None = None) -> Catalogue:
     """The catalogue, which must be valid before anything in it changes."""
     from talkcat import store
 
-    catalogue = store.load_catalogue(data)
+    catalogue = store.load_catalogue(data, rules)
     if catalogue.problems:
         raise TalkcatError(
             catalogue.problems,
@@ -145,7 +155,7 @@ def checked(catalogue: Catalogue, text: str, expected: list[Talk]) -> Catalogue 
     """The changed catalogue if it is valid and holds exactly `expected`; None if it holds other talks."""
     from talkcat import store
 
-    result = store.parse_catalogue(text, catalogue.path)
+    result = store.parse_catalogue(text, catalogue.path, catalogue.rules)
     if result.problems:
         raise TalkcatError(result.problems, hint="nothing was written")
     if result.checked.talks != expected:
@@ -153,7 +163,7 @@ def checked(catalogue: Catalogue, text: str, expected: list[Talk]) -> Catalogue 
     return result
 
 
-def sync(data: Path, readme: Path) -> None:
+def sync(data: Path, readme: list[Path] | None) -> None:
     from talkcat.commands.sync_readme import sync_readme
 
     sync_readme(data=data, readme=readme)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from talkcat.commands.common import SyncOption
-from talkcat.commands.options import DEFAULT_DATA, DEFAULT_README, DataOption, ReadmeOption
+from talkcat.commands.options import DataOption, ReadmeOption
 from talkcat.errors import TalkcatError
 
 if TYPE_CHECKING:
@@ -51,14 +51,15 @@ def edit_talk(
             show_default=False,
         ),
     ] = None,
-    data: DataOption = DEFAULT_DATA,
+    data: DataOption = None,
     sync: SyncOption = False,
-    readme: ReadmeOption = DEFAULT_README,
+    readme: ReadmeOption = None,
 ) -> None:
     """Change a talk's fields; every other line of the file stays as it is."""
     from talkcat import store
     from talkcat.commands import common
 
+    data, rules = common.target(data)
     requests = _requests(assignments or [], removals or [])
     if description_file is not None:
         if "description" in requests:
@@ -70,7 +71,7 @@ def edit_talk(
     if not requests:
         raise typer.BadParameter("nothing to change: give --set FIELD=VALUE or --unset FIELD")
     with store.locked(data):
-        catalogue = common.load_valid(data)
+        catalogue = common.load_valid(data, rules)
         index = common.find_talk(catalogue, talk_id)
         old = catalogue.talks[index]
         new = _changed(old, requests)

@@ -112,11 +112,13 @@ def build_filters(
     )
 
 
-def load_talks(data: Path, no_cache: bool) -> list[Talk]:
+def load_talks(data: Path | None, no_cache: bool) -> list[Talk]:
     """The catalogue's valid talks; problems elsewhere in it are a warning, not a stop."""
     from talkcat import store
+    from talkcat.commands.common import target
 
-    catalogue = store.load_catalogue(data, cache=not no_cache)
+    data, rules = target(data)
+    catalogue = store.load_catalogue(data, rules, cache=not no_cache)
     if catalogue.problems:
         if not catalogue.talks:
             catalogue.require_valid()

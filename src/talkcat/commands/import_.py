@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from talkcat.commands.options import DEFAULT_DATA, DataOption
+from talkcat.commands.options import DataOption, GroupByYearOption, HeadingLevelOption
 from talkcat.errors import TalkcatError
+
+if TYPE_CHECKING:
+    from talkcat.config import Settings
+    from talkcat.render import Layout
 
 
 def import_talks(
@@ -16,7 +20,7 @@ def import_talks(
         Optional[Path],
         typer.Argument(help="A README with a TALKS block.", metavar="README", show_default=False),
     ] = None,
-    data: DataOption = DEFAULT_DATA,
+    data: DataOption = None,
     folders: Annotated[
         Optional[Path],
         typer.Option(
@@ -32,20 +36,27 @@ def import_talks(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a catalogue that already holds talks.")
     ] = False,
+    heading_level: HeadingLevelOption = None,
+    group_by_year: GroupByYearOption = None,
 ) -> None:
     """Read an existing README's TALKS block (or talk folders) into the catalogue."""
     from talkcat import store
+    from talkcat.commands import options
 
     if (source is None) == (folders is None):
         raise typer.BadParameter("give a README to read, or --folders DIR (one of the two)")
+    chosen = options.settings()
+    data = options.data_path(data, chosen)
+    layout = options.layout(chosen, heading_level, group_by_year)
+    rules = options.rules(data, chosen, layout)
     _refuse_to_overwrite(data, force)
     if source is not None:
-        entries = _from_readme(source, base_url)
+        entries = _from_readme(source, base_url, chosen, layout)
     else:
         assert folders is not None
         entries = _from_folders(folders, base_url)
     text = _catalogue_text(entries)
-    store.parse_catalogue(text, data).require_valid()
+    store.parse_catalogue(text, data, rules).require_valid()
     store.write_text(data, text, make_folder=True)
     typer.echo(f"imported {len(entries)} talks into {data}", err=True)
 
@@ -68,14 +79,15 @@ def _refuse_to_overwrite(data: Path, force: bool) -> None:
     )
 
 
-def _from_readme(source: Path, base_url: str | None) -> list[dict[str, Any]]:
+def _from_readme(source: Path, base_url: str | None, chosen: Settings, layout: Layout) -> list[dict[str, Any]]:
     from talkcat import readme, store
     from talkcat.importer import parse_block
 
     text = store.read_text(source)
-    block = readme.find_block(text, str(source))
+    block = readme.find_block(text, str(source), chosen.markers)
     return parse_block(
         readme.block_content(text, block),
+        layout=layout,
         base_url=base_url,
         path=str(source),
         first_line=block.first_line,

@@ -8,31 +8,34 @@ from typing import Annotated
 import typer
 
 from talkcat.commands.common import InputOption
-from talkcat.commands.options import DEFAULT_DATA, DEFAULT_README, DataOption, ReadmeOption
+from talkcat.commands.options import DataOption, ReadmeOption
 
 PRE_COMMIT_CONFIG = Path(".pre-commit-config.yaml")
 
 
 def init(
-    data: DataOption = DEFAULT_DATA,
-    readme: ReadmeOption = DEFAULT_README,
+    data: DataOption = None,
+    readme: ReadmeOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Go ahead without asking.")] = False,
     ask: InputOption = None,
 ) -> None:
     """Set up a repository: data/talks.yaml, a Talks section in the README, the pre-commit hooks."""
     from talkcat import scaffold, store
-    from talkcat.commands import common
+    from talkcat.commands import common, options
 
+    chosen = options.settings()
+    data = options.data_path(data, chosen)
     changes: list[tuple[Path, str, str]] = []
     if not data.exists():
         changes.append((data, scaffold.catalogue_text(), "create, with no talks yet"))
-    readme_text = _read_if_there(readme)
-    title = Path.cwd().name
-    new_readme = scaffold.readme_with_section(readme_text, str(readme), title)
-    if new_readme is not None:
-        what = "create, with a Talks section" if readme_text is None else "add a Talks section at the end"
-        changes.append((readme, new_readme, what))
+    for path in options.readme_paths(readme, chosen):
+        readme_text = _read_if_there(path)
+        title = Path.cwd().name
+        new_readme = scaffold.readme_with_section(readme_text, str(path), title, chosen.markers)
+        if new_readme is not None:
+            what = "create, with a Talks section" if readme_text is None else "add a Talks section at the end"
+            changes.append((path, new_readme, what))
     config_text = _read_if_there(PRE_COMMIT_CONFIG)
     new_config = scaffold.precommit_with_hooks(config_text, str(PRE_COMMIT_CONFIG))
     if new_config is not None:
@@ -40,7 +43,7 @@ def init(
         changes.append((PRE_COMMIT_CONFIG, new_config, what))
 
     if not changes:
-        typer.echo(f"nothing to do: {data}, {readme} and {PRE_COMMIT_CONFIG} are set up", err=True)
+        typer.echo("nothing to do: the catalogue, the README and the hooks are set up", err=True)
         return
     typer.echo("talkcat init " + ("would change:" if dry_run else "changes:"), err=True)
     for path, _, what in changes:

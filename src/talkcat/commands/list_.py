@@ -21,7 +21,7 @@ from talkcat.commands.filtering import (
     VideoOption,
     YearOption,
 )
-from talkcat.commands.options import DEFAULT_DATA, DataOption, NoCacheOption
+from talkcat.commands.options import DataOption, NoCacheOption
 
 
 class SortKey(enum.Enum):
@@ -51,7 +51,7 @@ def list_talks(
         typer.Option("--limit", help="Show at most N talks (0: all).", metavar="N", min=0, show_default=False),
     ] = None,
     output_format: FormatOption = None,
-    data: DataOption = DEFAULT_DATA,
+    data: DataOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
     """List the talks, newest first; filters combine (all must hold)."""

@@ -7,31 +7,32 @@ from typing import Annotated
 import typer
 
 from talkcat.commands.common import InputOption, SyncOption
-from talkcat.commands.options import DEFAULT_DATA, DEFAULT_README, DataOption, ReadmeOption
+from talkcat.commands.options import DataOption, ReadmeOption
 
 
 def remove_talk(
     talk_id: Annotated[str, typer.Argument(help="The talk's id.", metavar="ID", show_default=False)],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Remove without asking.")] = False,
-    data: DataOption = DEFAULT_DATA,
+    data: DataOption = None,
     ask: InputOption = None,
     sync: SyncOption = False,
-    readme: ReadmeOption = DEFAULT_README,
+    readme: ReadmeOption = None,
 ) -> None:
     """Remove a talk (asks first on a terminal, unless --yes)."""
     from talkcat import edit, store
     from talkcat.commands import common
 
+    data, rules = common.target(data)
     if not yes:
         if not common.interactive(ask):
             raise typer.BadParameter("nothing can ask for confirmation without a terminal: add --yes")
-        catalogue = common.load_valid(data)
+        catalogue = common.load_valid(data, rules)
         talk = catalogue.talks[common.find_talk(catalogue, talk_id)]
         if not typer.confirm(f"Remove {common.describe(talk)} from {data}?", default=False):
             typer.echo("nothing was removed", err=True)
             raise typer.Exit(1)
     with store.locked(data):
-        catalogue = common.load_valid(data)
+        catalogue = common.load_valid(data, rules)
         index = common.find_talk(catalogue, talk_id)
         talks = catalogue.talks
         text = edit.remove_entry(catalogue.text, catalogue.checked.entry_lines, index, str(data))

@@ -20,7 +20,7 @@ from talkcat.commands.filtering import (
     VideoOption,
     YearOption,
 )
-from talkcat.commands.options import DEFAULT_DATA, DataOption, NoCacheOption
+from talkcat.commands.options import DataOption, NoCacheOption
 
 QUERY_HELP = (
     "Words that must all match: in titles, events, locations, tags, speakers and descriptions; "
@@ -47,7 +47,7 @@ def search_talks(
         int, typer.Option("--limit", help="Show at most N matches (0: all).", metavar="N", min=0)
     ] = 20,
     output_format: FormatOption = None,
-    data: DataOption = DEFAULT_DATA,
+    data: DataOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
     """Search the talks' text; best matches first (title, then event and tags, then description)."""

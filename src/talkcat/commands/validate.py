@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from talkcat.commands.options import DEFAULT_DATA, DataOption, NoCacheOption
+from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.errors import EXIT_INVALID
 
 
@@ -17,7 +17,7 @@ class ValidateFormat(str, enum.Enum):
 
 
 def validate(
-    data: DataOption = DEFAULT_DATA,
+    data: DataOption = None,
     output_format: Annotated[
         ValidateFormat,
         typer.Option("--format", help="text: one `path:line:col: message` per line; json: for machines."),
@@ -25,9 +25,11 @@ def validate(
     no_cache: NoCacheOption = False,
 ) -> None:
     """Check the catalogue and report every problem, one per line."""
+    from talkcat.commands.common import target
     from talkcat.store import load_catalogue
 
-    catalogue = load_catalogue(data, cache=not no_cache)
+    data, rules = target(data)
+    catalogue = load_catalogue(data, rules, cache=not no_cache)
     problems = catalogue.problems
     if output_format is ValidateFormat.json:
         report = {
