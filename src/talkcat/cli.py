@@ -76,13 +76,15 @@ def _register() -> None:
 
 
 def _register_talk_commands() -> None:
-    from talkcat.commands import add, edit, list_, remove, search
+    from talkcat.commands import add, edit, export, list_, remove, schema, search
 
     app.command("add", epilog=EXIT_CODES_HELP)(report_errors(add.add))
     app.command("edit", epilog=EXIT_CODES_HELP)(report_errors(edit.edit_talk))
     app.command("remove", epilog=EXIT_CODES_HELP)(report_errors(remove.remove_talk))
     app.command("list", epilog=EXIT_CODES_HELP)(report_errors(list_.list_talks))
     app.command("search", epilog=EXIT_CODES_HELP)(report_errors(search.search_talks))
+    app.command("export", epilog=EXIT_CODES_HELP)(report_errors(export.export_talks))
+    app.command("schema", epilog=EXIT_CODES_HELP)(report_errors(schema.print_schema))
 
 
 _register()
