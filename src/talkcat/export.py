@@ -113,8 +113,8 @@ def bibtex_key(talk_id: str) -> str:
     folded = "".join(
         ch for ch in unicodedata.normalize("NFKD", talk_id) if not unicodedata.combining(ch)
     )
-    key = _KEY_UNSAFE.sub("-", folded).strip("-") or "talk"
-    if not folded.isascii() or _KEY_UNSAFE.search(folded):
+    key = _KEY_UNSAFE.sub("-", folded).strip("-.") or "talk"
+    if key != folded:
         key += "-" + hashlib.sha256(talk_id.encode("utf-8")).hexdigest()[:8]
     return key
 

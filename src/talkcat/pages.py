@@ -160,7 +160,7 @@ def _nikola(talk: Talk, stem: str) -> str:
     # An empty value keeps the space after its colon, as Nikola writes it.
     lines = ["<!--", *(f".. {key}: {_comment_safe(value)}" for key, value in header.items()), "-->"]
     body = _with_links(talk, ((talk.video, "Video"), (talk.slides, "Slides")))
-    return "\n".join(lines) + "\n" + (f"\n{body}" if body else "")
+    return "\n".join(lines) + "\n" + (f"\n{body}\n" if body else "")
 
 
 def _comment_safe(value: str) -> str:
@@ -201,7 +201,8 @@ def _markdown_link(link: Link, default: str) -> str:
 def summary(description: str | None) -> str | None:
     """The description's first paragraph (not a heading), on one line."""
     for block in re.split(r"\n[ \t]*\n", description or ""):
-        text = " ".join(line.strip() for line in block.strip().splitlines())
+        # A quoted paragraph is still the summary, without its `>` marks.
+        text = " ".join(line.strip().lstrip("> ") for line in block.strip().splitlines())
         if text and not text.startswith("#"):
             return text
     return None
