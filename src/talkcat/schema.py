@@ -3,8 +3,9 @@
 Each field type of model.FIELDS maps to one definition below, which states
 in JSON Schema what validate.py checks for that type. What a schema cannot
 say is left to `talkcat validate`: ids unique across talks, end_date not
-before date, description headings that fit under the talk's title, and
-relative paths that exist in the repository.
+before date, description headings that fit under the talk's title,
+relative paths that exist in the repository, and whether a bracketed host
+(`ftp://[::1]/`) is one Python's urlsplit takes.
 """
 
 from __future__ import annotations
@@ -31,9 +32,17 @@ _LINE = rf"^[^\s{_CONTROL_OR_NEWLINE}]([^{_CONTROL_OR_NEWLINE}]*[^\s{_CONTROL_OR
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}" + _END
 _ID = r"^[^\s/\\]+" + _END
 _SCHEME = r"^[A-Za-z][A-Za-z0-9+.-]*:"
-_WEB = r"^[Hh][Tt][Tt][Pp][Ss]?:"
+
+
+def _any_case(word: str) -> str:
+    # ECMA-262 patterns in a schema have no flags: no (?i).
+    return "".join(f"[{ch.upper()}{ch.lower()}]" for ch in word)
+
+
+_WEB = "^" + _any_case("http") + "[Ss]?:"
+_LOCALHOST = _any_case("localhost")
 # A web URL's host has a dot (or is localhost), as validate.url_problem wants.
-_WEB_HOST = rf"^[A-Za-z]+://([^/?#@]*@)?(localhost|[^/?#@:]*\.[^/?#@:]*)(:[0-9]*)?([/?#]|{_END})"
+_WEB_HOST = rf"^[A-Za-z]+://([^/?#@]*@)?({_LOCALHOST}|[^/?#@:]*\.[^/?#@:]*)(:[^/?#]*)?([/?#]|{_END})"
 
 
 def catalogue_schema(rules: Rules = Rules()) -> dict[str, Any]:
