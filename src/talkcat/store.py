@@ -112,6 +112,17 @@ def write_output(path: Path, text: str) -> bool:
         raise TalkcatError(f"cannot write: {exc.strerror or exc}", path=str(path)) from None
 
 
+def output_folder(folder: Path) -> None:
+    """Check that `folder` can hold exported files: a folder, or nothing yet."""
+    if folder.exists() and not folder.is_dir():
+        raise TalkcatError("is not a folder; --output for pages names a folder", path=str(folder))
+
+
+def stays_in(folder: Path, name: str) -> bool:
+    """Whether writing `folder/name` writes into `folder`, symlinks followed."""
+    return os.path.dirname(os.path.realpath(folder / name)) == os.path.realpath(folder)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace a file all at once: a reader sees the old bytes or the new, never a mix.
 

@@ -125,21 +125,17 @@ def _render(talks: list[Talk], output_format: ExportFormat) -> str:
 
 def _write_pages(talks: list[Talk], site: str, folder: Path, force: bool) -> None:
     """Write a page per talk into `folder`, never outside it, never over a hand edit unless forced."""
-    import os
-
     from talkcat import pages, store
 
-    if folder.exists() and not folder.is_dir():
-        raise TalkcatError("is not a folder; --output for pages names a folder", path=str(folder))
+    store.output_folder(folder)
     rendered = pages.render_pages(talks, site)
     manifest_path = folder / pages.MANIFEST
     manifest = store.read_if_exists(manifest_path)
     written = {} if manifest is None else pages.parse_manifest(store.decode(manifest, manifest_path), str(manifest_path))
-    root = os.path.realpath(folder)
-    for page in rendered:
+    for name in (*(page.name for page in rendered), pages.MANIFEST):
         # A symlink in the folder would carry the write elsewhere.
-        if os.path.dirname(os.path.realpath(folder / page.name)) != root:
-            raise TalkcatError("leads outside the folder (a symlink?); nothing was written", path=str(folder / page.name))
+        if not store.stays_in(folder, name):
+            raise TalkcatError("leads outside the folder (a symlink?); nothing was written", path=str(folder / name))
     on_disk = {page.name: store.read_if_exists(folder / page.name) for page in rendered}
     edited = [] if force else pages.conflicts(rendered, on_disk, written)
     if edited:

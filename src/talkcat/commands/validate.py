@@ -31,14 +31,14 @@ def validate(
         bool,
         typer.Option(
             "--check-links",
-            help="Also ask every web URL of link, video and slides whether it still answers (needs talkcat[links]).",
+            help="Also ask every web URL of link, video and slides whether it still answers (needs the `links` extra).",
         ),
     ] = False,
     link_timeout: Annotated[
         float, typer.Option("--link-timeout", help="Seconds to wait for each answer.", metavar="SECONDS", min=0.001)
     ] = 10.0,
     link_retries: Annotated[
-        int, typer.Option("--link-retries", help="Tries more after a 429 or 5xx answer.", metavar="N", min=0)
+        int, typer.Option("--link-retries", help="How many more tries after a 429 or 5xx answer.", metavar="N", min=0)
     ] = 2,
     link_concurrency: Annotated[
         int, typer.Option("--link-concurrency", help="Links asked at once.", metavar="N", min=1)
