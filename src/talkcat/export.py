@@ -61,8 +61,6 @@ def _event(event: Any, talk: Talk) -> Any:
         event.add("url", talk.link.url)
     event.add("description", _ics_description(talk))
     event.add("categories", [talk.kind, *talk.tags])
-    # Talks are not time a calendar should show as busy.
-    event.add("transp", "TRANSPARENT")
     return event
 
 
@@ -78,7 +76,10 @@ def _ics_description(talk: Talk) -> str:
     return "\n".join(lines)
 
 
-# BibTeX
+# BibTeX: LaTeX's special characters are escaped; every other character is
+# written as itself, in UTF-8, as biber and LaTeX (UTF-8 input by default
+# since 2018) read it. Turning `ü` into `{\"u}` would lose scripts that have
+# no such macro, and clutter what people read and edit.
 
 
 _LATEX_SPECIALS = {
