@@ -24,6 +24,9 @@ FAST = ["--link-timeout", "1", "--link-retries", "1"]
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The default backlog of 5 drops connections when eight requests and a
+    # redirect loop arrive at once; a dropped SYN is retried only after 1 s.
+    request_queue_size = 128
     hits: Counter[tuple[str, str]]  # (method, path) -> requests
 
 
