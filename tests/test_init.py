@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from talkcat.cli import app
+from talkcat.schema import schema_text
 
 HOOKS = """\
   - repo: https://github.com/talkcat/talkcat
@@ -44,6 +45,7 @@ def test_a_new_repository_gets_all_three_files(repo: Path, runner: CliRunner) ->
     assert result.stdout == ""
     assert result.stderr == (
         "talkcat init changes:\n"
+        "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  data/talks.yaml: create, with no talks yet\n"
         "  README.md: create, with a Talks section\n"
         "  .pre-commit-config.yaml: create, with talkcat's hooks\n"
@@ -53,7 +55,8 @@ def test_a_new_repository_gets_all_three_files(repo: Path, runner: CliRunner) ->
     assert files(repo) == {
         ".pre-commit-config.yaml": ("repos:\n" + HOOKS).encode(),
         "README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
-        "data/talks.yaml": b"talks: []\n",
+        "data/talks.schema.json": schema_text().encode(),
+        "data/talks.yaml": b"# yaml-language-server: $schema=talks.schema.json\ntalks: []\n",
     }
     assert runner.invoke(app, ["validate"]).exit_code == 0
     assert runner.invoke(app, ["sync-readme", "--check"]).exit_code == 0
@@ -76,6 +79,7 @@ def test_dry_run_names_the_files_and_writes_nothing(repo: Path, runner: CliRunne
     assert result.exit_code == 0
     assert result.stderr == (
         "talkcat init would change:\n"
+        "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  data/talks.yaml: create, with no talks yet\n"
         "  README.md: add a Talks section at the end\n"
         "  .pre-commit-config.yaml: create, with talkcat's hooks\n"
@@ -221,7 +225,8 @@ def test_paths_and_markers_come_from_the_config(repo: Path, runner: CliRunner) -
     (repo / "docs" / "talks.md").write_text("# Talks I gave\n", encoding="utf-8")
     result = runner.invoke(app, ["init", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[1:3] == [
+    assert result.stderr.splitlines()[1:4] == [
+        "  talks.schema.json: create: the catalogue's JSON Schema, for editors",
         "  talks.yaml: create, with no talks yet",
         "  docs/talks.md: add a Talks section at the end",
     ]

@@ -77,7 +77,7 @@ def _register() -> None:
 
 
 def _register_talk_commands() -> None:
-    from talkcat.commands import add, edit, list_, remove, search, stats
+    from talkcat.commands import add, edit, export, list_, remove, schema, search, stats
 
     app.command("add", epilog=EXIT_CODES_HELP)(report_errors(add.add))
     app.command("edit", epilog=EXIT_CODES_HELP)(report_errors(edit.edit_talk))
@@ -85,6 +85,8 @@ def _register_talk_commands() -> None:
     app.command("list", epilog=EXIT_CODES_HELP)(report_errors(list_.list_talks))
     app.command("search", epilog=EXIT_CODES_HELP)(report_errors(search.search_talks))
     app.command("stats", epilog=EXIT_CODES_HELP)(report_errors(stats.show_stats))
+    app.command("export", epilog=EXIT_CODES_HELP)(report_errors(export.export_talks))
+    app.command("schema", epilog=EXIT_CODES_HELP)(report_errors(schema.print_schema))
 
 
 _register()

@@ -95,6 +95,34 @@ def write_text(path: Path, text: str, *, make_folder: bool = False) -> bool:
     return True
 
 
+def read_if_exists(path: Path) -> bytes | None:
+    """A file's bytes, or None if there is no file; other failures as with read_bytes."""
+    if not os.path.lexists(path):
+        return None
+    return read_bytes(path)
+
+
+def write_output(path: Path, text: str) -> bool:
+    """Write an export (making its folder); a failure is a user error, not a traceback."""
+    try:
+        return write_text(path, text, make_folder=True)
+    except IsADirectoryError:
+        raise TalkcatError("is a directory, not a file", path=str(path)) from None
+    except OSError as exc:
+        raise TalkcatError(f"cannot write: {exc.strerror or exc}", path=str(path)) from None
+
+
+def output_folder(folder: Path) -> None:
+    """Check that `folder` can hold exported files: a folder, or nothing yet."""
+    if folder.exists() and not folder.is_dir():
+        raise TalkcatError("is not a folder; --output for pages names a folder", path=str(folder))
+
+
+def stays_in(folder: Path, name: str) -> bool:
+    """Whether writing `folder/name` writes into `folder`, symlinks followed."""
+    return os.path.dirname(os.path.realpath(folder / name)) == os.path.realpath(folder)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace a file all at once: a reader sees the old bytes or the new, never a mix.
 

@@ -29,7 +29,7 @@ _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MAYBE_HEADING = re.compile(r"^[ \t>*+\-0-9.)]*#", re.MULTILINE)
 _ID = re.compile(r"[^\s/\\]+\Z")
 _WEB_SCHEMES = ("http", "https")
-_SCHEMES = (*_WEB_SCHEMES, "ftp", "ftps", "mailto")
+URL_SCHEMES = (*_WEB_SCHEMES, "ftp", "ftps", "mailto")  # what a link may start with
 
 
 @dataclass(frozen=True)
@@ -307,8 +307,8 @@ def url_problem(url: str) -> str | None:
     except ValueError as exc:
         return f"{url!r} is not a valid URL ({exc})"
     scheme = parts.scheme.lower()
-    if scheme not in _SCHEMES:
-        close = difflib.get_close_matches(scheme, _SCHEMES, n=1, cutoff=0.6)
+    if scheme not in URL_SCHEMES:
+        close = difflib.get_close_matches(scheme, URL_SCHEMES, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"{url!r} is not a valid URL (unknown scheme {scheme!r}{hint})"
     if scheme in _WEB_SCHEMES:

@@ -201,3 +201,8 @@ def _literal_body(text: str, indent: int) -> list[str]:
     lines = text[:-1].split("\n") if text.endswith("\n") else text.split("\n")
     # Empty lines stay empty: no trailing whitespace in the file.
     return [" " * indent + line if line else "" for line in lines]
+
+
+def dump_mapping(mapping: Mapping[str, Any]) -> str:
+    """A mapping at the top level of a document (a page's front matter, say)."""
+    return "".join(line + "\n" for line in _mapping_lines(mapping, 0))

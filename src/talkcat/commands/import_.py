@@ -55,7 +55,7 @@ def import_talks(
     else:
         assert folders is not None
         entries = _from_folders(folders, base_url)
-    text = _catalogue_text(entries)
+    text = _catalogue_text(entries, _header(data))
     store.parse_catalogue(text, data, rules).require_valid()
     store.write_text(data, text, make_folder=True)
     typer.echo(f"imported {len(entries)} talks into {data}", err=True)
@@ -113,7 +113,23 @@ def _from_folders(folders: Path, base_url: str | None) -> list[dict[str, Any]]:
     return entries
 
 
-def _catalogue_text(entries: list[dict[str, Any]]) -> str:
+def _header(data: Path) -> str:
+    """The comment lines at the top of the catalogue being replaced (its schema line, say)."""
+    from talkcat import store
+
+    old = store.read_if_exists(data)
+    if old is None:
+        return ""
+    lines = store.decode(old, data).removeprefix(store.BOM).split("\n")
+    header = ""
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        header += line.rstrip("\r") + "\n"
+    return header
+
+
+def _catalogue_text(entries: list[dict[str, Any]], header: str = "") -> str:
     from talkcat.model import Talk
     from talkcat.yamlwrite import dump_catalogue
 
@@ -124,4 +140,4 @@ def _catalogue_text(entries: list[dict[str, Any]]) -> str:
         seen[slug] = seen.get(slug, 0) + 1
         if seen[slug] > 1:
             entries[number] = {"id": f"{slug}-{seen[slug]}", **entry}
-    return dump_catalogue(entries)
+    return dump_catalogue(entries, header=header)

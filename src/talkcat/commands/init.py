@@ -11,6 +11,7 @@ from talkcat.commands.common import InputOption
 from talkcat.commands.options import DataOption, ReadmeOption
 
 PRE_COMMIT_CONFIG = Path(".pre-commit-config.yaml")
+SCHEMA_NAME = "talks.schema.json"
 
 
 def init(
@@ -28,7 +29,14 @@ def init(
     data = options.data_path(data, chosen)
     changes: list[tuple[Path, str, str]] = []
     if not data.exists():
-        changes.append((data, scaffold.catalogue_text(), "create, with no talks yet"))
+        from talkcat import schema
+
+        # Editors check entries as they are typed against the schema beside the catalogue.
+        schema_path = data.parent / SCHEMA_NAME
+        if not schema_path.exists():
+            changes.append((schema_path, schema.schema_text(), "create: the catalogue's JSON Schema, for editors"))
+        header = schema.modeline(data, schema_path)
+        changes.append((data, scaffold.catalogue_text(header), "create, with no talks yet"))
     for path in options.readme_paths(readme, chosen):
         readme_text = _read_if_there(path)
         title = Path.cwd().name

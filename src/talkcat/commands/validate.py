@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.errors import EXIT_INVALID
+
+if TYPE_CHECKING:
+    from talkcat.errors import Problem
+    from talkcat.store import Catalogue
 
 
 class ValidateFormat(str, enum.Enum):
@@ -23,6 +27,22 @@ def validate(
         typer.Option("--format", help="text: one `path:line:col: message` per line; json: for machines."),
     ] = ValidateFormat.text,
     no_cache: NoCacheOption = False,
+    check_links: Annotated[
+        bool,
+        typer.Option(
+            "--check-links",
+            help="Also ask every web URL of link, video and slides whether it still answers (needs the `links` extra).",
+        ),
+    ] = False,
+    link_timeout: Annotated[
+        float, typer.Option("--link-timeout", help="Seconds to wait for each answer.", metavar="SECONDS", min=0.001)
+    ] = 10.0,
+    link_retries: Annotated[
+        int, typer.Option("--link-retries", help="How many more tries after a 429 or 5xx answer.", metavar="N", min=0)
+    ] = 2,
+    link_concurrency: Annotated[
+        int, typer.Option("--link-concurrency", help="Links asked at once.", metavar="N", min=1)
+    ] = 8,
 ) -> None:
     """Check the catalogue and report every problem, one per line."""
     from talkcat.commands.common import target
@@ -31,6 +51,8 @@ def validate(
     data, rules = target(data)
     catalogue = load_catalogue(data, rules, cache=not no_cache)
     problems = catalogue.problems
+    if check_links:
+        problems = _with_dead_links(catalogue, link_timeout, link_retries, link_concurrency)
     if output_format is ValidateFormat.json:
         report = {
             "path": str(data),
@@ -51,3 +73,17 @@ def validate(
             typer.echo(f"{data}: {count} talk(s), all valid", err=True)
     if problems:
         raise typer.Exit(EXIT_INVALID)
+
+
+def _with_dead_links(catalogue: Catalogue, timeout: float, retries: int, concurrency: int) -> list[Problem]:
+    """The catalogue's problems and its dead links, in file order."""
+    from talkcat import links
+    from talkcat.store import BOM
+
+    text = catalogue.text[1:] if catalogue.text.startswith(BOM) else catalogue.text
+    found = links.find_links(text, str(catalogue.path))
+    settings = links.Settings(timeout=timeout, retries=retries, concurrency=concurrency)
+    outcomes = links.check_urls([link.url for link in found], settings)
+    dead = links.dead_links(found, outcomes, str(catalogue.path))
+    typer.echo(f"checked {len(outcomes)} link(s): {sum(not o.alive for o in outcomes.values())} dead", err=True)
+    return sorted([*catalogue.problems, *dead], key=lambda p: (p.line or 0, p.col or 0))

@@ -1,0 +1,158 @@
+"""`talkcat export`: the talks as JSON, CSV, a calendar, a bibliography or site pages."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from talkcat.commands.filtering import (
+    EventOption,
+    KindOption,
+    LocationOption,
+    OnlineOption,
+    SinceOption,
+    SlidesOption,
+    TagOption,
+    UntilOption,
+    UpcomingOption,
+    VideoOption,
+    YearOption,
+)
+from talkcat.commands.options import DataOption, NoCacheOption
+from talkcat.errors import TalkcatError
+
+if TYPE_CHECKING:
+    from talkcat.errors import Problem
+    from talkcat.model import Talk
+
+
+class ExportFormat(str, enum.Enum):
+    json = "json"
+    csv = "csv"
+    ics = "ics"
+    bibtex = "bibtex"
+    pages = "pages"
+
+
+class Site(str, enum.Enum):
+    hugo = "hugo"
+    jekyll = "jekyll"
+    nikola = "nikola"
+
+
+def export_talks(
+    output_format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="json, csv (RFC 4180), ics (iCalendar), bibtex (@misc entries) or pages (one markdown page a talk).",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (for pages: this folder) instead of stdout.",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ] = None,
+    site: Annotated[
+        Optional[Site],
+        typer.Option("--site", help="For pages: hugo, jekyll or nikola.", case_sensitive=False, show_default=False),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="For pages: overwrite pages edited by hand since talkcat wrote them.")
+    ] = False,
+    year: YearOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    event: EventOption = None,
+    location: LocationOption = None,
+    online: OnlineOption = None,
+    kind: KindOption = None,
+    tag: TagOption = None,
+    video: VideoOption = None,
+    slides: SlidesOption = None,
+    upcoming: UpcomingOption = None,
+    data: DataOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Export the talks (newest first; the list filters apply) to stdout or a file."""
+    from talkcat import filters as talk_filters
+    from talkcat.commands import filtering
+
+    if output_format is ExportFormat.pages:
+        if site is None or output is None:
+            raise typer.BadParameter("--format pages needs --site hugo|jekyll|nikola and --output DIR")
+    elif site is not None or force:
+        raise typer.BadParameter("--site and --force are for --format pages only")
+    chosen = filtering.build_filters(year, since, until, event, location, online, kind, tag, video, slides, upcoming)
+    talks = talk_filters.sort_talks(talk_filters.apply(filtering.load_talks(data, no_cache), chosen))
+    if not talks:
+        typer.echo("no talks match", err=True)
+    if output_format is ExportFormat.pages:
+        assert site is not None and output is not None
+        _write_pages(talks, site.value, output, force)
+        return
+    text = _render(talks, output_format)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from talkcat import store
+
+    wrote = store.write_output(output, text)
+    typer.echo(f"{'wrote' if wrote else 'unchanged:'} {_count(talks)} to {output}", err=True)
+
+
+def _render(talks: list[Talk], output_format: ExportFormat) -> str:
+    from talkcat import export, listing
+
+    if output_format is ExportFormat.json:
+        return listing.to_json(talks)
+    if output_format is ExportFormat.csv:
+        return listing.to_csv(talks)
+    if output_format is ExportFormat.ics:
+        return export.to_ics(talks)
+    return export.to_bibtex(talks)
+
+
+def _write_pages(talks: list[Talk], site: str, folder: Path, force: bool) -> None:
+    """Write a page per talk into `folder`, never outside it, never over a hand edit unless forced."""
+    from talkcat import pages, store
+
+    store.output_folder(folder)
+    rendered = pages.render_pages(talks, site)
+    manifest_path = folder / pages.MANIFEST
+    manifest = store.read_if_exists(manifest_path)
+    written = {} if manifest is None else pages.parse_manifest(store.decode(manifest, manifest_path), str(manifest_path))
+    for name in (*(page.name for page in rendered), pages.MANIFEST):
+        # A symlink in the folder would carry the write elsewhere.
+        if not store.stays_in(folder, name):
+            raise TalkcatError("leads outside the folder (a symlink?); nothing was written", path=str(folder / name))
+    on_disk = {page.name: store.read_if_exists(folder / page.name) for page in rendered}
+    edited = [] if force else pages.conflicts(rendered, on_disk, written)
+    if edited:
+        raise TalkcatError(
+            [_edited(folder / name) for name in edited],
+            hint="pass --force to overwrite them (or move your edits into the catalogue)",
+        )
+    changed = sum(store.write_output(folder / page.name, page.text) for page in rendered)
+    store.write_output(manifest_path, pages.manifest_text(written, rendered))
+    typer.echo(f"{site} pages in {folder}: {changed} written, {len(rendered) - changed} unchanged", err=True)
+
+
+def _edited(path: Path) -> Problem:
+    from talkcat.errors import Problem
+
+    return Problem(str(path), None, None, "edited by hand since talkcat wrote it; nothing was written")
+
+
+def _count(talks: list[Talk]) -> str:
+    return f"{len(talks)} talk" + ("" if len(talks) == 1 else "s")
