@@ -375,6 +375,8 @@ def test_an_invalid_catalogue_is_not_written_to(project: Path, runner: CliRunner
 def test_missing_catalogue(project: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", "--data", "no/such.yaml"])
     assert (result.exit_code, result.stderr) == (1, "no/such.yaml: no such file\n")
+    # No lock file, and no folder for it: the file lock is taken only on a file that is there.
+    assert not Path("no").exists()
 
 
 def test_data_option(project: Path, runner: CliRunner) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from textwrap import dedent
 
@@ -183,3 +184,9 @@ def test_missing_file(project: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate", "--data", "nope.yaml"])
     assert result.exit_code == 1
     assert result.stderr == "nope.yaml: no such file\n"
+
+
+def test_a_named_pipe_is_refused_not_waited_on(project: Path, runner: CliRunner) -> None:
+    os.mkfifo(project / "data/talks.yaml")  # reading it would block until a writer came
+    result = runner.invoke(app, ["validate"])
+    assert (result.exit_code, result.stderr) == (1, "data/talks.yaml: is a named pipe, not a file\n")
