@@ -90,6 +90,25 @@ def test_bad_markers(text: str, message: str) -> None:
     assert str(info.value) == message
 
 
+AS_TEXT = "a marker is a line of its own, outside code blocks, indented by at most 3 spaces"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("```\n<!-- TALKS -->\n<!-- //TALKS -->\n```\n", f"line 2 holds a marker as text: {AS_TEXT}"),
+        ("x\n\n    <!-- TALKS -->\n    <!-- //TALKS -->\n", f"line 3 holds a marker as text: {AS_TEXT}"),
+        ("See <!-- TALKS --> and <!-- //TALKS -->.\n", f"line 1 holds a marker as text: {AS_TEXT}"),
+        ("<!-- TALKS -->\n```\n<!-- //TALKS -->\n```\n", f"line 3 holds a marker as text: {AS_TEXT}"),
+        ("# Me\n", "put the two marker lines where the talks should go:\n<!-- TALKS -->\n<!-- //TALKS -->"),
+    ],
+)
+def test_markers_that_are_only_text_are_pointed_at(text: str, hint: str) -> None:
+    with pytest.raises(TalkcatError) as info:
+        find_block(text, "README.md")
+    assert info.value.hint == hint
+
+
 lines = st.text(st.characters(blacklist_characters="\r\n"), max_size=30).filter(
     lambda s: s.strip() not in (START, END) and "`" not in s and "~" not in s
 )
