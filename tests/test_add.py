@@ -407,25 +407,45 @@ def test_sync_updates_the_readme(repo: Path, runner: CliRunner) -> None:
 
 
 def test_concurrent_adds_all_land(repo: Path) -> None:
+    """Twenty processes add a talk each at once; meanwhile a reader never sees a partial file."""
     import subprocess
     import sys
+    import threading
 
+    seen: set[bytes] = set()
+    done = threading.Event()
+
+    def read_all_along() -> None:
+        while not done.is_set():
+            seen.add(DATA.read_bytes())
+
+    reader = threading.Thread(target=read_all_along)
+    reader.start()
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "talkcat", "add", "--title", f"Parallel {n}", "--date", f"2020-01-{n + 1:02d}", "--event", "E"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        for n in range(5)
+        for n in range(20)
     ]
-    for process in processes:
-        out, err = process.communicate(timeout=60)
-        assert process.returncode == 0, err
-    text = catalogue()
-    assert [f"Parallel {n}" in text for n in range(5)] == [True] * 5
+    try:
+        for process in processes:
+            out, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+    finally:
+        done.set()
+        reader.join()
     loaded = store.load_catalogue(DATA, cache=False)
     assert loaded.problems == []
-    assert [t.title for t in loaded.talks][3:] == [f"Parallel {n}" for n in reversed(range(5))]
+    assert [t.title for t in loaded.talks][3:] == [f"Parallel {n}" for n in reversed(range(20))]
+    # Every version the reader caught is a whole catalogue: the old talks and some of the new.
+    assert len(seen) > 1
+    for data in seen:
+        version = store.parse_catalogue(data.decode("utf-8"), DATA)
+        assert version.problems == []
+        assert [t.title for t in version.talks][:3] == [t.title for t in loaded.talks][:3]
+        assert {t.title for t in version.talks[3:]} <= {f"Parallel {n}" for n in range(20)}
 
 
 @pytest.mark.parametrize(
@@ -460,8 +480,12 @@ def test_another_writer_holding_the_lock(project: Path) -> None:
 
     DATA.write_text("talks: []\n", encoding="utf-8")
     with filelock.FileLock(str(DATA) + ".lock"):
-        with pytest.raises(TalkcatError, match="another talkcat is writing this file"):
+        with pytest.raises(TalkcatError) as info:
             with store.locked(DATA, timeout=0.05):
                 pass  # pragma: no cover
+    assert str(info.value) == (
+        "data/talks.yaml: another talkcat is writing this file "
+        "(waited 0.05 s for data/talks.yaml.lock); try again"
+    )
     with store.locked(DATA, timeout=0.05):
         assert catalogue() == "talks: []\n"
