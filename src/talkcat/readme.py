@@ -8,6 +8,7 @@ an example. The file's line endings and BOM are kept as they are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from talkcat.errors import TalkcatError
@@ -154,7 +155,20 @@ def _fenced_lines(text: str) -> frozenset[int]:
     for token in MarkdownIt("commonmark").parse(text):
         if token.type in ("fence", "code_block") and token.map:
             lines.update(range(*token.map))
-    return frozenset(lines)
+    if not any(ch in text for ch in _RARE_BREAKS):
+        return frozenset(lines)
+    # markdown-it breaks lines at \n, \r\n and \r only; the lines here are
+    # str.splitlines' (as editors count them), which also break at a form
+    # feed, U+2028 and the like. Number each markdown line's pieces as those.
+    split, first, number = re.split(r"\r\n?|\n", text), [], 0
+    for line in split:
+        first.append(number)
+        number += 1 + sum(line.count(ch) for ch in _RARE_BREAKS)
+    return frozenset(
+        piece
+        for md_line in lines
+        for piece in range(first[md_line], first[md_line] + 1 + sum(split[md_line].count(ch) for ch in _RARE_BREAKS))
+    )
 
 
 def replace_block(text: str, block: Block, content: str) -> str:
