@@ -489,3 +489,20 @@ def test_another_writer_holding_the_lock(project: Path) -> None:
     )
     with store.locked(DATA, timeout=0.05):
         assert catalogue() == "talks: []\n"
+
+
+def test_a_symlinked_catalogue_is_written_through_and_keeps_its_mode(repo: Path, runner: CliRunner) -> None:
+    import os
+
+    (repo / "shared").mkdir()
+    (repo / DATA).rename(repo / "shared/talks.yaml")
+    (repo / DATA).symlink_to("../shared/talks.yaml")
+    os.chmod(repo / "shared/talks.yaml", 0o640)
+    result = runner.invoke(app, ["add", "--title", "Linked", "--date", "2020-01-01", "--event", "E"])
+    assert result.exit_code == 0, result.output
+    assert (repo / DATA).is_symlink()
+    assert os.readlink(repo / DATA) == "../shared/talks.yaml"
+    assert (repo / "shared/talks.yaml").read_text(encoding="utf-8") == ODD.replace(
+        "...\n", "\n  - title: Linked\n    date: 2020-01-01\n    event: E\n...\n"
+    )
+    assert os.stat(repo / "shared/talks.yaml").st_mode & 0o777 == 0o640
