@@ -375,6 +375,8 @@ def test_an_invalid_catalogue_is_not_written_to(project: Path, runner: CliRunner
 def test_missing_catalogue(project: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", "--data", "no/such.yaml"])
     assert (result.exit_code, result.stderr) == (1, "no/such.yaml: no such file\n")
+    # No lock file, and no folder for it: the file lock is taken only on a file that is there.
+    assert not Path("no").exists()
 
 
 def test_data_option(project: Path, runner: CliRunner) -> None:
@@ -405,25 +407,45 @@ def test_sync_updates_the_readme(repo: Path, runner: CliRunner) -> None:
 
 
 def test_concurrent_adds_all_land(repo: Path) -> None:
+    """Twenty processes add a talk each at once; meanwhile a reader never sees a partial file."""
     import subprocess
     import sys
+    import threading
 
+    seen: set[bytes] = set()
+    done = threading.Event()
+
+    def read_all_along() -> None:
+        while not done.is_set():
+            seen.add(DATA.read_bytes())
+
+    reader = threading.Thread(target=read_all_along)
+    reader.start()
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "talkcat", "add", "--title", f"Parallel {n}", "--date", f"2020-01-{n + 1:02d}", "--event", "E"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        for n in range(5)
+        for n in range(20)
     ]
-    for process in processes:
-        out, err = process.communicate(timeout=60)
-        assert process.returncode == 0, err
-    text = catalogue()
-    assert [f"Parallel {n}" in text for n in range(5)] == [True] * 5
+    try:
+        for process in processes:
+            out, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+    finally:
+        done.set()
+        reader.join()
     loaded = store.load_catalogue(DATA, cache=False)
     assert loaded.problems == []
-    assert [t.title for t in loaded.talks][3:] == [f"Parallel {n}" for n in reversed(range(5))]
+    assert [t.title for t in loaded.talks][3:] == [f"Parallel {n}" for n in reversed(range(20))]
+    # Every version the reader caught is a whole catalogue: the old talks and some of the new.
+    assert len(seen) > 1
+    for data in seen:
+        version = store.parse_catalogue(data.decode("utf-8"), DATA)
+        assert version.problems == []
+        assert [t.title for t in version.talks][:3] == [t.title for t in loaded.talks][:3]
+        assert {t.title for t in version.talks[3:]} <= {f"Parallel {n}" for n in range(20)}
 
 
 @pytest.mark.parametrize(
@@ -458,9 +480,13 @@ def test_another_writer_holding_the_lock(project: Path) -> None:
 
     DATA.write_text("talks: []\n", encoding="utf-8")
     with filelock.FileLock(str(store.lock_path(DATA))):
-        with pytest.raises(TalkcatError, match="another talkcat is writing this file"):
+        with pytest.raises(TalkcatError) as info:
             with store.locked(DATA, timeout=0.05):
                 pass  # pragma: no cover
+    assert str(info.value) == (
+        "data/talks.yaml: another talkcat is writing this file (waited 0.05 s for its lock); try again"
+    )
+    assert info.value.hint == f"if no talkcat is running, delete {store.lock_path(DATA)}"
     with store.locked(DATA, timeout=0.05):
         assert catalogue() == "talks: []\n"
 
@@ -471,3 +497,20 @@ def test_no_lock_file_is_left_in_the_repository(repo: Path, runner: CliRunner) -
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in DATA.parent.iterdir()) == before
     assert store.lock_path(DATA).exists()  # in the cache folder
+
+
+def test_a_symlinked_catalogue_is_written_through_and_keeps_its_mode(repo: Path, runner: CliRunner) -> None:
+    import os
+
+    (repo / "shared").mkdir()
+    (repo / DATA).rename(repo / "shared/talks.yaml")
+    (repo / DATA).symlink_to("../shared/talks.yaml")
+    os.chmod(repo / "shared/talks.yaml", 0o640)
+    result = runner.invoke(app, ["add", "--title", "Linked", "--date", "2020-01-01", "--event", "E"])
+    assert result.exit_code == 0, result.output
+    assert (repo / DATA).is_symlink()
+    assert os.readlink(repo / DATA) == "../shared/talks.yaml"
+    assert (repo / "shared/talks.yaml").read_text(encoding="utf-8") == ODD.replace(
+        "...\n", "\n  - title: Linked\n    date: 2020-01-01\n    event: E\n...\n"
+    )
+    assert os.stat(repo / "shared/talks.yaml").st_mode & 0o777 == 0o640

@@ -231,14 +231,19 @@ def find_block_line_by_line(text: str, in_code: frozenset[int]) -> readme.Block:
     lines = text.splitlines(keepends=True)
     starts: list[int] = []
     ends: list[int] = []
+    as_text: list[int] = []
     for number, line in enumerate(lines):
         content = line.rstrip("\r\n")
         stripped = content.strip()
         if stripped not in markers or len(content) - len(content.lstrip(" ")) > 3:
+            if any(marker in line for marker in markers):
+                as_text.append(number)
             continue
         if number not in in_code:
             (starts if stripped == markers[0] else ends).append(number)
-    readme._check_markers(starts, ends, "README.md", markers)
+        else:
+            as_text.append(number)
+    readme._check_markers(starts, ends, "README.md", markers, as_text)
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
@@ -258,7 +263,7 @@ def outcome(find: Any) -> Any:
     try:
         return find()
     except TalkcatError as exc:
-        return str(exc)
+        return str(exc), exc.hint
 
 
 @given(st.lists(README_PIECES, max_size=30), st.frozensets(st.integers(0, 12)))

@@ -58,6 +58,16 @@ def test_markers_in_a_fenced_code_block_are_text() -> None:
     assert replace(text, "new\n").endswith("```\n\n<!-- TALKS -->\nnew\n<!-- //TALKS -->\n")
 
 
+def test_code_blocks_are_found_on_the_lines_splitlines_counts() -> None:
+    # A form feed or U+2028 ends a line for str.splitlines, not for markdown:
+    # the fence must still be placed on the right lines.
+    for odd in ("\x0c", "\u2028", "a\x0cb\u2028c"):
+        text = f"{odd}\n<!-- TALKS -->\nx\n```\n```\n<!-- //TALKS -->\n\t0\n"
+        assert replace(text, "y\n") == f"{odd}\n<!-- TALKS -->\ny\n<!-- //TALKS -->\n\t0\n"
+        text = f"{odd}\n```\n<!-- TALKS -->\n<!-- //TALKS -->\n```\n<!-- TALKS -->\n<!-- //TALKS -->\n"
+        assert replace(text, "y\n").endswith("```\n<!-- TALKS -->\ny\n<!-- //TALKS -->\n")
+
+
 def test_indented_four_spaces_is_code_not_a_marker() -> None:
     text = "    <!-- TALKS -->\n<!-- TALKS -->\n<!-- //TALKS -->\n"
     assert replace(text, "x\n") == "    <!-- TALKS -->\n<!-- TALKS -->\nx\n<!-- //TALKS -->\n"
@@ -88,6 +98,25 @@ def test_bad_markers(text: str, message: str) -> None:
     with pytest.raises(TalkcatError) as info:
         find_block(text, "README.md")
     assert str(info.value) == message
+
+
+AS_TEXT = "a marker is a line of its own, outside code blocks, indented by at most 3 spaces"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("```\n<!-- TALKS -->\n<!-- //TALKS -->\n```\n", f"line 2 holds a marker as text: {AS_TEXT}"),
+        ("x\n\n    <!-- TALKS -->\n    <!-- //TALKS -->\n", f"line 3 holds a marker as text: {AS_TEXT}"),
+        ("See <!-- TALKS --> and <!-- //TALKS -->.\n", f"line 1 holds a marker as text: {AS_TEXT}"),
+        ("<!-- TALKS -->\n```\n<!-- //TALKS -->\n```\n", f"line 3 holds a marker as text: {AS_TEXT}"),
+        ("# Me\n", "put the two marker lines where the talks should go:\n<!-- TALKS -->\n<!-- //TALKS -->"),
+    ],
+)
+def test_markers_that_are_only_text_are_pointed_at(text: str, hint: str) -> None:
+    with pytest.raises(TalkcatError) as info:
+        find_block(text, "README.md")
+    assert info.value.hint == hint
 
 
 lines = st.text(st.characters(blacklist_characters="\r\n"), max_size=30).filter(

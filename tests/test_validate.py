@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from textwrap import dedent
 
@@ -241,3 +242,9 @@ def test_a_level_1_heading_in_a_list_item_is_no_talk_title(
     assert "  description: |-\n    Outline\n\n    * # 10 - Make Your End Goal Clear\n" in back.read_text(
         encoding="utf-8"
     )
+
+
+def test_a_named_pipe_is_refused_not_waited_on(project: Path, runner: CliRunner) -> None:
+    os.mkfifo(project / "data/talks.yaml")  # reading it would block until a writer came
+    result = runner.invoke(app, ["validate"])
+    assert (result.exit_code, result.stderr) == (1, "data/talks.yaml: is a named pipe, not a file\n")

@@ -124,3 +124,38 @@ def test_tabs_for_indentation_are_a_yaml_error() -> None:
 
 def test_the_parser_in_use_is_named() -> None:
     assert yamlread.parser_name() == "C (ruamel.yaml.clib)"
+
+
+def test_a_character_yaml_refuses_is_located() -> None:
+    doc = load("talks:\n- title: A\x07talk\n")
+    assert [str(p) for p in doc.problems] == [
+        "t.yaml:2:11: invalid YAML: unacceptable character #x0007: control characters are not allowed"
+    ]
+
+
+def test_deep_nesting_stops_at_a_hundred_levels() -> None:
+    doc = load("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert [str(p) for p in doc.problems] == [
+        "t.yaml:1:103: nested more than 100 levels deep; a catalogue needs four"
+    ]
+    assert load("a: " + "[" * 99 + "]" * 99 + "\n").problems == []
+
+
+def test_a_number_too_long_for_int_is_still_a_number() -> None:
+    doc = load("a: 1" + "0" * 5000 + "\nb: 1" + "0" * 4000 + "\n")
+    assert doc.problems == []
+    assert isinstance(doc.data["a"], float) and doc.data["b"] == 10**4000
+
+
+def test_no_module_of_talkcat_can_construct_objects_from_yaml() -> None:
+    # The catalogue is read by yamlread alone, from parser events; nothing
+    # in talkcat may reach for a loader that builds objects from tags.
+    from pathlib import Path
+
+    import talkcat
+
+    unsafe = ("typ=\"unsafe\"", "typ='unsafe'", "UnsafeLoader", "FullLoader", "yaml.load(", "pickle", "eval(", "exec(")
+    for path in Path(talkcat.__file__).parent.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert [word for word in unsafe if word in source] == [], path
+    assert "YAML(" not in Path(yamlread.__file__).read_text(encoding="utf-8").replace('YAML(typ="safe", pure=True)', "")

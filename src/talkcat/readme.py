@@ -8,6 +8,7 @@ an example. The file's line endings and BOM are kept as they are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from talkcat.errors import TalkcatError
@@ -42,16 +43,19 @@ def find_block(
     starts: list[int] = []
     ends: list[int] = []
     where: dict[int, tuple[int, str]] = {}
+    as_text: list[int] = []  # lines holding a marker's text that is no marker: for the hint
     for number, offset, line in _lines_with(text, markers):
         content = line.rstrip("\r\n")
         stripped = content.strip()
         if stripped not in markers or len(content) - len(content.lstrip(" ")) > 3:
+            as_text.append(number)
             continue
         if number in fenced:
+            as_text.append(number)
             continue
         (starts if stripped == start_marker else ends).append(number)
         where[number] = (offset, line)
-    _check_markers(starts, ends, path, markers)
+    _check_markers(starts, ends, path, markers, as_text)
     start, end = starts[0], ends[0]
     offset, marker_line = where[start]
     newline = "\r\n" if marker_line.endswith("\r\n") else "\n"
@@ -91,13 +95,23 @@ def _lines_with(text: str, needles: tuple[str, ...]) -> list[tuple[int, int, str
     return found
 
 
-def _check_markers(starts: list[int], ends: list[int], path: str, markers: tuple[str, str]) -> None:
+def _check_markers(
+    starts: list[int], ends: list[int], path: str, markers: tuple[str, str], as_text: list[int]
+) -> None:
     start_marker, end_marker = markers
+    # Someone who sees the markers in the file is told why they do not count.
+    text_hint = (
+        f"line {as_text[0] + 1} holds a marker as text: a marker is a line of its own, "
+        "outside code blocks, indented by at most 3 spaces"
+        if as_text
+        else None
+    )
     if not starts and not ends:
         raise NoBlock(
             f"no {start_marker} ... {end_marker} block",
             path=path,
-            hint=f"put the two marker lines where the talks should go:\n{start_marker}\n{end_marker}",
+            hint=text_hint
+            or f"put the two marker lines where the talks should go:\n{start_marker}\n{end_marker}",
         )
     if len(starts) > 1:
         raise TalkcatError(
@@ -112,9 +126,13 @@ def _check_markers(starts: list[int], ends: list[int], path: str, markers: tuple
             line=ends[1] + 1,
         )
     if not ends:
-        raise TalkcatError(f"{start_marker} has no {end_marker} after it", path=path, line=starts[0] + 1)
+        raise TalkcatError(
+            f"{start_marker} has no {end_marker} after it", path=path, line=starts[0] + 1, hint=text_hint
+        )
     if not starts:
-        raise TalkcatError(f"{end_marker} has no {start_marker} before it", path=path, line=ends[0] + 1)
+        raise TalkcatError(
+            f"{end_marker} has no {start_marker} before it", path=path, line=ends[0] + 1, hint=text_hint
+        )
     if ends[0] < starts[0]:
         raise TalkcatError(
             f"{end_marker} comes before {start_marker} (line {starts[0] + 1})",
@@ -141,7 +159,20 @@ def _fenced_lines(text: str) -> frozenset[int]:
     for token in MarkdownIt("commonmark").parse(text):
         if token.type in ("fence", "code_block") and token.map:
             lines.update(range(*token.map))
-    return frozenset(lines)
+    if not any(ch in text for ch in _RARE_BREAKS):
+        return frozenset(lines)
+    # markdown-it breaks lines at \n, \r\n and \r only; the lines here are
+    # str.splitlines' (as editors count them), which also break at a form
+    # feed, U+2028 and the like. Number each markdown line's pieces as those.
+    split, first, number = re.split(r"\r\n?|\n", text), [], 0
+    for line in split:
+        first.append(number)
+        number += 1 + sum(line.count(ch) for ch in _RARE_BREAKS)
+    return frozenset(
+        piece
+        for md_line in lines
+        for piece in range(first[md_line], first[md_line] + 1 + sum(split[md_line].count(ch) for ch in _RARE_BREAKS))
+    )
 
 
 def replace_block(text: str, block: Block, content: str) -> str:

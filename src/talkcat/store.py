@@ -48,18 +48,43 @@ class Catalogue:
             )
 
 
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes, or a TalkcatError saying plainly why not."""
+def read_bytes(path: Path, *, pipe: bool = False) -> bytes:
+    """A file's bytes, or a TalkcatError saying plainly why not.
+
+    Only a regular file is read: a named pipe would wait forever for a writer
+    and a device might never end. `pipe` lets one through, for an input
+    given as `<(command)`.
+    """
     try:
+        if not pipe:
+            require_file(path)
         return path.read_bytes()
-    except FileNotFoundError:
-        raise TalkcatError("no such file", path=str(path)) from None
-    except IsADirectoryError:
-        raise TalkcatError("is a directory, not a file", path=str(path)) from None
-    except PermissionError:
-        raise TalkcatError("permission denied", path=str(path)) from None
     except OSError as exc:
-        raise TalkcatError(f"cannot read: {exc.strerror}", path=str(path)) from None
+        raise _unreadable(path, exc) from None
+
+
+def require_file(path: Path) -> None:
+    """Raise a TalkcatError unless `path` is (or links to) a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    if stat.S_ISDIR(mode):
+        raise TalkcatError("is a directory, not a file", path=str(path))
+    if stat.S_ISFIFO(mode):
+        raise TalkcatError("is a named pipe, not a file", path=str(path))
+    if not stat.S_ISREG(mode):
+        raise TalkcatError("is a device or a socket, not a file", path=str(path))
+
+
+def _unreadable(path: Path, exc: OSError) -> TalkcatError:
+    if isinstance(exc, FileNotFoundError):
+        return TalkcatError("no such file", path=str(path))
+    if isinstance(exc, IsADirectoryError):
+        return TalkcatError("is a directory, not a file", path=str(path))
+    if isinstance(exc, PermissionError):
+        return TalkcatError("permission denied", path=str(path))
+    return TalkcatError(f"cannot read: {exc.strerror}", path=str(path))
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -77,8 +102,8 @@ def decode(data: bytes, path: Path) -> str:
         ) from None
 
 
-def read_text(path: Path) -> str:
-    return decode(read_bytes(path), path)
+def read_text(path: Path, *, pipe: bool = False) -> str:
+    return decode(read_bytes(path, pipe=pipe), path)
 
 
 def write_text(path: Path, text: str, *, make_folder: bool = False) -> bool:
@@ -400,10 +425,11 @@ def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
     Two talkcat processes editing one catalogue at once would otherwise each
     write their own change over the other's. Read the file inside the lock.
     """
+    # First, so that a missing file leaves nothing behind: filelock would
+    # create the lock file, and the folders leading to it.
+    require_file(path)
     import filelock  # ~50 ms to import: only commands that write pay for it
 
-    if not path.exists():
-        raise TalkcatError("no such file", path=str(path))
     lock = filelock.FileLock(str(lock_path(path)), timeout=timeout)
     try:
         lock.acquire()

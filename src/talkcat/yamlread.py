@@ -94,7 +94,13 @@ def resolve_plain(value: str) -> Any:
     if value in _BOOL:
         return _BOOL[value]
     if _INT.match(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:
+            # Python converts at most 4300 digits (a guard against slow
+            # conversions). No field takes a number: "a number" is all that
+            # validation needs to say.
+            return float(value)
     if _INT_OCT.match(value):
         return int(value[2:], 8)
     if _INT_HEX.match(value):
@@ -138,26 +144,37 @@ def load(text: str, path: str) -> Document:
     except _Stop:
         return Document(None, (1, 1, None), builder.problems)
     except Exception as exc:  # the parser's own errors: marked, or not
-        builder.problems.append(_parser_problem(exc, path))
+        builder.problems.append(_parser_problem(exc, path, text))
         return Document(None, (1, 1, None), builder.problems)
     return Document(data, mark, builder.problems)
 
 
-def _parser_problem(exc: Exception, path: str) -> Problem:
+def _parser_problem(exc: Exception, path: str, text: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     message = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     if context:
         message = f"{message} ({context})"
-    if mark is None:
-        return Problem(path, None, None, f"invalid YAML: {message}")
-    return Problem(path, mark.line + 1, mark.column + 1, f"invalid YAML: {message}")
+    if mark is not None:
+        return Problem(path, mark.line + 1, mark.column + 1, f"invalid YAML: {message}")
+    position = getattr(exc, "position", None)  # a ReaderError: a character YAML refuses
+    if isinstance(position, int) and 0 <= position <= len(text):
+        line = text.count("\n", 0, position) + 1
+        col = position - text.rfind("\n", 0, position)
+        return Problem(path, line, col, f"invalid YAML: {message}")
+    return Problem(path, None, None, f"invalid YAML: {message}")
+
+
+# A catalogue is four levels deep (talks, entry, link, label); the builder
+# recurses once per level, so a file nested thousands deep must stop early.
+MAX_DEPTH = 100
 
 
 class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.depth = 0
 
     def problem(self, event: Any, message: str) -> None:
         m = event.start_mark
@@ -185,15 +202,29 @@ class _Builder:
             return self.scalar(event), (line, col, None)
         if kind == "MappingStartEvent":
             self.check_collection_tag(event, "map")
-            return self.mapping(line, col)
+            self.enter(event)
+            try:
+                return self.mapping(line, col)
+            finally:
+                self.depth -= 1
         if kind == "SequenceStartEvent":
             self.check_collection_tag(event, "seq")
-            return self.sequence(line, col)
+            self.enter(event)
+            try:
+                return self.sequence(line, col)
+            finally:
+                self.depth -= 1
         if kind == "AliasEvent":
             self.problem(event, f"aliases are not supported (*{event.anchor}): write the value out")
             return None, (line, col, None)
         self.problem(event, f"unexpected YAML {kind}")  # pragma: no cover
         raise _Stop  # pragma: no cover
+
+    def enter(self, event: Any) -> None:
+        if self.depth >= MAX_DEPTH:
+            self.problem(event, f"nested more than {MAX_DEPTH} levels deep; a catalogue needs four")
+            raise _Stop
+        self.depth += 1
 
     def scalar(self, event: Any) -> Any:
         value: str = event.value

@@ -83,7 +83,7 @@ def read_description(source: str) -> str | None:
     """A description from a file, or from stdin for `-`."""
     from talkcat import store
 
-    text = sys.stdin.read() if source == "-" else store.read_text(Path(source))
+    text = sys.stdin.read() if source == "-" else store.read_text(Path(source), pipe=True)
     return description_text(text)
 
 

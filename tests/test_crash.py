@@ -1,0 +1,201 @@
+"""SIGKILL at any moment: the catalogue and the README hold the old bytes or the new, never a mix.
+
+Each trial starts a real `talkcat` process and kills it after a random delay
+spread over the whole life of such a process, from start-up to exit. The
+processes run under an audit hook that ends them at the first socket, so
+every trial is also a check that talkcat never touches the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from talkcat import store
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+
+TRIALS = 100  # per command
+WORKERS = 2  # trials running at once: one per core of the CI machine
+
+# `python -m talkcat`, with an audit hook that kills the process (exit 99)
+# at the first socket it creates, connects or resolves a name with.
+NO_NETWORK = """\
+import os, sys
+def _no_network(event, args):
+    if event.startswith("socket."):
+        os.write(2, b"NETWORK " + event.encode() + b"\\n")
+        os._exit(99)
+sys.addaudithook(_no_network)
+"""
+TALKCAT = NO_NETWORK + "from talkcat.cli import main\nmain()\n"
+
+README = "# Me\n\nAbout me.\n\n<!-- TALKS -->\nstale\n<!-- //TALKS -->\n\n## Contact\n"
+
+
+def catalogue(talks: int) -> str:
+    """A catalogue large enough (~55 KB) that writing it is not instantaneous."""
+    lines = ["# My talks\ntalks:"]
+    for n in range(talks):
+        day = dt.date(2024, 1, 1) - dt.timedelta(days=7 * n)
+        lines.append(
+            f"- title: Talk number {n} about things\n  date: {day}\n  event: Event {n}\n"
+            f"  location: Berlin, Germany\n  description: |\n    Some text.\n\n    ## More\n"
+            f"    Even more text about talk {n}.\n"
+        )
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    args: tuple[str, ...]
+    target: str  # the file the command writes
+    old: bytes
+    new: bytes
+    lifetime: float  # seconds, for one whole run
+
+
+def talkcat(folder: Path, args: tuple[str, ...], cache: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TALKCAT_CACHE_DIR": str(cache)}
+    return subprocess.Popen(
+        [sys.executable, "-c", TALKCAT, *args],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def make_project(folder: Path) -> None:
+    (folder / ".git").mkdir(parents=True)
+    (folder / "data").mkdir()
+    (folder / "data/talks.yaml").write_text(catalogue(300), encoding="utf-8")
+    (folder / "README.md").write_text(README, encoding="utf-8")
+
+
+def reset(folder: Path, scenario: Scenario) -> None:
+    """Put the old bytes back, and clear what a killed run may leave: its temporary file."""
+    for leftover in (folder / "data").glob(".*.tmp"):
+        leftover.unlink()
+    for leftover in folder.glob(".*.tmp"):
+        leftover.unlink()
+    (folder / scenario.target).write_bytes(scenario.old)
+
+
+def measure(tmp: Path, args: tuple[str, ...], target: str) -> Scenario:
+    """One whole run: the bytes it writes, and how long a run takes (the second, warm one)."""
+    folder = tmp / "measure"
+    lifetimes = []
+    for _ in range(2):
+        if folder.exists():
+            import shutil
+
+            shutil.rmtree(folder)
+        make_project(folder)
+        old = (folder / target).read_bytes()
+        start = time.perf_counter()
+        process = talkcat(folder, args, tmp / "measure-cache")
+        _, err = process.communicate(timeout=60)
+        lifetimes.append(time.perf_counter() - start)
+        assert process.returncode == 0, err
+        new = (folder / target).read_bytes()
+    assert new != old
+    return Scenario(args, target, old, new, lifetimes[-1])
+
+
+def trials(folder: Path, scenario: Scenario, moments: list[float]) -> Counter[str]:
+    """Run and kill one process per moment (a fraction of a whole run); count how each ended."""
+    make_project(folder)
+    cache = folder.parent / (folder.name + "-cache")
+    # The first run warms the cache; the second times a run as loaded as the trials will be: the
+    # other workers are running too.
+    whole_run(folder, scenario, cache)
+    lifetime = whole_run(folder, scenario, cache)
+    outcomes: Counter[str] = Counter()
+    for moment in moments:
+        delay = moment * lifetime
+        reset(folder, scenario)
+        process = talkcat(folder, scenario.args, cache)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        _, err = process.communicate(timeout=60)
+        assert b"NETWORK" not in err, err
+        assert process.returncode in (0, -signal.SIGKILL), err
+        data = (folder / scenario.target).read_bytes()
+        if data == scenario.old:
+            assert process.returncode != 0, "a finished run left the old content"
+            outcomes["old"] += 1
+        elif data == scenario.new:
+            outcomes["new"] += 1
+        else:
+            pytest.fail(f"a kill after {delay:.3f} s left neither the old nor the new {scenario.target}")
+        outcomes["killed" if process.returncode else "finished"] += 1
+        outcomes["temporary file left"] += bool(list((folder / "data").glob(".*.tmp")) + list(folder.glob(".*.tmp")))
+    # A kill leaves no stale lock and no cache that misleads: the next run just works.
+    whole_run(folder, scenario, cache)
+    return outcomes
+
+
+def whole_run(folder: Path, scenario: Scenario, cache: Path) -> float:
+    """Run to the end; how long it took."""
+    reset(folder, scenario)
+    start = time.perf_counter()
+    process = talkcat(folder, scenario.args, cache)
+    _, err = process.communicate(timeout=60)
+    took = time.perf_counter() - start
+    assert process.returncode == 0, err
+    assert (folder / scenario.target).read_bytes() == scenario.new
+    return took
+
+
+def kill_at_random(tmp: Path, scenario: Scenario, seed: int) -> Counter[str]:
+    rng = random.Random(seed)
+    # From before the interpreter is up to a little after a whole run ends.
+    moments = [rng.uniform(0, 1.1) for _ in range(TRIALS)]
+    shares = [moments[n::WORKERS] for n in range(WORKERS)]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        results = list(pool.map(lambda n: trials(tmp / f"w{n}", scenario, shares[n]), range(WORKERS)))
+    outcomes: Counter[str] = sum(results, Counter())
+    print(f"{scenario.args[0]}: {TRIALS} kills (a run alone: {scenario.lifetime:.3f} s): {dict(outcomes)}")
+    # Both ends were reached: some kills came before the write, some after it.
+    assert outcomes["old"] > 0 and outcomes["new"] > 0, outcomes
+    assert outcomes["old"] + outcomes["new"] == TRIALS
+    return outcomes
+
+
+def test_killing_add_leaves_the_old_or_the_new_catalogue(tmp_path: Path) -> None:
+    args = ("add", "--title", "Killed or not", "--date", "2022-06-15", "--event", "Crash Conf")
+    scenario = measure(tmp_path, args, "data/talks.yaml")
+    # Both ends parse, and the new one holds exactly one talk more.
+    old = store.parse_catalogue(scenario.old.decode(), Path("data/talks.yaml"), store.Rules())
+    new = store.parse_catalogue(scenario.new.decode(), Path("data/talks.yaml"), store.Rules())
+    assert old.problems == new.problems == []
+    assert len(new.talks) == len(old.talks) + 1 == 301
+    kill_at_random(tmp_path, scenario, seed=5)
+
+
+def test_killing_sync_readme_leaves_the_old_or_the_new_readme(tmp_path: Path) -> None:
+    scenario = measure(tmp_path, ("sync-readme",), "README.md")
+    new = scenario.new.decode()
+    assert new.startswith("# Me\n\nAbout me.\n\n<!-- TALKS -->\n### Talk number 0 about things\n")
+    assert new.endswith("<!-- //TALKS -->\n\n## Contact\n")
+    assert new.count("\n### Talk number ") == 300
+    kill_at_random(tmp_path, scenario, seed=55)
+
+
+def test_the_audit_hook_does_stop_a_socket(tmp_path: Path) -> None:
+    # Without this, a hook that never fired would pass every trial above.
+    code = NO_NETWORK + "import socket\nsocket.socket()\n"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert (result.returncode, result.stderr) == (99, b"NETWORK socket.__new__\n")
