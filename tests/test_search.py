@@ -209,9 +209,9 @@ def test_marks_and_excerpts() -> None:
 def test_index_searches_again_without_folding_again() -> None:
     index = search.Index(catalogue_talks())
     first = index.search("reproducib")
-    texts = index.texts("title")
+    column = index.column("title")
     assert index.search("reproducib") == first
-    assert index.texts("title") is texts
+    assert index.column("title") is column
 
 
 # -- the command --------------------------------------------------------------

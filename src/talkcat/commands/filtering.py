@@ -140,12 +140,11 @@ class Loaded:
 
         if not self.cache:
             return search.Index(talks)
-        texts, vocabularies = store.derived(self.catalogue, "search", (), lambda: search.prepare(self.talks))
+        columns, vocabularies = store.derived(self.catalogue, "search", (), lambda: search.prepare(self.talks))
         if len(talks) == len(self.talks):
-            return search.Index(talks, texts, vocabularies)
+            return search.Index(talks, columns, vocabularies)
         # Filters left out some talks: the vocabularies (of all) no longer fit.
-        positions = self._positions(talks)
-        return search.Index(talks, {field: [column[i] for i in positions] for field, column in texts.items()})
+        return search.Index(talks, search.pick(columns, self._positions(talks)))
 
     def _positions(self, talks: Sequence[Talk]) -> list[int]:
         """Where each of `talks` is in `self.talks`: filters and sorting hand back the
