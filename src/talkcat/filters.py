@@ -131,4 +131,4 @@ _CHECKS: tuple[tuple[str, Callable[[Filters, Talk], bool]], ...] = (
     ("slides", _slides),
     ("upcoming", _upcoming),
 )
-_UNSET = (None, frozenset(), ())
+_UNSET: tuple[object, ...] = (None, frozenset(), ())  # what an unset filter holds
