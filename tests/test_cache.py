@@ -346,3 +346,137 @@ def test_a_written_catalogue_is_cached_for_the_next_run(catalogue: Path) -> None
     plant(catalogue, "planted")  # proves the next load reads this entry
     assert [p.message for p in store.load_catalogue(catalogue).problems] == ["planted"]
     assert not store.write_catalogue(changed)  # unchanged: nothing written
+
+
+# -- what list and search derive from a catalogue --------------------------------
+
+MIXED = dedent(
+    """\
+    talks:
+    - title: 'Zürich | pipes | and \\ backslashes: größer'
+      date: 2023-05-01
+      event: PyCon CH
+      location: Zürich, Switzerland
+      tags: [größe, 'a|b', python]
+      speakers: [Zoë, José]
+      description: Reproducible research with Python; Umlaut-Wörter.
+    - title: 東京のPython
+      date: 2023-05-01
+      event: PyCon JP
+      location: 東京, 日本
+      description: 機械学習と再現性 | machine learning
+    - title: not a date
+      date: 2023-02-30
+      event: Broken
+    - title: Pyhton typos | reproducable
+      date: 2021-02-03
+      end_date: 2021-02-04
+      event: Meetup
+      kind: lightning
+      link: {label: 'Page | one', url: 'https://example.org/a|b'}
+      video: https://example.org/v
+    - title: Machine learning in science
+      date: 2019-07-01
+      event: EuroSciPy
+      location: Online
+      slides: https://example.org/s
+    """
+)
+COMMANDS = [
+    ["list", "--format", "json"],
+    ["list", "--format", "plain"],
+    ["list", "--format", "csv"],
+    ["list", "--format", "markdown"],
+    ["list", "--format", "json", "--year", "2023", "--sort", "title"],
+    ["list", "--format", "json", "--location", "zurich", "--reverse"],
+    ["list", "--format", "json", "--tag", "A|B"],
+    ["search", "python", "--format", "json"],
+    ["search", "python", "--format", "plain"],
+    ["search", "pyhton", "--format", "json"],
+    ["search", "reproducib", "--format", "json"],
+    ["search", "machine learning", "--format", "json"],
+    ["search", "東京", "--format", "json"],
+    ["search", "zurich", "größe", "--format", "csv"],
+    ["search", "title:pipes", "year:2023", "--format", "json"],
+    ["search", "python", "--year", "2023", "--format", "json"],  # filtered: a part of the cached index
+    ["search", "reproducable", "--has-video", "--format", "markdown"],
+    ["search", "nothing-like-this", "--format", "json"],
+]
+
+
+@pytest.fixture
+def mixed(project: Path) -> Path:
+    path = project / "data/talks.yaml"
+    path.write_text(MIXED, encoding="utf-8")
+    return path
+
+
+def entry_of(kind: str) -> Path:
+    [entry] = [p for p in cache_files() if p.name.startswith(f"{kind}-")]
+    return entry
+
+
+def read_entry(kind: str) -> tuple[tuple[object, ...], object]:
+    import marshal
+
+    key, value = marshal.loads(entry_of(kind).read_bytes()[cache.HEADER_SIZE :])
+    return key, value
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_list_and_search_print_the_same_from_the_cache_as_without_it(
+    mixed: Path, runner: CliRunner, args: list[str]
+) -> None:
+    fresh = runner.invoke(app, [*args, "--no-cache"])
+    assert cache_files() == []
+    cold = runner.invoke(app, args)  # fills the cache
+    warm = runner.invoke(app, args)  # reads it
+    assert fresh.exit_code == 0, fresh.output
+    assert fresh.stderr.startswith("warning: 1 problem(s) in data/talks.yaml; 1 talk(s) left out")
+    for result in (cold, warm):
+        assert (result.exit_code, result.stdout, result.stderr) == (0, fresh.stdout, fresh.stderr)
+
+
+def test_list_json_comes_from_the_cache_and_sees_a_one_byte_edit(mixed: Path, runner: CliRunner) -> None:
+    from talkcat import listing
+
+    first = runner.invoke(app, ["list", "--format", "json"])
+    talks = store.load_catalogue(mixed).talks
+    key, objects = read_entry("json")
+    assert objects == listing.json_objects(talks)
+    assert len(talks) == 4 and first.stdout == "[\n" + ",\n".join(o.decode() for o in objects) + "\n]\n"
+    # A planted entry is what the next run prints: it reads the cache.
+    entry_of("json").write_bytes(cache.pack(key, [b'{"id": "planted"}'] * 4))
+    assert runner.invoke(app, ["list", "--format", "json", "--limit", "1"]).stdout == '[\n{"id": "planted"}\n]\n'
+    # One byte changed (same size): a miss, and the new text is printed.
+    mixed.write_bytes(mixed.read_bytes().replace(b"Meetup", b"Meetap"))
+    again = runner.invoke(app, ["list", "--format", "json"])
+    assert again.stdout == first.stdout.replace('"Meetup"', '"Meetap"')
+    assert read_entry("json")[1] == listing.json_objects(store.load_catalogue(mixed).talks)
+
+
+def test_the_search_index_comes_from_the_cache_and_sees_a_one_byte_edit(
+    mixed: Path, runner: CliRunner
+) -> None:
+    from talkcat import search
+
+    args = ["search", "science", "--format", "plain"]
+    first = runner.invoke(app, args)
+    assert first.stdout == "2019-07-01\tMachine learning in science\tEuroSciPy\tOnline\ttitle\n"
+    talks = store.load_catalogue(mixed).talks
+    key, prepared = read_entry("search")
+    assert prepared == search.prepare(talks)
+    columns, vocabularies = search.prepare(talks)
+    words = "and backslashes grosser in learning machine pipes pyhton reproducable science typos zurich 東京のpython"
+    assert vocabularies["title"] == "\n".join(words.split())
+    # A planted index is what the next run searches: it reads the cache.
+    text, starts = columns["title"]
+    columns["title"] = (text.replace("science", "sciense"), starts)
+    entry_of("search").write_bytes(cache.pack(key, (columns, vocabularies)))
+    assert runner.invoke(app, args).stdout == ""
+    # The title changed, same size: a miss; the talk is found by its new title only.
+    mixed.write_bytes(mixed.read_bytes().replace(b"Machine learning in science", b"Machine learning in physics"))
+    assert runner.invoke(app, args).stdout == ""
+    assert runner.invoke(app, ["search", "physics", "--format", "plain"]).stdout == first.stdout.replace(
+        "science", "physics"
+    )

@@ -209,9 +209,51 @@ def test_marks_and_excerpts() -> None:
 def test_index_searches_again_without_folding_again() -> None:
     index = search.Index(catalogue_talks())
     first = index.search("reproducib")
-    texts = index.texts("title")
+    column = index.column("title")
     assert index.search("reproducib") == first
-    assert index.texts("title") is texts
+    assert index.column("title") is column
+
+
+QUERIES = [
+    "reproducib",
+    "reproducable",
+    "pyhton",
+    "machine learning",
+    '"learning machine"',
+    "machine",
+    "zurich",
+    "東京",
+    "機械",
+    "title:reproducible",
+    "tag:data year:2024",
+    "learnin mach",
+    "scienc",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_prepared_index_finds_what_a_fresh_one_does(query: str) -> None:
+    talks = catalogue_talks()
+    fresh = search.Index(talks).search(query)
+    assert fresh or query == "scienc"
+    assert search.Index(talks, *search.prepare(talks)).search(query) == fresh
+    # Some of the talks, their texts picked from the prepared columns.
+    part = talks[1::2]
+    columns, _ = search.prepare(talks)
+    assert search.Index(part, search.pick(columns, range(1, len(talks), 2))).search(query) == search.Index(
+        part
+    ).search(query)
+
+
+@pytest.mark.parametrize("word", ["reproducable", "reprodcuible", "pyhton", "machin", "lerning", "zurik"])
+def test_typo_candidates_from_the_vocabulary_are_those_from_the_text(word: str) -> None:
+    talks = catalogue_talks()
+    everyone = range(len(talks))
+    from_vocabulary = search.Index(talks).typos(word, search.FIELDS, everyone)
+    # One more talk, left out: the same talks are then scanned text by text.
+    extra = Talk("Unrelated", talks[0].date, "Elsewhere")
+    from_text = search.Index([*talks, extra]).typos(word, search.FIELDS, list(everyone))
+    assert from_vocabulary == from_text
 
 
 # -- the command --------------------------------------------------------------

@@ -21,11 +21,12 @@ stays well under a second.
 from __future__ import annotations
 
 import bisect
+import collections
 import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from talkcat.errors import TalkcatError
@@ -304,12 +305,31 @@ class _Joined:
     """Some talks' folded texts of one field in one string, for scanning them all at once."""
 
     text: str
-    starts: list[int]  # where each talk's text begins
+    starts: list[int]  # where each talk's text begins (each but the last ends in a "\x00")
     among: Sequence[int]  # which talk each is
 
-    @functools.cached_property
-    def reversed(self) -> str:
-        return self.text[::-1]
+    @classmethod
+    def of(cls, texts: Sequence[str], among: Sequence[int]) -> _Joined:
+        starts = [0, *itertools.accumulate(len(text) + 1 for text in texts)][:-1]
+        return cls("\x00".join(texts), starts, among)
+
+    def text_of(self, position: int) -> str:
+        """The text of the talk at `position` (in `among`'s order)."""
+        end = self.starts[position + 1] - 1 if position + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[position] : end]
+
+    def talks_containing(self, word: str) -> list[int]:
+        """The talks whose text contains `word` (which holds no "\x00")."""
+        text, starts = self.text, self.starts
+        found: list[int] = []
+        at = text.find(word)
+        while at != -1:
+            position = bisect.bisect_right(starts, at) - 1
+            found.append(self.among[position])
+            if position + 1 >= len(starts):
+                break
+            at = text.find(word, starts[position + 1])  # one find per talk is enough
+        return found
 
     def talks_with(self, typos: Sequence[Typo]) -> set[int]:
         """The talks where a word is (or starts with) one of `typos`."""
@@ -336,50 +356,99 @@ class _Joined:
                 at = start + 1
 
 
+# Per field, every talk's folded text in one string and where each begins; per
+# field, its vocabulary. What an Index works out from its talks' text, as plain
+# data that a cache can keep.
+Columns = dict[str, tuple[str, list[int]]]
+Prepared = tuple[Columns, dict[str, str]]
+
+
+def prepare(talks: Sequence[Talk]) -> Prepared:
+    """Everything an Index of `talks` derives from their text, for `Index(talks, *prepared)`."""
+    index = Index(talks)
+    columns = {f: (index.column(f).text, index.column(f).starts) for f in FIELDS}
+    return columns, {f: index.vocabulary(f) for f in FIELDS}
+
+
+def pick(columns: Columns, positions: Sequence[int]) -> Columns:
+    """The columns of `prepare` for some of its talks, by their positions."""
+    out: Columns = {}
+    for field, (text, starts) in columns.items():
+        whole = _Joined(text, starts, range(len(starts)))
+        part = _Joined.of([whole.text_of(i) for i in positions], range(len(positions)))
+        out[field] = (part.text, part.starts)
+    return out
+
+
 class Index:
-    """Talks ready to search: each field folded once, on first use."""
+    """Talks ready to search: each field folded once, on first use.
 
-    def __init__(self, talks: Sequence[Talk]) -> None:
+    `columns` and `vocabularies` (see `prepare`) may come ready-made, e.g.
+    from a cache: folding 20,000 talks takes longer than searching them.
+    """
+
+    def __init__(
+        self,
+        talks: Sequence[Talk],
+        columns: Mapping[str, tuple[str, list[int]]] | None = None,
+        vocabularies: Mapping[str, str] | None = None,
+    ) -> None:
         self.talks = list(talks)
-        self._texts: dict[str, list[str]] = {}
-        self._joined: dict[str, _Joined] = {}
+        every = range(len(self.talks))
+        self._columns = {field: _Joined(text, starts, every) for field, (text, starts) in (columns or {}).items()}
+        self._vocabularies: dict[str, str] = dict(vocabularies or {})
 
-    def texts(self, field: str) -> list[str]:
-        texts = self._texts.get(field)
-        if texts is None:
-            texts = self._texts[field] = [fold(_raw(talk, field)) for talk in self.talks]
-        return texts
+    def column(self, field: str) -> _Joined:
+        """Every talk's folded text of `field`."""
+        column = self._columns.get(field)
+        if column is None:
+            texts = [fold(_raw(talk, field)) for talk in self.talks]
+            column = self._columns[field] = _Joined.of(texts, range(len(self.talks)))
+        return column
+
+    def vocabulary(self, field: str) -> str:
+        """The field's distinct words in all the talks, one a line.
+
+        Typo candidates are found by scanning text for pieces of a word, and
+        what such a scan finds inside one word depends on that word alone: so
+        scanning each distinct word once finds what scanning every talk would,
+        in a tenth of the text.
+        """
+        vocabulary = self._vocabularies.get(field)
+        if vocabulary is None:
+            words = WORD.findall(self.column(field).text)
+            vocabulary = self._vocabularies[field] = "\n".join(sorted(set(words)))
+        return vocabulary
 
     def joined(self, field: str, among: Sequence[int]) -> _Joined:
-        whole = len(among) == len(self.talks)
-        if whole and field in self._joined:
-            return self._joined[field]
-        texts = self.texts(field)
-        parts = texts if whole else [texts[i] for i in among]
-        starts = [0, *itertools.accumulate(len(part) + 1 for part in parts)][:-1]
-        joined = _Joined("\x00".join(parts), starts, among)
-        if whole:
-            self._joined[field] = joined
-        return joined
+        column = self.column(field)
+        if len(among) == len(self.talks):
+            return column
+        return _Joined.of([column.text_of(i) for i in among], among)
 
     def typos(self, word: str, fields: Sequence[str], among: Sequence[int]) -> list[Typo]:
         """What `word` with one typo looks like in these talks (see `near_words`)."""
         forward, backward = _candidate_patterns(word)
         words: set[str] = set()
         starts: set[str] = set()
+        every = len(among) == len(self.talks)
         for field in fields:
-            joined = self.joined(field, among)
-            words.update(forward.findall(joined.text))
-            starts.update(found[::-1] for found in backward.findall(joined.reversed))
+            text = self.vocabulary(field) if every else self.joined(field, among).text
+            words.update(forward.findall(text))
+            starts.update(found[::-1] for found in backward.findall(text[::-1]))
         return near_words(word, words, starts)
 
     def search(self, query: Query | str | Sequence[str]) -> list[Hit]:
         if not isinstance(query, Query):
             query = parse_query(query)
         talks = self.talks
-        among = [i for i, t in enumerate(talks) if not query.years or t.date.year in query.years]
-        scores = dict.fromkeys(among, 0.0)
-        fields: dict[int, set[str]] = {i: set() for i in among}
+        if query.years:
+            among = [i for i, t in enumerate(talks) if t.date.year in query.years]
+        else:
+            among = list(range(len(talks)))
+        # Filled in for the talks that match, not made for every talk searched.
+        scores: dict[int, float] = collections.defaultdict(float)
+        fields: dict[int, set[str]] = collections.defaultdict(set)
         marks: list[str] = []
         # Cheap, selective terms first: a typo-tolerant term then scans fewer talks.
         for term in sorted(query.terms, key=lambda t: (t.forgiving, -sum(map(len, t.words)))):
@@ -389,12 +458,8 @@ class Index:
             marks += [*term.words, *(typo.text for typo in typos)]
             among = self._match(term, typos, among, scores, fields)
         ranked = sorted(among, key=lambda i: (-scores[i], -talks[i].date.toordinal(), i))
-        order = {name: rank for rank, name in enumerate(FIELDS)}
         marked = tuple(dict.fromkeys(marks))
-        return [
-            Hit(talks[i], round(scores[i], 3), tuple(sorted(fields[i], key=order.__getitem__)), marked)
-            for i in ranked
-        ]
+        return [Hit(talks[i], round(scores[i], 3), _in_order(fields[i]), marked) for i in ranked]
 
     def _match(
         self,
@@ -407,22 +472,36 @@ class Index:
         """The talks of `among` that `term` matches; their scores and fields updated."""
         best: dict[int, float] = {}
         first = term.words[0]
+        # Only talks whose text holds the first word (or a typo of it) can match:
+        # found in the field's one string rather than asked of every talk.
+        kept = None if len(among) == len(self.talks) else set(among)
         for field in term.fields:
             weight = WEIGHTS[field]
-            texts = self.texts(field)
+            column = self.column(field)
             typo_talks = self.joined(field, among).talks_with(typos) if typos else set()
-            for i in among:
-                text = texts[i]
-                quality = _quality(term, text) if first in text else 0.0
-                if not quality and i in typo_talks:
-                    quality = TYPO
-                if quality:
-                    fields[i].add(field)
-                    if quality * weight > best.get(i, 0.0):
-                        best[i] = quality * weight
+            qualities = dict.fromkeys(typo_talks, TYPO)
+            for i in column.talks_containing(first):
+                if kept is None or i in kept:
+                    quality = _quality(term, column.text_of(i))
+                    if quality:
+                        qualities[i] = quality
+            for i, quality in qualities.items():
+                fields[i].add(field)
+                if quality * weight > best.get(i, 0.0):
+                    best[i] = quality * weight
         for i, score in best.items():
             scores[i] += score
         return [i for i in among if i in best]
+
+
+def _in_order(fields: set[str]) -> tuple[str, ...]:
+    """Fields in FIELDS' order (best first): one sorted tuple per combination, not per hit."""
+    return _sorted_fields(frozenset(fields))
+
+
+@functools.lru_cache(maxsize=None)
+def _sorted_fields(fields: frozenset[str]) -> tuple[str, ...]:
+    return tuple(name for name in FIELDS if name in fields)
 
 
 # -- showing hits ---------------------------------------------------------------

@@ -25,6 +25,7 @@ from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.errors import TalkcatError
 
 if TYPE_CHECKING:
+    from talkcat.commands.filtering import Loaded
     from talkcat.errors import Problem
     from talkcat.model import Talk
 
@@ -94,14 +95,15 @@ def export_talks(
     elif site is not None or force:
         raise typer.BadParameter("--site and --force are for --format pages only")
     chosen = filtering.build_filters(year, since, until, event, location, online, kind, tag, video, slides, upcoming)
-    talks = talk_filters.sort_talks(talk_filters.apply(filtering.load_talks(data, no_cache), chosen))
+    loaded = filtering.load_talks(data, no_cache)
+    talks = talk_filters.sort_talks(talk_filters.apply(loaded.talks, chosen))
     if not talks:
         typer.echo("no talks match", err=True)
     if output_format is ExportFormat.pages:
         assert site is not None and output is not None
         _write_pages(talks, site.value, output, force)
         return
-    text = _render(talks, output_format)
+    text = _render(loaded, talks, output_format)
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -111,11 +113,11 @@ def export_talks(
     typer.echo(f"{'wrote' if wrote else 'unchanged:'} {_count(talks)} to {output}", err=True)
 
 
-def _render(talks: list[Talk], output_format: ExportFormat) -> str:
+def _render(loaded: Loaded, talks: list[Talk], output_format: ExportFormat) -> str:
     from talkcat import export, listing
 
     if output_format is ExportFormat.json:
-        return listing.to_json(talks)
+        return listing.to_json(loaded.json_objects(talks)).decode("utf-8")
     if output_format is ExportFormat.csv:
         return listing.to_csv(talks)
     if output_format is ExportFormat.ics:

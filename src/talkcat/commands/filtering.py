@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -13,6 +15,8 @@ if TYPE_CHECKING:
 
     from talkcat.filters import Filters
     from talkcat.model import Talk
+    from talkcat.search import Index
+    from talkcat.store import Catalogue
 
 
 class OutputFormat(str, enum.Enum):
@@ -112,7 +116,45 @@ def build_filters(
     )
 
 
-def load_talks(data: Path | None, no_cache: bool) -> list[Talk]:
+@dataclass
+class Loaded:
+    """A catalogue's valid talks, and what `list` and `search` derive from all of them,
+    remembered in the cache for the catalogue's content."""
+
+    catalogue: Catalogue
+    talks: list[Talk]
+    cache: bool
+
+    def json_objects(self, talks: Sequence[Talk]) -> list[bytes]:
+        """Each of `talks`' line of JSON output (`talks` are some of `self.talks`)."""
+        from talkcat import listing, store
+
+        if not self.cache:
+            return listing.json_objects(talks)
+        objects = store.derived(self.catalogue, "json", (), lambda: listing.json_objects(self.talks))
+        return [objects[i] for i in self._positions(talks)]
+
+    def search_index(self, talks: Sequence[Talk]) -> Index:
+        """A search index of `talks` (some of `self.talks`), its folded texts from the cache."""
+        from talkcat import search, store
+
+        if not self.cache:
+            return search.Index(talks)
+        columns, vocabularies = store.derived(self.catalogue, "search", (), lambda: search.prepare(self.talks))
+        if len(talks) == len(self.talks):
+            return search.Index(talks, columns, vocabularies)
+        # Filters left out some talks: the vocabularies (of all) no longer fit.
+        return search.Index(talks, search.pick(columns, self._positions(talks)))
+
+    def _positions(self, talks: Sequence[Talk]) -> list[int]:
+        """Where each of `talks` is in `self.talks`: filters and sorting hand back the
+        catalogue's own Talk objects, so their identity says (hashing a Talk would hash
+        all its text)."""
+        at = {id(talk): number for number, talk in enumerate(self.talks)}
+        return [at[id(talk)] for talk in talks]
+
+
+def load_talks(data: Path | None, no_cache: bool) -> Loaded:
     """The catalogue's valid talks; problems elsewhere in it are a warning, not a stop."""
     from talkcat import store
     from talkcat.commands.common import target
@@ -128,7 +170,7 @@ def load_talks(data: Path | None, no_cache: bool) -> list[Talk]:
             f"(see `talkcat validate --data {data}`)",
             err=True,
         )
-    return catalogue.talks
+    return Loaded(catalogue, catalogue.talks, not no_cache)
 
 
 def limited(count: int, limit: int | None) -> int:
@@ -137,6 +179,7 @@ def limited(count: int, limit: int | None) -> int:
 
 
 def show(
+    loaded: Loaded,
     talks: list[Talk],
     output_format: OutputFormat | None,
     matched: list[tuple[str, ...]] | None = None,
@@ -148,7 +191,7 @@ def show(
     if output_format is None:
         output_format = OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain
     if output_format is OutputFormat.json:
-        typer.echo(listing.to_json(talks, matched), nl=False)
+        typer.echo(listing.to_json(loaded.json_objects(talks), matched), nl=False)
         return
     if not talks:
         return

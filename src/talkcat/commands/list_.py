@@ -59,9 +59,10 @@ def list_talks(
     from talkcat.commands import filtering
 
     chosen = filtering.build_filters(year, since, until, event, location, online, kind, tag, video, slides, upcoming)
-    talks = talk_filters.apply(filtering.load_talks(data, no_cache), chosen)
+    loaded = filtering.load_talks(data, no_cache)
+    talks = talk_filters.apply(loaded.talks, chosen)
     talks = talk_filters.sort_talks(talks, sort.value, reverse)
     talks = talks[: filtering.limited(len(talks), limit)]
     if not talks:
         typer.echo("no talks match", err=True)
-    filtering.show(talks, output_format)
+    filtering.show(loaded, talks, output_format)

@@ -57,12 +57,13 @@ def search_talks(
 
     parsed = search.parse_query(query)
     chosen = filtering.build_filters(year, since, until, event, location, online, kind, tag, video, slides, upcoming)
-    talks = talk_filters.apply(filtering.load_talks(data, no_cache), chosen)
-    hits = search.search(talks, parsed)
+    loaded = filtering.load_talks(data, no_cache)
+    talks = talk_filters.apply(loaded.talks, chosen)
+    hits = loaded.search_index(talks).search(parsed)
     shown = hits[: filtering.limited(len(hits), limit)]
     if not hits:
         typer.echo("no talks match", err=True)
     elif len(shown) < len(hits):
         typer.echo(f"showing the best {len(shown)} of {len(hits)} matches (--limit 0 shows all)", err=True)
     marks = shown[0].marks if shown else ()
-    filtering.show([hit.talk for hit in shown], output_format, [hit.fields for hit in shown], marks)
+    filtering.show(loaded, [hit.talk for hit in shown], output_format, [hit.fields for hit in shown], marks)

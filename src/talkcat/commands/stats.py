@@ -61,7 +61,7 @@ def show_stats(
     from talkcat.commands import filtering
 
     chosen = filtering.build_filters(year, since, until, event, location, online, kind, tag, video, slides, upcoming)
-    talks = talk_filters.apply(filtering.load_talks(data, no_cache), chosen)
+    talks = talk_filters.apply(filtering.load_talks(data, no_cache).talks, chosen)
     counted = stats.count(talks)
     if output_format is None:
         output_format = StatsFormat.chart if sys.stdout.isatty() else StatsFormat.plain
