@@ -276,7 +276,7 @@ CASES = [
     catalogue("alias-bomb.yaml", alias_bomb_messages().replace(AFTER_FIXING, FIX_FIRST), ("remove", "--yes", "2024-01-01-a-talk")),
     catalogue(
         "python-object-apply.yaml",
-        "2 problem(s) in data/talks.yaml\n",
+        "2 problems in data/talks.yaml\n",
         ("validate",),
         stdout=at(2, 3, "the tag !!python/object/apply:os.system is not allowed in a catalogue")
         + at(2, 3, "talk #1 must be a mapping of fields, not a list"),

@@ -153,7 +153,7 @@ def test_no_cache_neither_reads_nor_writes(catalogue: Path, runner: CliRunner) -
     assert runner.invoke(app, ["validate"]).exit_code == 1
     result = runner.invoke(app, ["validate", "--no-cache"])
     assert result.exit_code == 0
-    assert result.stderr == "data/talks.yaml: 2 talk(s), all valid\n"
+    assert result.stderr == "data/talks.yaml: 2 talks, all valid\n"
 
 
 def test_sync_readme_no_cache_writes_no_cache(catalogue: Path, runner: CliRunner) -> None:
@@ -432,7 +432,7 @@ def test_list_and_search_print_the_same_from_the_cache_as_without_it(
     cold = runner.invoke(app, args)  # fills the cache
     warm = runner.invoke(app, args)  # reads it
     assert fresh.exit_code == 0, fresh.output
-    assert fresh.stderr.startswith("warning: 1 problem(s) in data/talks.yaml; 1 talk(s) left out")
+    assert fresh.stderr.startswith("warning: 1 problem in data/talks.yaml; 1 talk left out")
     for result in (cold, warm):
         assert (result.exit_code, result.stdout, result.stderr) == (0, fresh.stdout, fresh.stderr)
 

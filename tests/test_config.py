@@ -168,7 +168,7 @@ def test_the_search_stops_at_the_repository_root(repo: Path, runner: CliRunner) 
     (inner / "data").mkdir()
     (inner / "data/talks.yaml").write_text(CATALOGUE.replace("  slides: slides/a b/\n", ""))
     os.chdir(inner)
-    assert invoke(runner, "validate") == (0, "", "data/talks.yaml: 3 talk(s), all valid\n")
+    assert invoke(runner, "validate") == (0, "", "data/talks.yaml: 3 talks, all valid\n")
     os.chdir(repo)
     assert invoke(runner, "validate")[0] == 1
 
@@ -188,7 +188,7 @@ def test_from_a_subfolder_paths_resolve_against_the_config_folder(repo: Path, ru
     assert block(repo / "README.md") == block(repo / "site/talks.md")
     assert block(repo / "README.md").startswith("## Reproducible ML\n")
     code, out, err = invoke(runner, "validate")
-    assert (code, err) == (0, "../data/talks.yaml: 3 talk(s), all valid\n")
+    assert (code, err) == (0, "../data/talks.yaml: 3 talks, all valid\n")
 
 
 def test_without_a_config_the_defaults_are_relative_to_the_current_folder(repo: Path, runner: CliRunner) -> None:
@@ -202,7 +202,7 @@ def test_without_a_config_the_defaults_are_relative_to_the_current_folder(repo: 
 def test_the_data_setting_moves_the_catalogue_for_every_command(repo: Path, runner: CliRunner) -> None:
     (repo / "data/talks.yaml").rename(repo / "talks.yaml")
     (repo / "talkcat.toml").write_text('data = "talks.yaml"\n')
-    assert invoke(runner, "validate") == (0, "", "talks.yaml: 3 talk(s), all valid\n")
+    assert invoke(runner, "validate") == (0, "", "talks.yaml: 3 talks, all valid\n")
     assert invoke(runner, "list", "--format", "plain", "--year", "2022")[1] == (
         "2022-12-02\tReproducible ML\tPyData Global 2022\tOnline\n"
     )

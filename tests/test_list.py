@@ -292,7 +292,7 @@ def test_invalid_entries_are_left_out_with_a_warning(project: Path, runner: CliR
     assert result.exit_code == 0, result.output
     assert result.stdout == "2020-01-01\tGood\tE\t\n"
     assert result.stderr == (
-        "warning: 1 problem(s) in data/talks.yaml; 1 talk(s) left out "
+        "warning: 1 problem in data/talks.yaml; 1 talk left out "
         "(see `talkcat validate --data data/talks.yaml`)\n"
     )
 

@@ -244,7 +244,7 @@ def headed(project: Path) -> Path:
 
 def test_validate_reads_past_the_schema_line(headed: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate"])
-    assert (result.exit_code, result.stderr) == (0, "data/talks.yaml: 1 talk(s), all valid\n")
+    assert (result.exit_code, result.stderr) == (0, "data/talks.yaml: 1 talk, all valid\n")
 
 
 @pytest.mark.parametrize(

@@ -115,7 +115,7 @@ def test_the_chart(repo: Path, runner: CliRunner) -> None:
     assert (code, err) == (0, "")
     assert out == dedent(
         """\
-        3 talk(s)
+        3 talks
 
         by year
         2020 2 ████████████████████████████████████████

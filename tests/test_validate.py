@@ -33,7 +33,7 @@ def test_a_valid_catalogue(project: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "data/talks.yaml: 1 talk(s), all valid\n"
+    assert result.stderr == "data/talks.yaml: 1 talk, all valid\n"
 
 
 BAD = """\
@@ -105,7 +105,7 @@ def test_every_problem_is_reported_with_its_position(project: Path, runner: CliR
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 1
     assert result.stdout == BAD_REPORT.format(root=project.resolve())
-    assert result.stderr == "21 problem(s) in data/talks.yaml\n"
+    assert result.stderr == "21 problems in data/talks.yaml\n"
     assert (project / "data/talks.yaml").read_bytes() == before
 
 
@@ -210,7 +210,7 @@ def test_end_date_and_url_scheme_are_checked_beside_other_problems(
         " (unknown scheme 'htp'; did you mean 'http'?)\n"
         "data/talks.yaml:8:11: slides 'gopher://example.org/' is not a valid URL (unknown scheme 'gopher')\n"
     )
-    assert result.stderr == "3 problem(s) in data/talks.yaml\n"
+    assert result.stderr == "3 problems in data/talks.yaml\n"
 
 
 def test_a_level_1_heading_in_a_list_item_is_no_talk_title(

@@ -50,3 +50,8 @@ class TalkcatError(Exception):
         self.hint = hint
         self.exit_code = exit_code
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 talk`, `2 talks`: the count and its noun, for messages."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

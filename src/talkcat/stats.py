@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from talkcat.errors import plural
 from talkcat.model import Talk
 from talkcat.textfold import fold
 
@@ -100,7 +101,7 @@ def to_chart(stats: Stats, width: int) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
-    parts: list[Text] = [Text(f"{stats.total} talk(s)", style="bold")]
+    parts: list[Text] = [Text(plural(stats.total, "talk"), style="bold")]
     for section, counts in stats.sections:
         if not counts:
             continue

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from talkcat.errors import plural
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -166,7 +168,7 @@ def load_talks(data: Path | None, no_cache: bool) -> Loaded:
             catalogue.require_valid()
         skipped = sum(1 for talk in catalogue.checked.talks if talk is None)
         typer.echo(
-            f"warning: {len(catalogue.problems)} problem(s) in {data}; {skipped} talk(s) left out "
+            f"warning: {plural(len(catalogue.problems), 'problem')} in {data}; {plural(skipped, 'talk')} left out "
             f"(see `talkcat validate --data {data}`)",
             err=True,
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from talkcat.commands.options import DataOption, NoCacheOption
-from talkcat.errors import EXIT_INVALID
+from talkcat.errors import EXIT_INVALID, plural
 
 if TYPE_CHECKING:
     from talkcat.errors import Problem
@@ -68,9 +68,9 @@ def validate(
             typer.echo(str(problem))
         count = len(catalogue.checked.talks)
         if problems:
-            typer.echo(f"{len(problems)} problem(s) in {data}", err=True)
+            typer.echo(f"{plural(len(problems), 'problem')} in {data}", err=True)
         else:
-            typer.echo(f"{data}: {count} talk(s), all valid", err=True)
+            typer.echo(f"{data}: {plural(count, 'talk')}, all valid", err=True)
     if problems:
         raise typer.Exit(EXIT_INVALID)
 
@@ -85,5 +85,5 @@ def _with_dead_links(catalogue: Catalogue, timeout: float, retries: int, concurr
     settings = links.Settings(timeout=timeout, retries=retries, concurrency=concurrency)
     outcomes = links.check_urls([link.url for link in found], settings)
     dead = links.dead_links(found, outcomes, str(catalogue.path))
-    typer.echo(f"checked {len(outcomes)} link(s): {sum(not o.alive for o in outcomes.values())} dead", err=True)
+    typer.echo(f"checked {plural(len(outcomes), 'link')}: {sum(not o.alive for o in outcomes.values())} dead", err=True)
     return sorted([*catalogue.problems, *dead], key=lambda p: (p.line or 0, p.col or 0))
