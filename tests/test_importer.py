@@ -348,3 +348,25 @@ def test_title_survives_atx() -> None:
     assert title_survives_atx("#1 talk")
     assert not title_survives_atx("A #")
     assert not title_survives_atx("##")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["import", "README.md", "--data", "afile/talks.yaml"],
+        ["export", "--format", "csv", "--output", "afile/talks.csv"],
+    ],
+)
+def test_a_folder_that_cannot_be_made_is_a_clear_error(project: Path, args: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from talkcat.cli import app
+
+    (project / "afile").write_text("a file, not a folder\n", encoding="utf-8")
+    (project / "README.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
+    (project / "data" / "talks.yaml").write_text("talks: []\n", encoding="utf-8")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert result.stderr.endswith(f"{args[-1]}: cannot make the folder afile: File exists\n")
+    assert "Traceback" not in result.output
+    assert (project / "afile").read_text(encoding="utf-8") == "a file, not a folder\n"

@@ -115,16 +115,29 @@ def read_text(path: Path, *, pipe: bool = False) -> str:
 
 
 def write_text(path: Path, text: str, *, make_folder: bool = False) -> bool:
-    """Write `text` if it differs from what is there; True if it wrote."""
+    """Write `text` if it differs from what is there; True if it wrote.
+
+    A file that cannot be written is a user error (a TalkcatError), not a traceback.
+    """
     data = text.encode("utf-8")
     if make_folder:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TalkcatError(
+                f"cannot make the folder {path.parent}: {exc.strerror or exc}", path=str(path)
+            ) from None
     try:
         if path.read_bytes() == data:
             return False
     except OSError:
         pass
-    write_atomic(path, data)
+    try:
+        write_atomic(path, data)
+    except IsADirectoryError:
+        raise TalkcatError("is a directory, not a file", path=str(path)) from None
+    except OSError as exc:
+        raise TalkcatError(f"cannot write: {exc.strerror or exc}", path=str(path)) from None
     return True
 
 
@@ -136,13 +149,8 @@ def read_if_exists(path: Path) -> bytes | None:
 
 
 def write_output(path: Path, text: str) -> bool:
-    """Write an export (making its folder); a failure is a user error, not a traceback."""
-    try:
-        return write_text(path, text, make_folder=True)
-    except IsADirectoryError:
-        raise TalkcatError("is a directory, not a file", path=str(path)) from None
-    except OSError as exc:
-        raise TalkcatError(f"cannot write: {exc.strerror or exc}", path=str(path)) from None
+    """Write an export, making its folder."""
+    return write_text(path, text, make_folder=True)
 
 
 def output_folder(folder: Path) -> None:
