@@ -211,10 +211,15 @@ class _Checker:
             too_high = level < MIN_DESCRIPTION_HEADING and not nested
             if too_high or level + shift > MAX_HEADING:
                 top = MAX_HEADING - shift
+                if top < MIN_DESCRIPTION_HEADING:  # level-6 talk headings leave none below them
+                    advice = "at this heading level a description can hold no headings; use **bold** lines"
+                elif top == MIN_DESCRIPTION_HEADING:
+                    advice = f"use level {top} ({'#' * top})"
+                else:
+                    advice = f"use levels {MIN_DESCRIPTION_HEADING} to {top} (## to {'#' * top})"
                 self.add(
                     mark,
-                    f"{name} line {line + 1}: a level-{level} heading cannot nest under the talk's "
-                    f"title; use levels {MIN_DESCRIPTION_HEADING} to {top} (## to {'#' * top})",
+                    f"{name} line {line + 1}: a level-{level} heading cannot nest under the talk's title; {advice}",
                 )
 
     def markers(self, name: str, value: str, mark: Mark) -> None:
