@@ -176,3 +176,18 @@ def test_without_jinja2_the_message_says_how_to_install_it(
 
 def test_a_missing_template_file_is_named(repo: Path, runner: CliRunner) -> None:
     assert sync(runner) == (1, "", "templates/talks.md.j2: no such file\n")
+
+
+def test_the_render_cache_key_holds_the_jinja2_version() -> None:
+    """Upgrading Jinja2 may change what a template renders: the cached block must not outlive it."""
+    from pathlib import Path
+
+    import jinja2
+
+    from talkcat.commands.sync_readme import _render_key
+    from talkcat.config import Settings
+
+    chosen = Settings(template=Path("talks.md.j2"))
+    key = _render_key(chosen.layout, chosen, "{{ talks | length }}")
+    assert key[-1] == jinja2.__version__
+    assert _render_key(chosen.layout, Settings(), None) == ("builtin", chosen.layout.key())

@@ -101,8 +101,23 @@ def _render_key(layout: Layout, chosen: Settings, template: str | None) -> tuple
     if template is None:
         return ("builtin", layout.key())
     assert chosen.template is not None
-    # The template's own text, not its mtime: an edit is always seen.
-    return ("template", str(chosen.template), content_hash(template.encode("utf-8")), layout.key())
+    # The template's own text, not its mtime: an edit is always seen; and the
+    # Jinja2 that renders it (only template users pay for importing it here).
+    return (
+        "template",
+        str(chosen.template),
+        content_hash(template.encode("utf-8")),
+        layout.key(),
+        _jinja2_version(),
+    )
+
+
+def _jinja2_version() -> str | None:
+    try:
+        import jinja2
+    except ImportError:
+        return None  # render_template will say what to install
+    return str(jinja2.__version__)
 
 
 def _render(catalogue: Catalogue, layout: Layout, chosen: Settings, template: str | None) -> str:
