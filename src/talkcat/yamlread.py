@@ -175,6 +175,7 @@ class _Builder:
         self.path = path
         self.problems: list[Problem] = []
         self.depth = 0
+        self.aliases: set[str] = set()  # each refused once: a bomb has thousands
 
     def problem(self, event: Any, message: str) -> None:
         m = event.start_mark
@@ -215,7 +216,9 @@ class _Builder:
             finally:
                 self.depth -= 1
         if kind == "AliasEvent":
-            self.problem(event, f"aliases are not supported (*{event.anchor}): write the value out")
+            if event.anchor not in self.aliases:
+                self.aliases.add(event.anchor)
+                self.problem(event, f"aliases are not supported (*{event.anchor}): write the value out")
             return None, (line, col, None)
         self.problem(event, f"unexpected YAML {kind}")  # pragma: no cover
         raise _Stop  # pragma: no cover
