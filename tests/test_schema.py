@@ -101,6 +101,13 @@ def test_other_markers_are_forbidden_when_configured() -> None:
     assert validator.is_valid({"talks": [{**entry, "title": "x <!-- TALKS -->"}]})
 
 
+def test_the_command_follows_the_configured_markers(project: Path, runner: CliRunner) -> None:
+    (project / "talkcat.toml").write_text('markers = ["<!-- BEGIN -->", "<!-- END -->"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == catalogue_schema(Rules(markers=("<!-- BEGIN -->", "<!-- END -->")))
+
+
 # Accepts every valid catalogue of the test suite.
 
 

@@ -15,9 +15,12 @@ def print_schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of the catalogue, built from what validate checks."""
+    from talkcat.commands import options
     from talkcat.schema import schema_text
+    from talkcat.validate import Rules
 
-    text = schema_text()
+    # The configured README markers are what a title or description must not hold.
+    text = schema_text(Rules(markers=options.settings().markers))
     if output is None:
         typer.echo(text, nl=False)
         return
