@@ -18,8 +18,9 @@ import datetime as dt
 import marshal
 import sys
 import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional, TypeVar, overload
 
 from talkcat import __version__
 from talkcat.errors import Problem
@@ -46,6 +47,9 @@ _TALK_FIELDS = tuple(f.name for f in dataclasses.fields(Talk) if f.init)
 _FIELD_TYPES = {f.name: f.type for f in FIELDS}
 _DATE_COLUMNS = tuple(i for i, n in enumerate(_TALK_FIELDS) if _FIELD_TYPES.get(n) == "date")
 _LINK_COLUMNS = tuple(i for i, n in enumerate(_TALK_FIELDS) if _FIELD_TYPES.get(n) == "link")
+_DATE = _TALK_FIELDS.index("date")
+
+_T = TypeVar("_T", bound=Optional[Talk])
 
 
 def content_hash(data: bytes) -> str:
@@ -113,11 +117,18 @@ def encode_checked(checked: Checked) -> tuple[Any, ...]:
 
 
 def decode_checked(value: Any, path: str) -> Checked | None:
-    """The `Checked` that `encode_checked` was given, or None if `value` is not one."""
+    """The `Checked` that `encode_checked` was given, or None if `value` is not one.
+
+    Its talks are decoded when first used (see `LazyTalks`); a row of the wrong
+    size is a miss here and now. Anything subtler cannot be in a row of the right
+    size under the right key (the key holds talkcat's code, the checksum the bytes).
+    """
     try:
         talks, problems, entry_lines, local_paths = value
+        if not all(row is None or (type(row) is tuple and len(row) == len(_TALK_FIELDS)) for row in talks):
+            return None
         return Checked(
-            [None if row is None else _decode_talk(row) for row in talks],
+            LazyTalks(list(talks), range(len(talks))),
             [Problem(path, line, col, message) for line, col, message in problems],
             list(entry_lines),
             [(entry, rel, line, col) for entry, rel, line, col in local_paths],
@@ -149,3 +160,71 @@ def _decode_talk(row: tuple[Any, ...]) -> Talk:
         if values[i] is not None:
             values[i] = Link(*values[i])
     return Talk(*values)
+
+
+class LazyTalks(Sequence[_T]):
+    """Talks read from the cache, each decoded from its row the first time it is asked for.
+
+    `search` prints 20 talks of 20,000 and `validate` only counts them: decoding
+    them all would take a fifth of such a run. A decoded talk replaces its row
+    in the list that every view of it (`valid()`, slices) shares, so a position
+    always gives the same object: `Loaded._positions` finds talks by identity.
+    """
+
+    def __init__(self, rows: list[Any], positions: Sequence[int]) -> None:
+        self._rows = rows  # a row, its Talk once decoded, or None (an invalid entry)
+        self._positions = positions  # which rows this view shows, in order
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> LazyTalks[_T]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | LazyTalks[_T]:
+        if isinstance(index, slice):
+            return LazyTalks(self._rows, self._positions[index])
+        at = self._positions[index]
+        talk = self._rows[at]
+        if type(talk) is tuple:
+            talk = self._rows[at] = _decode_talk(talk)
+        return talk  # type: ignore[no-any-return]  # a Talk, or None in a view that has them
+
+    def __iter__(self) -> Iterator[_T]:
+        # Whoever loops over the talks wants them all: decode them in one go,
+        # without a method call per talk.
+        rows = self._rows
+        for at in self._positions:
+            if type(rows[at]) is tuple:
+                rows[at] = _decode_talk(rows[at])
+        return map(rows.__getitem__, self._positions)
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to the list of the same talks that a parse gives.
+        if isinstance(other, (LazyTalks, list)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like a list
+
+    def __repr__(self) -> str:
+        return f"LazyTalks({list(self)!r})"
+
+    def valid(self) -> LazyTalks[Talk]:
+        """The talks without the None of invalid entries."""
+        rows = self._rows
+        return LazyTalks(rows, [at for at in self._positions if rows[at] is not None])
+
+    def ordinals(self) -> list[int]:
+        """Each talk's `date.toordinal()`, read from its row: what ranking needs, without decoding.
+
+        For views without None (`valid()`).
+        """
+        rows = self._rows
+        return [
+            row[_DATE] if type(row) is tuple else row.date.toordinal()
+            for row in map(rows.__getitem__, self._positions)
+        ]

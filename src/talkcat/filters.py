@@ -38,11 +38,11 @@ class Filters:
         return [check for name, check in _CHECKS if getattr(self, name) not in _UNSET]
 
 
-def apply(talks: Sequence[Talk], filters: Filters) -> list[Talk]:
+def apply(talks: Sequence[Talk], filters: Filters) -> Sequence[Talk]:
     """The talks every filter keeps, in their order."""
     checks = filters._checks()
     if not checks:
-        return list(talks)
+        return talks  # not a copy: talks from the cache stay undecoded until used
     return [talk for talk in talks if all(check(filters, talk) for check in checks)]
 
 
