@@ -107,28 +107,35 @@ def _checksum(payload: bytes | memoryview) -> bytes:
 
 
 def encode_checked(checked: Checked) -> tuple[Any, ...]:
-    """`check_document`'s result as marshal-able tuples (problems without their path)."""
+    """`check_document`'s result as marshal-able tuples (problems without their path).
+
+    Each talk is its own `marshal`led bytes: loading 20,000 of those is a copy,
+    and only the talks a command uses are unpacked (see `LazyTalks`). Their
+    dates are kept beside them, for ranking search results without unpacking.
+    """
+    rows = [None if talk is None else _encode_talk(talk) for talk in checked.talks]
     return (
-        [None if talk is None else _encode_talk(talk) for talk in checked.talks],
+        [None if row is None else marshal.dumps(row) for row in rows],
         [(p.line, p.col, p.message) for p in checked.problems],
         list(checked.entry_lines),
         [tuple(item) for item in checked.local_paths],
+        [None if row is None else row[_DATE] for row in rows],
     )
 
 
 def decode_checked(value: Any, path: str) -> Checked | None:
     """The `Checked` that `encode_checked` was given, or None if `value` is not one.
 
-    Its talks are decoded when first used (see `LazyTalks`); a row of the wrong
-    size is a miss here and now. Anything subtler cannot be in a row of the right
-    size under the right key (the key holds talkcat's code, the checksum the bytes).
+    Its talks are decoded when first used (see `LazyTalks`), so only the
+    outer shape is checked here: a talk's bytes are what `encode_checked` wrote,
+    as the checksum covers them and the key holds talkcat's code.
     """
     try:
-        talks, problems, entry_lines, local_paths = value
-        if not all(row is None or (type(row) is tuple and len(row) == len(_TALK_FIELDS)) for row in talks):
+        talks, problems, entry_lines, local_paths, dates = value
+        if len(dates) != len(talks) or not all(row is None or type(row) is bytes for row in talks):
             return None
         return Checked(
-            LazyTalks(list(talks), range(len(talks))),
+            LazyTalks(list(talks), dates, range(len(talks))),
             [Problem(path, line, col, message) for line, col, message in problems],
             list(entry_lines),
             [(entry, rel, line, col) for entry, rel, line, col in local_paths],
@@ -171,8 +178,9 @@ class LazyTalks(Sequence[_T]):
     always gives the same object: `Loaded._positions` finds talks by identity.
     """
 
-    def __init__(self, rows: list[Any], positions: Sequence[int]) -> None:
-        self._rows = rows  # a row, its Talk once decoded, or None (an invalid entry)
+    def __init__(self, rows: list[Any], dates: Sequence[Any], positions: Sequence[int]) -> None:
+        self._rows = rows  # a talk's bytes, its Talk once decoded, or None (an invalid entry)
+        self._dates = dates  # each row's date.toordinal(), None for an invalid entry
         self._positions = positions  # which rows this view shows, in order
 
     def __len__(self) -> int:
@@ -186,11 +194,11 @@ class LazyTalks(Sequence[_T]):
 
     def __getitem__(self, index: int | slice) -> _T | LazyTalks[_T]:
         if isinstance(index, slice):
-            return LazyTalks(self._rows, self._positions[index])
+            return LazyTalks(self._rows, self._dates, self._positions[index])
         at = self._positions[index]
         talk = self._rows[at]
-        if type(talk) is tuple:
-            talk = self._rows[at] = _decode_talk(talk)
+        if type(talk) is bytes:
+            talk = self._rows[at] = _decode_talk(marshal.loads(talk))
         return talk  # type: ignore[no-any-return]  # a Talk, or None in a view that has them
 
     def __iter__(self) -> Iterator[_T]:
@@ -198,8 +206,8 @@ class LazyTalks(Sequence[_T]):
         # without a method call per talk.
         rows = self._rows
         for at in self._positions:
-            if type(rows[at]) is tuple:
-                rows[at] = _decode_talk(rows[at])
+            if type(rows[at]) is bytes:
+                rows[at] = _decode_talk(marshal.loads(rows[at]))
         return map(rows.__getitem__, self._positions)
 
     def __eq__(self, other: object) -> bool:
@@ -216,15 +224,23 @@ class LazyTalks(Sequence[_T]):
     def valid(self) -> LazyTalks[Talk]:
         """The talks without the None of invalid entries."""
         rows = self._rows
-        return LazyTalks(rows, [at for at in self._positions if rows[at] is not None])
+        return LazyTalks(rows, self._dates, [at for at in self._positions if rows[at] is not None])
+
+    def newest_first(self) -> LazyTalks[_T]:
+        """These talks newest first, talks of one day in catalogue order, by the
+        cached dates: `list` sorts 20,000 talks without decoding one."""
+        dates = self._dates
+        return LazyTalks(self._rows, dates, sorted(self._positions, key=lambda at: -dates[at]))
+
+    def positions_of(self, talks: Sequence[Talk]) -> list[int] | None:
+        """Where each of `talks` is in this view, if they are a view of the same rows
+        (else None): found without decoding them."""
+        if not isinstance(talks, LazyTalks) or talks._rows is not self._rows:
+            return None
+        at = {row: number for number, row in enumerate(self._positions)}
+        return [at[row] for row in talks._positions]
 
     def ordinals(self) -> list[int]:
-        """Each talk's `date.toordinal()`, read from its row: what ranking needs, without decoding.
-
-        For views without None (`valid()`).
-        """
-        rows = self._rows
-        return [
-            row[_DATE] if type(row) is tuple else row.date.toordinal()
-            for row in map(rows.__getitem__, self._positions)
-        ]
+        """Each talk's `date.toordinal()`, without decoding it: what ranking search results
+        needs. For a view of valid talks (`valid()`): an invalid entry has no date."""
+        return list(map(self._dates.__getitem__, self._positions))

@@ -156,6 +156,12 @@ class Loaded:
         """Where each of `talks` is in `self.talks`: filters and sorting hand back the
         catalogue's own Talk objects, so their identity says (hashing a Talk would hash
         all its text)."""
+        from talkcat.cache import LazyTalks
+
+        if isinstance(self.talks, LazyTalks):
+            positions = self.talks.positions_of(talks)
+            if positions is not None:
+                return positions  # a view of the cached talks: none decoded
         at = {id(talk): number for number, talk in enumerate(self.talks)}
         return [at[id(talk)] for talk in talks]
 
@@ -186,7 +192,7 @@ def limited(count: int, limit: int | None) -> int:
 
 def show(
     loaded: Loaded,
-    talks: list[Talk],
+    talks: Sequence[Talk],
     output_format: OutputFormat | None,
     matched: list[tuple[str, ...]] | None = None,
     marks: tuple[str, ...] = (),
