@@ -301,6 +301,23 @@ def _candidate_patterns(word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return forward, backward
 
 
+# One character beyond the Basic Multilingual Plane (an emoji, mostly) makes
+# Python store its whole string with 4 bytes a character, not 2 (or 1): in a
+# column of 13 million characters that doubles what the cache loads and what a
+# search scans. Such a character that is no part of a word only separates
+# words, as a space does, so a column holds a space instead.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_NON_WORD = re.compile(r"[^\w\x00-\uffff]")
+
+
+def _searchable(text: str) -> str:
+    """`text` folded, for matching; see `_ASTRAL`."""
+    text = fold(text)
+    if not text.isascii() and _ASTRAL.search(text):
+        text = _ASTRAL_NON_WORD.sub(" ", text)
+    return text
+
+
 def _raw(talk: Talk, field: str) -> str:
     if field in ("tags", "speakers"):
         return "\n".join(getattr(talk, field))
@@ -418,7 +435,7 @@ class Index:
         """Every talk's folded text of `field`."""
         column = self._columns.get(field)
         if column is None:
-            texts = [fold(_raw(talk, field)) for talk in self.talks]
+            texts = [_searchable(_raw(talk, field)) for talk in self.talks]
             column = self._columns[field] = _Joined.of(texts, range(len(self.talks)))
         return column
 
