@@ -320,7 +320,7 @@ def _searchable(text: str) -> str:
 
 @functools.cache
 def _astral() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    # Compiled when first needed (13 ms): a search from the cache never is.
+    # Compiled when first needed (a few ms): a search from the cache never needs them.
     return re.compile("[\U00010000-\U0010ffff]"), re.compile(r"[^\w\x00-\uffff]")
 
 
