@@ -480,3 +480,104 @@ def test_the_search_index_comes_from_the_cache_and_sees_a_one_byte_edit(
     assert runner.invoke(app, ["search", "physics", "--format", "plain"]).stdout == first.stdout.replace(
         "science", "physics"
     )
+
+
+# -- talks from the cache, decoded when used -----------------------------------
+
+
+def test_cached_talks_equal_a_parse_and_keep_their_identity(mixed: Path) -> None:
+    from talkcat.model import sort_newest_first
+
+    fresh = store.load_catalogue(mixed, cache=False)
+    store.load_catalogue(mixed)  # fills the cache
+    warm = store.load_catalogue(mixed)
+    assert isinstance(warm.checked.talks, cache.LazyTalks)
+    assert warm.checked == fresh.checked
+    assert warm.checked.talks[2] is None  # the invalid entry
+    assert list(warm.talks) == fresh.talks and len(warm.talks) == 4
+    # One object per talk, however it is reached: list and search find talks by identity.
+    assert warm.talks[2] is warm.checked.talks[3] is list(warm.talks)[2] is warm.talks[1:][1]
+    talks = warm.talks
+    assert isinstance(talks, cache.LazyTalks)
+    assert list(talks.newest_first()) == sort_newest_first(fresh.talks)
+    assert talks.ordinals() == [talk.date.toordinal() for talk in fresh.talks]
+    oldest_first = talks.newest_first()[::-1]
+    assert talks.positions_of(oldest_first) == [3, 2, 1, 0]
+    assert talks.positions_of(list(oldest_first)) is None  # not a view: found by identity instead
+
+
+def test_cached_talks_are_decoded_when_used_not_when_loaded(mixed: Path) -> None:
+    store.load_catalogue(mixed)
+    key, value = read_entry("catalogue")
+    assert isinstance(value, tuple)
+    rows = list(value[0])
+    rows[1] = b"not a talk"  # passes the checksum: written by pack below
+    entry_of("catalogue").write_bytes(cache.pack(key, (rows, *value[1:])))
+    warm = store.load_catalogue(mixed)
+    assert len(warm.talks) == 4 and warm.talks[0].title.startswith("Zürich")
+    with pytest.raises(ValueError):
+        warm.talks[1]  # only now is this talk unpacked
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ([b"x"], [], [], []),  # the shape before dates were kept
+        ([b"x", None], [], [], [], [1]),  # a date missing
+        ([("a", "row")], [], [], [], [1]),  # a row that is not bytes
+    ],
+)
+def test_cached_talks_of_the_wrong_shape_are_a_miss(mixed: Path, value: tuple[object, ...]) -> None:
+    store.load_catalogue(mixed)
+    key, _ = read_entry("catalogue")
+    entry_of("catalogue").write_bytes(cache.pack(key, value))
+    assert list(store.load_catalogue(mixed).talks) == store.load_catalogue(mixed, cache=False).talks
+
+
+MORE_COMMANDS = [
+    ["search", "python"],
+    ["search", "python", "--limit", "1"],
+    ["search", "pycon"],
+    ["search", "pyhton", "reproducable"],
+    ["search", '"machine learning"', "year:2019"],
+    ["search", "year:2023", "zürich"],
+    ["search", "東京"],
+    ["search", "tag:a|b"],
+    ["search", "python", "--kind", "talk", "--year", "2023"],
+    ["search", "python", "--limit", "0", "--format", "csv"],
+    ["search", "learning", "--in-person", "--format", "markdown"],
+    ["list"],
+    ["list", "--reverse", "--limit", "2"],
+    ["list", "--format", "json", "--reverse", "--limit", "2"],
+    ["list", "--format", "json", "--limit", "1"],
+    ["list", "--sort", "event", "--format", "json"],
+    ["list", "--kind", "lightning", "--format", "json"],
+]
+
+
+@pytest.mark.parametrize("args", MORE_COMMANDS, ids=" ".join)
+def test_talks_decoded_when_shown_print_as_without_the_cache(
+    mixed: Path, runner: CliRunner, args: list[str]
+) -> None:
+    fresh = runner.invoke(app, [*args, "--no-cache"])
+    assert fresh.exit_code == 0, fresh.output
+    assert fresh.stdout
+    for _ in ("cold", "warm"):
+        result = runner.invoke(app, args)
+        assert (result.exit_code, result.stdout, result.stderr) == (0, fresh.stdout, fresh.stderr)
+
+
+def test_search_ranks_by_the_cached_dates_and_sees_a_one_byte_edit(mixed: Path, runner: CliRunner) -> None:
+    args = ["search", "pycon", "--format", "plain"]
+    first = runner.invoke(app, args)
+    assert runner.invoke(app, args).stdout == first.stdout  # from the cache
+    # A tie on score goes to the newer talk, then to catalogue order.
+    assert [line.split("\t")[1] for line in first.stdout.splitlines()][:2] == [
+        "Zürich | pipes | and \\ backslashes: größer",
+        "東京のPython",
+    ]
+    # The second talk a day later: one byte, same size.
+    mixed.write_bytes(mixed.read_bytes().replace(b"2023-05-01\n  event: PyCon JP", b"2023-05-02\n  event: PyCon JP"))
+    again = runner.invoke(app, args)
+    assert again.stdout.splitlines()[0].startswith("2023-05-02\t東京のPython\t")
+    assert again.stdout == runner.invoke(app, [*args, "--no-cache"]).stdout

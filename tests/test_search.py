@@ -409,3 +409,26 @@ def test_search_data_option(project: Path, runner: CliRunner) -> None:
     assert result.stdout == "2022-09-01\tDjangonauts unite\tDjangoCon Europe\tPorto, Portugal\ttitle,event,tags,description\n"
     missing = runner.invoke(app, ["search", "x", "--data", "nope.yaml"])
     assert (missing.exit_code, missing.stderr) == (1, "nope.yaml: no such file\n")
+
+
+def test_a_character_of_another_plane_that_is_no_letter_separates_words_as_a_space_does() -> None:
+    import datetime as dt
+
+    talks = [
+        Talk("Rocket🚀Science", dt.date(2024, 1, 1), "Conf", description="Fast 🐍 snakes; 𠀀𠀁 kept"),
+        Talk("Rocket science", dt.date(2023, 1, 1), "Conf"),
+    ]
+    # The emoji is a space in the folded text (its column then takes 2 bytes a
+    # character, not 4); a letter of another plane (𠀀, CJK extension B) stays.
+    columns, vocabularies = search.prepare(talks)
+    assert columns["title"][0] == "rocket science\x00rocket science"
+    assert columns["description"][0] == "fast   snakes; 𠀀𠀁 kept\x00"
+    assert vocabularies["description"] == "fast\nkept\nsnakes\n𠀀𠀁"
+    for query, found in [
+        ('"rocket science"', ["Rocket🚀Science", "Rocket science"]),
+        ("science", ["Rocket🚀Science", "Rocket science"]),
+        ("fast snakes", ["Rocket🚀Science"]),
+        ("𠀀𠀁", ["Rocket🚀Science"]),
+        ("snkaes", ["Rocket🚀Science"]),
+    ]:
+        assert [hit.talk.title for hit in search.search(talks, query)] == found, query

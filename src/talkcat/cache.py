@@ -18,8 +18,9 @@ import datetime as dt
 import marshal
 import sys
 import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional, TypeVar, overload
 
 from talkcat import __version__
 from talkcat.errors import Problem
@@ -46,6 +47,9 @@ _TALK_FIELDS = tuple(f.name for f in dataclasses.fields(Talk) if f.init)
 _FIELD_TYPES = {f.name: f.type for f in FIELDS}
 _DATE_COLUMNS = tuple(i for i, n in enumerate(_TALK_FIELDS) if _FIELD_TYPES.get(n) == "date")
 _LINK_COLUMNS = tuple(i for i, n in enumerate(_TALK_FIELDS) if _FIELD_TYPES.get(n) == "link")
+_DATE = _TALK_FIELDS.index("date")
+
+_T = TypeVar("_T", bound=Optional[Talk])
 
 
 def content_hash(data: bytes) -> str:
@@ -103,21 +107,35 @@ def _checksum(payload: bytes | memoryview) -> bytes:
 
 
 def encode_checked(checked: Checked) -> tuple[Any, ...]:
-    """`check_document`'s result as marshal-able tuples (problems without their path)."""
+    """`check_document`'s result as marshal-able tuples (problems without their path).
+
+    Each talk is its own `marshal`led bytes: loading 20,000 of those is a copy,
+    and only the talks a command uses are unpacked (see `LazyTalks`). Their
+    dates are kept beside them, for ranking search results without unpacking.
+    """
+    rows = [None if talk is None else _encode_talk(talk) for talk in checked.talks]
     return (
-        [None if talk is None else _encode_talk(talk) for talk in checked.talks],
+        [None if row is None else marshal.dumps(row) for row in rows],
         [(p.line, p.col, p.message) for p in checked.problems],
         list(checked.entry_lines),
         [tuple(item) for item in checked.local_paths],
+        [None if row is None else row[_DATE] for row in rows],
     )
 
 
 def decode_checked(value: Any, path: str) -> Checked | None:
-    """The `Checked` that `encode_checked` was given, or None if `value` is not one."""
+    """The `Checked` that `encode_checked` was given, or None if `value` is not one.
+
+    Its talks are decoded when first used (see `LazyTalks`), so only the
+    outer shape is checked here: a talk's bytes are what `encode_checked` wrote,
+    as the checksum covers them and the key holds talkcat's code.
+    """
     try:
-        talks, problems, entry_lines, local_paths = value
+        talks, problems, entry_lines, local_paths, dates = value
+        if len(dates) != len(talks) or not all(row is None or type(row) is bytes for row in talks):
+            return None
         return Checked(
-            [None if row is None else _decode_talk(row) for row in talks],
+            LazyTalks(list(talks), dates, range(len(talks))),
             [Problem(path, line, col, message) for line, col, message in problems],
             list(entry_lines),
             [(entry, rel, line, col) for entry, rel, line, col in local_paths],
@@ -149,3 +167,80 @@ def _decode_talk(row: tuple[Any, ...]) -> Talk:
         if values[i] is not None:
             values[i] = Link(*values[i])
     return Talk(*values)
+
+
+class LazyTalks(Sequence[_T]):
+    """Talks read from the cache, each decoded from its row the first time it is asked for.
+
+    `search` prints 20 talks of 20,000 and `validate` only counts them: decoding
+    them all would take a fifth of such a run. A decoded talk replaces its row
+    in the list that every view of it (`valid()`, slices) shares, so a position
+    always gives the same object: `Loaded._positions` finds talks by identity.
+    """
+
+    def __init__(self, rows: list[Any], dates: Sequence[Any], positions: Sequence[int]) -> None:
+        self._rows = rows  # a talk's bytes, its Talk once decoded, or None (an invalid entry)
+        self._dates = dates  # each row's date.toordinal(), None for an invalid entry
+        self._positions = positions  # which rows this view shows, in order
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> LazyTalks[_T]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | LazyTalks[_T]:
+        if isinstance(index, slice):
+            return LazyTalks(self._rows, self._dates, self._positions[index])
+        at = self._positions[index]
+        talk = self._rows[at]
+        if type(talk) is bytes:
+            talk = self._rows[at] = _decode_talk(marshal.loads(talk))
+        return talk  # type: ignore[no-any-return]  # a Talk, or None in a view that has them
+
+    def __iter__(self) -> Iterator[_T]:
+        # Whoever loops over the talks wants them all: decode them in one go,
+        # without a method call per talk.
+        rows = self._rows
+        for at in self._positions:
+            if type(rows[at]) is bytes:
+                rows[at] = _decode_talk(marshal.loads(rows[at]))
+        return map(rows.__getitem__, self._positions)
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to the list of the same talks that a parse gives.
+        if isinstance(other, (LazyTalks, list)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like a list
+
+    def __repr__(self) -> str:
+        return f"LazyTalks({list(self)!r})"
+
+    def valid(self) -> LazyTalks[Talk]:
+        """The talks without the None of invalid entries."""
+        rows = self._rows
+        return LazyTalks(rows, self._dates, [at for at in self._positions if rows[at] is not None])
+
+    def newest_first(self) -> LazyTalks[_T]:
+        """These talks newest first, talks of one day in catalogue order, by the
+        cached dates: `list` sorts 20,000 talks without decoding one."""
+        dates = self._dates
+        return LazyTalks(self._rows, dates, sorted(self._positions, key=lambda at: -dates[at]))
+
+    def positions_of(self, talks: Sequence[Talk]) -> list[int] | None:
+        """Where each of `talks` is in this view, if they are a view of the same rows
+        (else None): found without decoding them."""
+        if not isinstance(talks, LazyTalks) or talks._rows is not self._rows:
+            return None
+        at = {row: number for number, row in enumerate(self._positions)}
+        return [at[row] for row in talks._positions]
+
+    def ordinals(self) -> list[int]:
+        """Each talk's `date.toordinal()`, without decoding it: what ranking search results
+        needs. For a view of valid talks (`valid()`): an invalid entry has no date."""
+        return list(map(self._dates.__getitem__, self._positions))

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from talkcat.cache import LazyTalks
 from talkcat.model import Talk, sort_newest_first
 from talkcat.textfold import fold
 
@@ -38,16 +39,20 @@ class Filters:
         return [check for name, check in _CHECKS if getattr(self, name) not in _UNSET]
 
 
-def apply(talks: Sequence[Talk], filters: Filters) -> list[Talk]:
+def apply(talks: Sequence[Talk], filters: Filters) -> Sequence[Talk]:
     """The talks every filter keeps, in their order."""
     checks = filters._checks()
     if not checks:
-        return list(talks)
+        return talks  # not a copy: talks from the cache stay undecoded until used
     return [talk for talk in talks if all(check(filters, talk) for check in checks)]
 
 
-def sort_talks(talks: Sequence[Talk], key: str = "date", reverse: bool = False) -> list[Talk]:
+def sort_talks(talks: Sequence[Talk], key: str = "date", reverse: bool = False) -> Sequence[Talk]:
     """Newest first by default; by title or event A to Z (newest first within one)."""
+    if key == "date" and isinstance(talks, LazyTalks):
+        # By the dates the cache keeps beside the talks: none is decoded.
+        newest = talks.newest_first()
+        return newest[::-1] if reverse else newest
     ordered = sort_newest_first(list(talks))
     if key == "title":
         ordered.sort(key=lambda t: fold(t.title))

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import bisect
 import collections
+import datetime
 import functools
 import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from talkcat.errors import TalkcatError
 from talkcat.model import Talk
@@ -84,10 +85,17 @@ class Query:
 class Hit:
     """A matching talk, its score, the fields it matched in (best first) and the words to mark."""
 
-    talk: Talk
+    talks: Sequence[Talk] = field(repr=False, compare=False)
+    position: int  # the talk's, in `talks`
     score: float
     fields: tuple[str, ...]
     marks: tuple[str, ...]
+
+    @property
+    def talk(self) -> Talk:
+        # Looked up when shown: talks read from the cache are decoded on first use,
+        # and a search shows 20 of its thousands of hits.
+        return self.talks[self.position]
 
 
 def search(talks: Sequence[Talk], query: Query | str | Sequence[str]) -> list[Hit]:
@@ -293,6 +301,29 @@ def _candidate_patterns(word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return forward, backward
 
 
+def _searchable(text: str) -> str:
+    """`text` folded, for matching, with a space for each character of another plane
+    that is no letter.
+
+    One character beyond the Basic Multilingual Plane (an emoji, mostly) makes
+    Python store its whole string with 4 bytes a character, not 2 (or 1): in a
+    column of 13 million characters that doubles what the cache loads and what
+    a search scans. Such a character only separates words, as a space does.
+    """
+    text = fold(text)
+    if not text.isascii():
+        astral, astral_non_word = _astral()
+        if astral.search(text):
+            text = astral_non_word.sub(" ", text)
+    return text
+
+
+@functools.cache
+def _astral() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # Compiled when first needed (a few ms): a search from the cache never needs them.
+    return re.compile("[\U00010000-\U0010ffff]"), re.compile(r"[^\w\x00-\uffff]")
+
+
 def _raw(talk: Talk, field: str) -> str:
     if field in ("tags", "speakers"):
         return "\n".join(getattr(talk, field))
@@ -392,17 +423,25 @@ class Index:
         talks: Sequence[Talk],
         columns: Mapping[str, tuple[str, list[int]]] | None = None,
         vocabularies: Mapping[str, str] | None = None,
+        dates: Sequence[int] | None = None,
     ) -> None:
-        self.talks = list(talks)
+        self.talks = talks  # not a copy: talks from the cache stay undecoded until shown
         every = range(len(self.talks))
         self._columns = {field: _Joined(text, starts, every) for field, (text, starts) in (columns or {}).items()}
         self._vocabularies: dict[str, str] = dict(vocabularies or {})
+        self._dates = dates
+
+    def dates(self) -> Sequence[int]:
+        """Each talk's date as `date.toordinal()`: what ranking and `year:` look at."""
+        if self._dates is None:
+            self._dates = [talk.date.toordinal() for talk in self.talks]
+        return self._dates
 
     def column(self, field: str) -> _Joined:
         """Every talk's folded text of `field`."""
         column = self._columns.get(field)
         if column is None:
-            texts = [fold(_raw(talk, field)) for talk in self.talks]
+            texts = [_searchable(_raw(talk, field)) for talk in self.talks]
             column = self._columns[field] = _Joined.of(texts, range(len(self.talks)))
         return column
 
@@ -441,9 +480,9 @@ class Index:
     def search(self, query: Query | str | Sequence[str]) -> list[Hit]:
         if not isinstance(query, Query):
             query = parse_query(query)
-        talks = self.talks
+        talks, dates = self.talks, self.dates()
         if query.years:
-            among = [i for i, t in enumerate(talks) if t.date.year in query.years]
+            among = [i for i, day in enumerate(dates) if datetime.date.fromordinal(day).year in query.years]
         else:
             among = list(range(len(talks)))
         # Filled in for the talks that match, not made for every talk searched.
@@ -457,9 +496,9 @@ class Index:
             typos = self.typos(term.words[0], term.fields, among) if term.forgiving else []
             marks += [*term.words, *(typo.text for typo in typos)]
             among = self._match(term, typos, among, scores, fields)
-        ranked = sorted(among, key=lambda i: (-scores[i], -talks[i].date.toordinal(), i))
+        ranked = sorted(among, key=lambda i: (-scores[i], -dates[i], i))
         marked = tuple(dict.fromkeys(marks))
-        return [Hit(talks[i], round(scores[i], 3), _in_order(fields[i]), marked) for i in ranked]
+        return [Hit(talks, i, round(scores[i], 3), _in_order(fields[i]), marked) for i in ranked]
 
     def _match(
         self,

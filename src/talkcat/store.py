@@ -7,7 +7,7 @@ import functools
 import gc
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -44,9 +44,12 @@ class Catalogue:
         return self.source
 
     @property
-    def talks(self) -> list[Talk]:
+    def talks(self) -> Sequence[Talk]:
         """The valid talks (all of them, once `require_valid` has passed)."""
-        return [t for t in self.checked.talks if t is not None]
+        talks = self.checked.talks
+        if isinstance(talks, cache_format.LazyTalks):
+            return talks.valid()  # still undecoded
+        return [t for t in talks if t is not None]
 
     def require_valid(self) -> None:
         if self.problems:

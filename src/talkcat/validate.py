@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -45,7 +46,7 @@ class Rules:
 class Checked:
     """A validated catalogue: a Talk per entry (None where the entry is invalid)."""
 
-    talks: list[Talk | None]
+    talks: Sequence[Talk | None]  # a list, or from the cache a `cache.LazyTalks`
     problems: list[Problem]
     entry_lines: list[int]
     local_paths: list[tuple[int, str, int, int]]  # (entry, path, line, col) to check on disk

@@ -11,6 +11,8 @@ from talkcat.commands.options import DataOption, ReadmeOption
 from talkcat.errors import TalkcatError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from talkcat.model import Talk
     from talkcat.store import Catalogue
 
@@ -242,7 +244,7 @@ def _new_text(catalogue: Catalogue, index: int, new: Talk, changes: dict[str, An
     return result, True
 
 
-def _notes(talks: list[Talk], index: int, old: Talk, new: Talk, whole: bool) -> None:
+def _notes(talks: Sequence[Talk], index: int, old: Talk, new: Talk, whole: bool) -> None:
     if whole:
         typer.echo("note: the talk's entry was rewritten as a whole (its layout could not be edited key by key)", err=True)
     if new.slug != old.slug:

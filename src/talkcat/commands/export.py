@@ -25,6 +25,8 @@ from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.errors import TalkcatError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from talkcat.commands.filtering import Loaded
     from talkcat.errors import Problem
     from talkcat.model import Talk
@@ -113,7 +115,7 @@ def export_talks(
     typer.echo(f"{'wrote' if wrote else 'unchanged:'} {_count(talks)} to {output}", err=True)
 
 
-def _render(loaded: Loaded, talks: list[Talk], output_format: ExportFormat) -> str:
+def _render(loaded: Loaded, talks: Sequence[Talk], output_format: ExportFormat) -> str:
     from talkcat import export, listing
 
     if output_format is ExportFormat.json:
@@ -125,7 +127,7 @@ def _render(loaded: Loaded, talks: list[Talk], output_format: ExportFormat) -> s
     return export.to_bibtex(talks)
 
 
-def _write_pages(talks: list[Talk], site: str, folder: Path, force: bool) -> None:
+def _write_pages(talks: Sequence[Talk], site: str, folder: Path, force: bool) -> None:
     """Write a page per talk into `folder`, never outside it, never over a hand edit unless forced."""
     from talkcat import pages, store
 
@@ -156,5 +158,5 @@ def _edited(path: Path) -> Problem:
     return Problem(str(path), None, None, "edited by hand since talkcat wrote it; nothing was written")
 
 
-def _count(talks: list[Talk]) -> str:
+def _count(talks: Sequence[Talk]) -> str:
     return f"{len(talks)} talk" + ("" if len(talks) == 1 else "s")

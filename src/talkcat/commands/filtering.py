@@ -124,7 +124,7 @@ class Loaded:
     remembered in the cache for the catalogue's content."""
 
     catalogue: Catalogue
-    talks: list[Talk]
+    talks: Sequence[Talk]  # from the cache, decoded when used (see `cache.LazyTalks`)
     cache: bool
 
     def json_objects(self, talks: Sequence[Talk]) -> list[bytes]:
@@ -139,12 +139,16 @@ class Loaded:
     def search_index(self, talks: Sequence[Talk]) -> Index:
         """A search index of `talks` (some of `self.talks`), its folded texts from the cache."""
         from talkcat import search, store
+        from talkcat.cache import LazyTalks
 
         if not self.cache:
             return search.Index(talks)
         columns, vocabularies = store.derived(self.catalogue, "search", (), lambda: search.prepare(self.talks))
         if len(talks) == len(self.talks):
-            return search.Index(talks, columns, vocabularies)
+            # Ranking needs every talk's date: read from the cached rows, a search
+            # decodes only the talks it prints.
+            dates = self.talks.ordinals() if isinstance(self.talks, LazyTalks) else None
+            return search.Index(talks, columns, vocabularies, dates)
         # Filters left out some talks: the vocabularies (of all) no longer fit.
         return search.Index(talks, search.pick(columns, self._positions(talks)))
 
@@ -152,6 +156,12 @@ class Loaded:
         """Where each of `talks` is in `self.talks`: filters and sorting hand back the
         catalogue's own Talk objects, so their identity says (hashing a Talk would hash
         all its text)."""
+        from talkcat.cache import LazyTalks
+
+        if isinstance(self.talks, LazyTalks):
+            positions = self.talks.positions_of(talks)
+            if positions is not None:
+                return positions  # a view of the cached talks: none decoded
         at = {id(talk): number for number, talk in enumerate(self.talks)}
         return [at[id(talk)] for talk in talks]
 
@@ -166,7 +176,7 @@ def load_talks(data: Path | None, no_cache: bool) -> Loaded:
     if catalogue.problems:
         if not catalogue.talks:
             catalogue.require_valid()
-        skipped = sum(1 for talk in catalogue.checked.talks if talk is None)
+        skipped = len(catalogue.checked.talks) - len(catalogue.talks)  # counted, not decoded
         typer.echo(
             f"warning: {plural(len(catalogue.problems), 'problem')} in {data}; {plural(skipped, 'talk')} left out "
             f"(see `talkcat validate --data {data}`)",
@@ -182,7 +192,7 @@ def limited(count: int, limit: int | None) -> int:
 
 def show(
     loaded: Loaded,
-    talks: list[Talk],
+    talks: Sequence[Talk],
     output_format: OutputFormat | None,
     matched: list[tuple[str, ...]] | None = None,
     marks: tuple[str, ...] = (),
