@@ -8,20 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from talkcat.commands.filtering import (
-    EventOption,
-    KindOption,
-    LocationOption,
-    OnlineOption,
-    SinceOption,
-    SlidesOption,
-    TagOption,
-    UntilOption,
-    UpcomingOption,
-    VideoOption,
-    YearOption,
-)
+from talkcat.commands.filtering import takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
+from talkcat.filters import Filters
 from talkcat.errors import TalkcatError
 
 if TYPE_CHECKING:
@@ -46,6 +35,7 @@ class Site(str, enum.Enum):
     nikola = "nikola"
 
 
+@takes_filters
 def export_talks(
     output_format: Annotated[
         ExportFormat,
@@ -73,17 +63,8 @@ def export_talks(
     force: Annotated[
         bool, typer.Option("--force", help="For pages: overwrite pages edited by hand since talkcat wrote them.")
     ] = False,
-    year: YearOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    event: EventOption = None,
-    location: LocationOption = None,
-    online: OnlineOption = None,
-    kind: KindOption = None,
-    tag: TagOption = None,
-    video: VideoOption = None,
-    slides: SlidesOption = None,
-    upcoming: UpcomingOption = None,
+    *,
+    filters: Filters,
     data: DataOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
@@ -96,9 +77,8 @@ def export_talks(
             raise typer.BadParameter("--format pages needs --site hugo|jekyll|nikola and --output DIR")
     elif site is not None or force:
         raise typer.BadParameter("--site and --force are for --format pages only")
-    chosen = filtering.build_filters(year, since, until, event, location, online, kind, tag, video, slides, upcoming)
     loaded = filtering.load_talks(data, no_cache)
-    talks = talk_filters.sort_talks(talk_filters.apply(loaded.talks, chosen))
+    talks = talk_filters.sort_talks(talk_filters.apply(loaded.talks, filters))
     if not talks:
         typer.echo("no talks match", err=True)
     if output_format is ExportFormat.pages:

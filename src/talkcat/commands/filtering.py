@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hints
 
 import typer
 
@@ -116,6 +118,53 @@ def build_filters(
         slides=slides,
         upcoming=upcoming,
     )
+
+
+_FILTER_OPTIONS = (
+    ("year", YearOption),
+    ("since", SinceOption),
+    ("until", UntilOption),
+    ("event", EventOption),
+    ("location", LocationOption),
+    ("online", OnlineOption),
+    ("kind", KindOption),
+    ("tag", TagOption),
+    ("video", VideoOption),
+    ("slides", SlidesOption),
+    ("upcoming", UpcomingOption),
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def takes_filters(command: F) -> F:
+    """Give `command` every list filter as an option, where its `filters` parameter stands.
+
+    The command receives them built into one `Filters` (a bad --since is a
+    usage error before it runs), so list, search, stats and export declare
+    and check the filters in one place. Typer reads the options from the
+    wrapper's signature.
+    """
+    hints = get_type_hints(command, include_extras=True)
+    signature = inspect.signature(command)
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name == "filters":
+            parameters += [
+                inspect.Parameter(name, parameter.kind, default=None, annotation=option)
+                for name, option in _FILTER_OPTIONS
+            ]
+        else:
+            parameters.append(parameter.replace(annotation=hints[parameter.name]))
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = [kwargs.pop(name) for name, _ in _FILTER_OPTIONS]
+        return command(*args, filters=build_filters(*values), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    del wrapper.__wrapped__  # Typer must see the options, not the command's own signature
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass

@@ -7,21 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from talkcat.commands.filtering import (
-    EventOption,
-    FormatOption,
-    KindOption,
-    LocationOption,
-    OnlineOption,
-    SinceOption,
-    SlidesOption,
-    TagOption,
-    UntilOption,
-    UpcomingOption,
-    VideoOption,
-    YearOption,
-)
+from talkcat.commands.filtering import FormatOption, takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
+from talkcat.filters import Filters
 
 
 class SortKey(enum.Enum):
@@ -30,18 +18,9 @@ class SortKey(enum.Enum):
     event = "event"
 
 
+@takes_filters
 def list_talks(
-    year: YearOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    event: EventOption = None,
-    location: LocationOption = None,
-    online: OnlineOption = None,
-    kind: KindOption = None,
-    tag: TagOption = None,
-    video: VideoOption = None,
-    slides: SlidesOption = None,
-    upcoming: UpcomingOption = None,
+    filters: Filters,
     sort: Annotated[
         SortKey, typer.Option("--sort", help="date (newest first), title or event (A to Z).", case_sensitive=False)
     ] = SortKey.date,
@@ -58,9 +37,8 @@ def list_talks(
     from talkcat import filters as talk_filters
     from talkcat.commands import filtering
 
-    chosen = filtering.build_filters(year, since, until, event, location, online, kind, tag, video, slides, upcoming)
     loaded = filtering.load_talks(data, no_cache)
-    talks = talk_filters.apply(loaded.talks, chosen)
+    talks = talk_filters.apply(loaded.talks, filters)
     talks = talk_filters.sort_talks(talks, sort.value, reverse)
     talks = talks[: filtering.limited(len(talks), limit)]
     if not talks:

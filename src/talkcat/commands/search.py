@@ -6,21 +6,9 @@ from typing import Annotated
 
 import typer
 
-from talkcat.commands.filtering import (
-    EventOption,
-    FormatOption,
-    KindOption,
-    LocationOption,
-    OnlineOption,
-    SinceOption,
-    SlidesOption,
-    TagOption,
-    UntilOption,
-    UpcomingOption,
-    VideoOption,
-    YearOption,
-)
+from talkcat.commands.filtering import FormatOption, takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
+from talkcat.filters import Filters
 
 QUERY_HELP = (
     "Words that must all match: in titles, events, locations, tags, speakers and descriptions; "
@@ -30,19 +18,10 @@ QUERY_HELP = (
 )
 
 
+@takes_filters
 def search_talks(
     query: Annotated[list[str], typer.Argument(help=QUERY_HELP, metavar="QUERY...", show_default=False)],
-    year: YearOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    event: EventOption = None,
-    location: LocationOption = None,
-    online: OnlineOption = None,
-    kind: KindOption = None,
-    tag: TagOption = None,
-    video: VideoOption = None,
-    slides: SlidesOption = None,
-    upcoming: UpcomingOption = None,
+    filters: Filters,
     limit: Annotated[
         int, typer.Option("--limit", help="Show at most N matches (0: all).", metavar="N", min=0)
     ] = 20,
@@ -56,9 +35,8 @@ def search_talks(
     from talkcat.commands import filtering
 
     parsed = search.parse_query(query)
-    chosen = filtering.build_filters(year, since, until, event, location, online, kind, tag, video, slides, upcoming)
     loaded = filtering.load_talks(data, no_cache)
-    talks = talk_filters.apply(loaded.talks, chosen)
+    talks = talk_filters.apply(loaded.talks, filters)
     hits = loaded.search_index(talks).search(parsed)
     shown = hits[: filtering.limited(len(hits), limit)]
     if not hits:

@@ -8,20 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from talkcat.commands.filtering import (
-    EventOption,
-    KindOption,
-    LocationOption,
-    OnlineOption,
-    SinceOption,
-    SlidesOption,
-    TagOption,
-    UntilOption,
-    UpcomingOption,
-    VideoOption,
-    YearOption,
-)
+from talkcat.commands.filtering import takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
+from talkcat.filters import Filters
 
 
 class StatsFormat(str, enum.Enum):
@@ -30,18 +19,9 @@ class StatsFormat(str, enum.Enum):
     json = "json"
 
 
+@takes_filters
 def show_stats(
-    year: YearOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    event: EventOption = None,
-    location: LocationOption = None,
-    online: OnlineOption = None,
-    kind: KindOption = None,
-    tag: TagOption = None,
-    video: VideoOption = None,
-    slides: SlidesOption = None,
-    upcoming: UpcomingOption = None,
+    filters: Filters,
     output_format: Annotated[
         Optional[StatsFormat],
         typer.Option(
@@ -60,8 +40,7 @@ def show_stats(
     from talkcat import stats
     from talkcat.commands import filtering
 
-    chosen = filtering.build_filters(year, since, until, event, location, online, kind, tag, video, slides, upcoming)
-    talks = talk_filters.apply(filtering.load_talks(data, no_cache).talks, chosen)
+    talks = talk_filters.apply(filtering.load_talks(data, no_cache).talks, filters)
     counted = stats.count(talks)
     if output_format is None:
         output_format = StatsFormat.chart if sys.stdout.isatty() else StatsFormat.plain
