@@ -248,3 +248,76 @@ def test_a_named_pipe_is_refused_not_waited_on(project: Path, runner: CliRunner)
     os.mkfifo(project / "data/talks.yaml")  # reading it would block until a writer came
     result = runner.invoke(app, ["validate"])
     assert (result.exit_code, result.stderr) == (1, "data/talks.yaml: is a named pipe, not a file\n")
+
+
+def test_a_description_that_leaves_a_block_open_is_refused(project: Path, runner: CliRunner) -> None:
+    """An open fence or HTML block would swallow the next talks and the end marker."""
+    write(
+        project / "data/talks.yaml",
+        """\
+        talks:
+        - title: Fenced
+          date: 2023-01-01
+          event: E
+          description: |-
+            Some code:
+
+            ```python
+            # a comment, not a heading
+        - title: Abstract underlined the reStructuredText way
+          date: 2023-01-02
+          event: E
+          description: |-
+            Abstract
+            ~~~~~~~~
+        - title: Commented out
+          date: 2023-01-03
+          event: E
+          description: "Before\\n\\n<!-- never ends"
+        - title: Closed blocks are fine
+          date: 2023-01-04
+          event: E
+          description: |-
+            ```
+            code
+            ```
+
+            <div>
+            html
+            </div>
+        """,
+    )
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "data/talks.yaml:5:16: description line 3: the code block '```python' is never closed;"
+        " in the README it would swallow the talks after it\n"
+        "data/talks.yaml:13:16: description line 2: the code block '~~~~~~~~' is never closed;"
+        " in the README it would swallow the talks after it\n"
+        "data/talks.yaml:19:16: description line 3: the HTML block '<!-- never ends' is never closed;"
+        " in the README it would swallow the talks after it\n"
+    )
+
+
+def test_a_title_ending_in_a_hash_is_refused(project: Path, runner: CliRunner) -> None:
+    write(
+        project / "data/talks.yaml",
+        """\
+        talks:
+        - title: 'Why we still write C #'
+          date: 2023-01-01
+          event: E
+        - title: '#'
+          date: 2023-01-02
+          event: E
+        - title: C# and F#, and issue #12
+          date: 2023-01-03
+          event: E
+        """,
+    )
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "data/talks.yaml:2:10: title ends in ' #', which a markdown heading drops; the README would lose it\n"
+        "data/talks.yaml:5:10: title ends in ' #', which a markdown heading drops; the README would lose it\n"
+    )

@@ -68,16 +68,22 @@ def headings(text: str) -> list[tuple[int, int, bool]]:
 
 
 def closes_its_blocks(text: str) -> bool:
-    """Whether a heading after `text` and a blank line is still a heading.
+    """Whether a heading after `text` and a blank line is still a heading."""
+    return open_block(text) is None
 
-    False when `text` leaves a fenced code block or an HTML block (`<!--`,
-    `<pre>`, ...) open: it would run on and swallow the talks that follow.
+
+def open_block(text: str) -> tuple[int, str] | None:
+    """(0-based line, "fence" or "html_block") of a block `text` leaves open.
+
+    A fenced code block or an HTML block (`<!--`, `<pre>`, ...) that `text`
+    never closes would run on in the README and swallow the talks that follow;
+    None when every block is closed.
     """
     probe_line = len(split_lines(text + "\n\n"))
-    return any(
-        token.type == "heading_open" and token.level == 0 and token.map and token.map[0] == probe_line
-        for token in parse(text + "\n\n# probe\n")
-    )
+    for token in parse(text + "\n\n# probe\n"):
+        if token.level == 0 and token.map and token.map[0] <= probe_line < token.map[1]:
+            return None if token.type == "heading_open" else (token.map[0], token.type)
+    return None  # pragma: no cover - the probe line is always in some block
 
 
 def shift_headings(text: str, by: int) -> str:

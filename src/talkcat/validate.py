@@ -28,6 +28,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # A cheap filter before the markdown parser: could a line hold an ATX heading?
 _MAYBE_HEADING = re.compile(r"^[ \t>*+\-0-9.)]*#", re.MULTILINE)
+# ... or open a fenced code block or an HTML block at the top level?
+_MAYBE_OPEN_BLOCK = re.compile(r"^ {0,3}(```|~~~|<)", re.MULTILINE)
+# A title ending in ` #` loses it: markdown reads it as the heading's closing run.
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+\Z")
 _ID = re.compile(r"[^\s/\\]+\Z")
 _WEB_SCHEMES = ("http", "https")
 URL_SCHEMES = (*_WEB_SCHEMES, "ftp", "ftps", "mailto")  # what a link may start with
@@ -188,6 +192,9 @@ class _Checker:
         if value != value.strip():
             self.add(mark, f"{name} has leading or trailing spaces")
             return False
+        if name == "title" and _CLOSING_HASHES.search(value):
+            self.add(mark, "title ends in ' #', which a markdown heading drops; the README would lose it")
+            return False
         self.markers(name, value, mark)
         return True
 
@@ -201,6 +208,22 @@ class _Checker:
         self.markers(name, value, mark)
         if _MAYBE_HEADING.search(value):
             self.headings(name, value, mark)
+        if _MAYBE_OPEN_BLOCK.search(value):
+            self.open_block(name, value, mark)
+
+    def open_block(self, name: str, value: str, mark: Mark) -> None:
+        from talkcat.markdown import open_block, split_lines
+
+        found = open_block(value)
+        if found is None:
+            return
+        line, block = found
+        opening = split_lines(value)[line].strip()
+        what = f"the code block {opening!r} is" if block == "fence" else f"the HTML block {opening!r} is"
+        self.add(
+            mark,
+            f"{name} line {line + 1}: {what} never closed; in the README it would swallow the talks after it",
+        )
 
     def headings(self, name: str, value: str, mark: Mark) -> None:
         from talkcat.markdown import headings
