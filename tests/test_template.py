@@ -120,6 +120,7 @@ def test_an_edited_template_is_never_served_from_the_cache(repo: Path, runner: C
         ("one\ntwo\n{{ talks[0].titel }}\n", ":3: template error: 'dict object' has no attribute 'titel'"),
         ("\n\n\n{{ nothing }}\n", ":4: template error: 'nothing' is undefined"),
         ("\n{{ 1 // 0 }}\n", ":2: template error: ZeroDivisionError: integer division or modulo by zero"),
+        ("ok\n{{ talks|dictsort }}\n", ":2: template error: AttributeError: 'list' object has no attribute 'items'"),
         ("\n\n{{ link(talks[0], 'title') }}\n", ":3: template error: link() takes one of link, video, slides, not 'title'"),
         ("{{ table('x') }}\n", ":1: template error: table() takes a talk of `talks`, not 'x'"),
         ('\n{% include "talks.md.j2" %}\n', ":2: template error: a template loads no other file, not 'talks.md.j2'"),

@@ -82,7 +82,9 @@ def render_template(
     return _block_text(text, filename, markers)
 
 
-_TEMPLATE_MISTAKES = (ArithmeticError, LookupError, TypeError, ValueError, RecursionError)
+# RuntimeError holds RecursionError and NotImplementedError; AttributeError
+# comes from filters given the wrong thing (`talks|dictsort`).
+_TEMPLATE_MISTAKES = (ArithmeticError, AttributeError, LookupError, TypeError, ValueError, RuntimeError)
 
 
 def _template_line(tb: TracebackType | None, filename: str) -> int | None:
