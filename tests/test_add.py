@@ -406,6 +406,41 @@ def test_sync_updates_the_readme(repo: Path, runner: CliRunner) -> None:
     assert result.stderr.endswith("README.md updated (4 talks)\n")
 
 
+def test_sync_without_a_readme_changes_nothing(repo: Path, runner: CliRunner) -> None:
+    """Checked before the write: else a second try would be refused as a duplicate."""
+    result = runner.invoke(app, ["add", "--title", "Synced", "--date", "2025-01-01", "--event", "E", "--sync"])
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "README.md: no such file\n")
+    assert catalogue() == ODD
+
+
+def test_sync_into_a_readme_without_markers_changes_nothing(repo: Path, runner: CliRunner) -> None:
+    Path("README.md").write_text("# Me\n", encoding="utf-8")
+    for args in (
+        ["add", "--title", "Synced", "--date", "2025-01-01", "--event", "E"],
+        ["edit", "2023-03-10-data-pipelines", "--set", "event=F"],
+        ["remove", "2023-03-10-data-pipelines", "--yes"],
+    ):
+        result = runner.invoke(app, [*args, "--sync"])
+        assert result.exit_code == 1, args
+        assert result.stderr.startswith("README.md: no <!-- TALKS --> ... <!-- //TALKS --> block\n"), result.stderr
+        assert catalogue() == ODD
+        assert Path("README.md").read_text(encoding="utf-8") == "# Me\n"
+
+
+def test_a_sync_that_fails_after_the_write_says_what_was_saved(repo: Path, runner: CliRunner) -> None:
+    Path("README.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
+    Path("talkcat.toml").write_text('template = "talks.md.j2"\n', encoding="utf-8")
+    Path("talks.md.j2").write_text("{{ 1 // 0 }}\n", encoding="utf-8")
+    result = runner.invoke(app, ["add", "--title", "Synced", "--date", "2025-01-01", "--event", "E", "--sync"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "added 'Synced' (2025-01-01, E) to data/talks.yaml:6\n"
+        "talks.md.j2:1: template error: ZeroDivisionError: integer division or modulo by zero\n"
+        "hint: data/talks.yaml was changed, the README was not: fix this, then run `talkcat sync-readme`\n"
+    )
+    assert "title: Synced" in catalogue()
+
+
 def test_concurrent_adds_all_land(repo: Path) -> None:
     """Twenty processes add a talk each at once; meanwhile a reader never sees a partial file."""
     import subprocess

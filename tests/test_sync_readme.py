@@ -124,7 +124,8 @@ def test_crlf_and_bom_survive(repo: Path, runner: CliRunner) -> None:
 
 def test_an_empty_catalogue_gives_an_empty_block(repo: Path, runner: CliRunner) -> None:
     (repo / "data/talks.yaml").write_text("talks: []\n", encoding="utf-8")
-    assert runner.invoke(app, ["sync-readme"]).exit_code == 0
+    result = runner.invoke(app, ["sync-readme"])
+    assert (result.exit_code, result.stderr) == (0, "README.md updated (0 talks)\n")
     assert (repo / "README.md").read_text(encoding="utf-8") == (
         "# Talks\n\nIntro.\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\n## License\n"
     )
@@ -208,3 +209,9 @@ def test_python_dash_m(repo: Path) -> None:
     assert result.stderr == "README.md is out of date; run `talkcat sync-readme` to update it\n"
 
 
+
+
+def test_one_talk_is_counted_in_words(repo: Path, runner: CliRunner) -> None:
+    (repo / "data/talks.yaml").write_text("talks:\n- title: T\n  date: 2023-01-01\n  event: E\n", encoding="utf-8")
+    result = runner.invoke(app, ["sync-readme"])
+    assert (result.exit_code, result.stderr) == (0, "README.md updated (1 talk)\n")

@@ -121,6 +121,8 @@ def add(
     if answers.end_date is not None and answers.date is not None and answers.end_date < answers.date:
         raise TalkcatError(f"--end-date {answers.end_date} is before --date {answers.date}")
     new = Talk.from_mapping(entry)
+    if sync:
+        common.check_sync_target(readme)
     with store.locked(data):
         catalogue = common.load_valid(data, rules)
         talks = catalogue.talks

@@ -163,10 +163,29 @@ def checked(catalogue: Catalogue, text: str, expected: list[Talk]) -> Catalogue 
     return result
 
 
+def check_sync_target(readme: list[Path] | None) -> None:
+    """Before a change made with --sync: each README must be there and hold its block.
+
+    Otherwise the catalogue would be changed and then the sync fail, and the
+    same command run again would be refused as a duplicate.
+    """
+    from talkcat import store
+    from talkcat.commands import options
+
+    chosen = options.settings()
+    for path in options.readme_paths(readme, chosen):
+        store.find_readme_block(store.read_text(path), path, chosen.markers)
+
+
 def sync(data: Path, readme: list[Path] | None) -> None:
     from talkcat.commands.sync_readme import sync_readme
 
-    sync_readme(data=data, readme=readme)
+    try:
+        sync_readme(data=data, readme=readme)
+    except TalkcatError as exc:
+        saved = f"{data} was changed, the README was not: fix this, then run `talkcat sync-readme`"
+        exc.hint = f"{exc.hint}; {saved}" if exc.hint else saved
+        raise
 
 
 def describe(talk: Talk) -> str:

@@ -72,6 +72,8 @@ def edit_talk(
         requests["description"] = text
     if not requests:
         raise typer.BadParameter("nothing to change: give --set FIELD=VALUE or --unset FIELD")
+    if sync:
+        common.check_sync_target(readme)
     with store.locked(data):
         catalogue = common.load_valid(data, rules)
         index = common.find_talk(catalogue, talk_id)

@@ -23,6 +23,8 @@ def remove_talk(
     from talkcat.commands import common
 
     data, rules = common.target(data)
+    if sync:
+        common.check_sync_target(readme)
     if not yes:
         if not common.interactive(ask):
             raise typer.BadParameter("nothing can ask for confirmation without a terminal: add --yes")

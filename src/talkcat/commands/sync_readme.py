@@ -14,7 +14,7 @@ from talkcat.commands.options import (
     ReadmeOption,
     SortOrder,
 )
-from talkcat.errors import EXIT_OUT_OF_DATE
+from talkcat.errors import EXIT_OUT_OF_DATE, plural
 
 if TYPE_CHECKING:
     from talkcat.config import Settings
@@ -89,7 +89,7 @@ def sync_readme(
         if diff:
             continue
         store.write_text(path, new_text)
-        typer.echo(f"{path} updated ({len(catalogue.talks)} talks)", err=True)
+        typer.echo(f"{path} updated ({plural(len(catalogue.talks), 'talk')})", err=True)
     if out_of_date:
         raise typer.Exit(EXIT_OUT_OF_DATE)
 
