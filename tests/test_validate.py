@@ -128,6 +128,30 @@ def test_json_format(project: Path, runner: CliRunner) -> None:
     }
 
 
+def test_json_format_for_a_file_that_cannot_be_read(project: Path, runner: CliRunner) -> None:
+    (project / "data/talks.yaml").write_bytes(b"talks:\n- title: A\n  date: 2023-01-01\n  event: \xe9\n")
+    result = runner.invoke(app, ["validate", "--format", "json"])
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert json.loads(result.stdout) == {
+        "path": "data/talks.yaml",
+        "valid": False,
+        "talks": None,
+        "problems": [
+            {
+                "path": "data/talks.yaml",
+                "line": 4,
+                "col": 10,
+                "message": "not valid UTF-8 (byte 0xe9); save the file as UTF-8",
+            }
+        ],
+    }
+    result = runner.invoke(app, ["validate", "--format", "json", "--data", "missing.yaml"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["problems"] == [
+        {"path": "missing.yaml", "line": None, "col": None, "message": "no such file"}
+    ]
+
+
 def test_an_explicit_id_tells_two_talks_apart(project: Path, runner: CliRunner) -> None:
     write(
         project / "data/talks.yaml",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from talkcat.commands.options import DataOption, NoCacheOption
-from talkcat.errors import EXIT_INVALID, plural
+from talkcat.errors import EXIT_INVALID, TalkcatError, plural
 
 if TYPE_CHECKING:
     from talkcat.errors import Problem
@@ -49,20 +49,19 @@ def validate(
     from talkcat.store import load_catalogue
 
     data, rules = target(data)
-    catalogue = load_catalogue(data, rules, cache=not no_cache)
+    try:
+        catalogue = load_catalogue(data, rules, cache=not no_cache)
+    except TalkcatError as exc:
+        if output_format is not ValidateFormat.json:
+            raise
+        # A file that cannot be read or decoded is still a report for machines.
+        _print_json(str(data), None, exc.problems)
+        raise typer.Exit(exc.exit_code) from None
     problems = catalogue.problems
     if check_links:
         problems = _with_dead_links(catalogue, link_timeout, link_retries, link_concurrency)
     if output_format is ValidateFormat.json:
-        report = {
-            "path": str(data),
-            "valid": not problems,
-            "talks": len(catalogue.checked.talks),
-            "problems": [p.to_json() for p in problems],
-        }
-        import json
-
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        _print_json(str(data), len(catalogue.checked.talks), problems)
     else:
         for problem in problems:
             typer.echo(str(problem))
@@ -73,6 +72,14 @@ def validate(
             typer.echo(f"{data}: {plural(count, 'talk')}, all valid", err=True)
     if problems:
         raise typer.Exit(EXIT_INVALID)
+
+
+def _print_json(path: str, talks: int | None, problems: list[Problem]) -> None:
+    """The report as one JSON object; `talks` is None (null) when the file could not be read."""
+    import json
+
+    report = {"path": path, "valid": not problems, "talks": talks, "problems": [p.to_json() for p in problems]}
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
 def _with_dead_links(catalogue: Catalogue, timeout: float, retries: int, concurrency: int) -> list[Problem]:
