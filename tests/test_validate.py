@@ -345,3 +345,23 @@ def test_a_title_ending_in_a_hash_is_refused(project: Path, runner: CliRunner) -
         "data/talks.yaml:2:10: title ends in ' #', which a markdown heading drops; the README would lose it\n"
         "data/talks.yaml:5:10: title ends in ' #', which a markdown heading drops; the README would lose it\n"
     )
+
+
+def test_a_date_must_be_written_yyyy_mm_dd(project: Path, runner: CliRunner) -> None:
+    """YAML reads 2023-2-3 as a date; the catalogue asks for the ISO form, quoted or not."""
+    write(
+        project / "data/talks.yaml",
+        """\
+        talks:
+        - title: A
+          date: 2023-2-3
+          event: E
+          end_date: '2023-02-4'
+        """,
+    )
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "data/talks.yaml:3:9: date is not in the form YYYY-MM-DD (write 2023-02-03)\n"
+        "data/talks.yaml:5:13: end_date '2023-02-4' is not a date in the form YYYY-MM-DD\n"
+    )

@@ -253,6 +253,8 @@ class _Checker:
 
     def date(self, name: str, value: Any, mark: Mark) -> None:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            if type(value).__name__ == "UnpaddedDate":  # not imported: the cache path needs no parser
+                self.add(mark, f"{name} is not in the form YYYY-MM-DD (write {value.isoformat()})")
             return
         if isinstance(value, str):
             try:

@@ -114,12 +114,19 @@ def resolve_plain(value: str) -> Any:
     m = _DATE.match(value)
     if m:
         try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            date = dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             return value
+        if len(m[2]) == 1 or len(m[3]) == 1:
+            return UnpaddedDate(date.year, date.month, date.day)
+        return date
     if _DATETIME.match(value):
         return _Timestamp(value)
     return value
+
+
+class UnpaddedDate(dt.date):
+    """`2023-2-3`: a date to YAML (equal to 2023-02-03), but not the YYYY-MM-DD validation asks for."""
 
 
 class _Timestamp(str):
