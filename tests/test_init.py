@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from talkcat.cli import app
 from talkcat.schema import schema_text
+from talkcat.validate import Rules
 
 HOOKS = """\
   - repo: https://github.com/talkcat/talkcat
@@ -235,3 +236,14 @@ def test_paths_and_markers_come_from_the_config(repo: Path, runner: CliRunner) -
         "# Talks I gave\n\n## Talks\n\n<!-- T -->\n<!-- /T -->\n"
     )
     assert runner.invoke(app, ["sync-readme", "--check"]).exit_code == 0
+
+
+def test_the_schema_says_the_configured_markers_as_talkcat_schema_does(repo: Path, runner: CliRunner) -> None:
+    (repo / "talkcat.toml").write_text('markers = ["<!-- BEGIN -->", "<!-- END -->"]\n', encoding="utf-8")
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    printed = runner.invoke(app, ["schema"])
+    assert printed.exit_code == 0, printed.output
+    written = (repo / "data" / "talks.schema.json").read_bytes()
+    assert written == printed.stdout.encode()
+    assert written == schema_text(Rules(markers=("<!-- BEGIN -->", "<!-- END -->"))).encode()
+    assert b"TALKS" not in written

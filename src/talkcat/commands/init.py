@@ -30,11 +30,14 @@ def init(
     changes: list[tuple[Path, str, str]] = []
     if not data.exists():
         from talkcat import schema
+        from talkcat.validate import Rules
 
-        # Editors check entries as they are typed against the schema beside the catalogue.
+        # Editors check entries as they are typed against the schema beside the
+        # catalogue: the one `talkcat schema` prints, for the configured markers.
         schema_path = data.parent / SCHEMA_NAME
         if not schema_path.exists():
-            changes.append((schema_path, schema.schema_text(), "create: the catalogue's JSON Schema, for editors"))
+            text = schema.schema_text(Rules(markers=chosen.markers))
+            changes.append((schema_path, text, "create: the catalogue's JSON Schema, for editors"))
         header = schema.modeline(data, schema_path)
         changes.append((data, scaffold.catalogue_text(header), "create, with no talks yet"))
     for path in options.readme_paths(readme, chosen):
