@@ -247,3 +247,13 @@ def test_the_schema_says_the_configured_markers_as_talkcat_schema_does(repo: Pat
     assert written == printed.stdout.encode()
     assert written == schema_text(Rules(markers=("<!-- BEGIN -->", "<!-- END -->"))).encode()
     assert b"TALKS" not in written
+
+
+def test_from_a_subfolder_the_readme_is_titled_after_the_repository(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / "talkcat.toml").write_text("chart = false\n", encoding="utf-8")
+    (repo / "docs").mkdir()
+    monkeypatch.chdir(repo / "docs")
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert (repo / "README.md").read_bytes() == b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n"

@@ -42,7 +42,8 @@ def init(
         changes.append((data, scaffold.catalogue_text(header), "create, with no talks yet"))
     for path in options.readme_paths(readme, chosen):
         readme_text = _read_if_there(path)
-        title = Path.cwd().name
+        # The project's name, wherever in the repository init was run from.
+        title = store.find_repo_root(Path.cwd()).name
         new_readme = scaffold.readme_with_section(readme_text, str(path), title, chosen.markers)
         if new_readme is not None:
             what = "create, with a Talks section" if readme_text is None else "add a Talks section at the end"
