@@ -257,3 +257,45 @@ def test_from_a_subfolder_the_readme_is_titled_after_the_repository(
     monkeypatch.chdir(repo / "docs")
     assert runner.invoke(app, ["init"]).exit_code == 0
     assert (repo / "README.md").read_bytes() == b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n"
+
+
+DONE = (
+    "done. Next: `talkcat add` (or `talkcat import OLD_README`), `talkcat sync-readme`, "
+    "and `pre-commit install` to run the hooks on every commit\n"
+)
+
+
+def test_from_a_subfolder_the_hooks_go_to_the_repository_root(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / "talkcat.toml").write_text("chart = false\n", encoding="utf-8")
+    (repo / "docs").mkdir()
+    monkeypatch.chdir(repo / "docs")
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "talkcat init changes:\n"
+        "  ../data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
+        "  ../data/talks.yaml: create, with no talks yet\n"
+        "  ../README.md: create, with a Talks section\n"
+        "  ../.pre-commit-config.yaml: create, with talkcat's hooks\n" + DONE
+    )
+    assert files(repo) == {
+        ".pre-commit-config.yaml": ("repos:\n" + HOOKS).encode(),
+        "README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
+        "data/talks.schema.json": schema_text().encode(),
+        "data/talks.yaml": b"# yaml-language-server: $schema=talks.schema.json\ntalks: []\n",
+        "talkcat.toml": b"chart = false\n",
+    }
+    again = runner.invoke(app, ["init"])
+    assert again.stderr == "nothing to do: the catalogue, the README and the hooks are set up\n"
+
+
+def test_outside_a_repository_the_hooks_go_to_the_current_folder(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[4] == "  .pre-commit-config.yaml: create, with talkcat's hooks"
+    assert (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos:\n" + HOOKS

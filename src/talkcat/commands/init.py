@@ -10,7 +10,7 @@ import typer
 from talkcat.commands.common import InputOption
 from talkcat.commands.options import DataOption, ReadmeOption
 
-PRE_COMMIT_CONFIG = Path(".pre-commit-config.yaml")
+PRE_COMMIT_NAME = ".pre-commit-config.yaml"
 SCHEMA_NAME = "talks.schema.json"
 
 
@@ -22,10 +22,12 @@ def init(
     ask: InputOption = None,
 ) -> None:
     """Set up a repository: data/talks.yaml, a Talks section in the README, the pre-commit hooks."""
-    from talkcat import scaffold, store
+    from talkcat import config, scaffold, store
     from talkcat.commands import common, options
 
     chosen = options.settings()
+    # pre-commit reads the config at the top of the work tree, and only that one.
+    root = store.find_repo_root(Path.cwd())
     data = options.data_path(data, chosen)
     changes: list[tuple[Path, str, str]] = []
     if not data.exists():
@@ -43,16 +45,17 @@ def init(
     for path in options.readme_paths(readme, chosen):
         readme_text = _read_if_there(path)
         # The project's name, wherever in the repository init was run from.
-        title = store.find_repo_root(Path.cwd()).name
+        title = root.name
         new_readme = scaffold.readme_with_section(readme_text, str(path), title, chosen.markers)
         if new_readme is not None:
             what = "create, with a Talks section" if readme_text is None else "add a Talks section at the end"
             changes.append((path, new_readme, what))
-    config_text = _read_if_there(PRE_COMMIT_CONFIG)
-    new_config = scaffold.precommit_with_hooks(config_text, str(PRE_COMMIT_CONFIG))
+    hooks_path = config.near(root / PRE_COMMIT_NAME, Path.cwd())
+    config_text = _read_if_there(hooks_path)
+    new_config = scaffold.precommit_with_hooks(config_text, str(hooks_path))
     if new_config is not None:
         what = "create, with talkcat's hooks" if config_text is None else "add talkcat's hooks to `repos:`"
-        changes.append((PRE_COMMIT_CONFIG, new_config, what))
+        changes.append((hooks_path, new_config, what))
 
     if not changes:
         typer.echo("nothing to do: the catalogue, the README and the hooks are set up", err=True)
