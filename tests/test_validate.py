@@ -365,3 +365,24 @@ def test_a_date_must_be_written_yyyy_mm_dd(project: Path, runner: CliRunner) -> 
         "data/talks.yaml:3:9: date is not in the form YYYY-MM-DD (write 2023-02-03)\n"
         "data/talks.yaml:5:13: end_date '2023-02-4' is not a date in the form YYYY-MM-DD\n"
     )
+
+
+def test_ftp_and_mailto_urls_need_a_host_and_an_address(project: Path, runner: CliRunner) -> None:
+    write(
+        project / "data/talks.yaml",
+        """\
+        talks:
+        - title: A
+          date: 2023-01-01
+          event: E
+          link: ftp:/files
+          video: mailto:nobody
+          slides: ftp://files.example.org/deck.pdf
+        """,
+    )
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "data/talks.yaml:5:9: link 'ftp:/files' is not a valid URL (no host)\n"
+        "data/talks.yaml:6:10: video 'mailto:nobody' is not a valid URL (no address after mailto:)\n"
+    )

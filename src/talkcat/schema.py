@@ -44,6 +44,12 @@ _KNOWN_SCHEME = "^(" + "|".join(_any_case(scheme) for scheme in URL_SCHEMES) + "
 _LOCALHOST = _any_case("localhost")
 # A web URL's host has a dot (or is localhost), as validate.url_problem wants.
 _WEB_HOST = rf"^[A-Za-z]+://([^/?#@]*@)?({_LOCALHOST}|[^/?#@:]*\.[^/?#@:]*)(:[^/?#]*)?([/?#]|{_END})"
+# An ftp URL names a host too (what follows the netloc's last `@`)...
+_FTP = "^" + _any_case("ftp") + "[Ss]?:"
+_HOST = r"^[A-Za-z]+://([^/?#]*@)?(?![^/?#]*@)[^/?#@:]"
+# ... and a mailto URL an address.
+_MAILTO = "^" + _any_case("mailto") + ":"
+_MAILTO_ADDRESS = r"^[A-Za-z]+:(?!//)[^?#]*@"
 
 
 def catalogue_schema(rules: Rules = Rules()) -> dict[str, Any]:
@@ -52,6 +58,8 @@ def catalogue_schema(rules: Rules = Rules()) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for field in FIELDS:
         properties[field.name] = {"$ref": f"#/$defs/{field.type}", "description": field.help}
+    # A heading drops a closing run of `#`s: validate refuses a title ending in one.
+    properties["title"]["not"] = {"pattern": r"(^|[ \t])#+" + _END}
     return {
         "$schema": DRAFT,
         "title": "talkcat catalogue",
@@ -86,6 +94,8 @@ def catalogue_schema(rules: Rules = Rules()) -> dict[str, Any]:
                     {"if": {"pattern": _SCHEME}, "then": {"pattern": r"^\S+" + _END}},
                     {"if": {"pattern": _SCHEME}, "then": {"pattern": _KNOWN_SCHEME}},
                     {"if": {"pattern": _WEB}, "then": {"pattern": _WEB_HOST}},
+                    {"if": {"pattern": _FTP}, "then": {"pattern": _HOST}},
+                    {"if": {"pattern": _MAILTO}, "then": {"pattern": _MAILTO_ADDRESS}},
                 ],
             },
             "link": {

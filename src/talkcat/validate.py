@@ -342,6 +342,11 @@ def url_problem(url: str) -> str | None:
         close = difflib.get_close_matches(scheme, URL_SCHEMES, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"{url!r} is not a valid URL (unknown scheme {scheme!r}{hint})"
+    if scheme == "mailto":
+        if "@" not in parts.path:
+            return f"{url!r} is not a valid URL (no address after mailto:)"
+    elif not host:  # http, https, ftp and ftps name a host
+        return f"{url!r} is not a valid URL (no host)"
     if scheme in _WEB_SCHEMES:
         if not host:
             return f"{url!r} is not a valid URL (no host)"
