@@ -13,7 +13,7 @@ from talkcat.filters import Filters
 QUERY_HELP = (
     "Words that must all match: in titles, events, locations, tags, speakers and descriptions; "
     "any case, any accents; `reproducib` finds `reproducible`; a word of five letters or more "
-    'may have one typo. "Quoted words" must follow each other. title:, event:, location:, '
+    'may have one typo. "Quoted words" (or one shell argument holding spaces) must follow each other. title:, event:, location:, '
     "tag: and speaker: narrow a word to one field; year:2023 keeps that year's talks."
 )
 
