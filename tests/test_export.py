@@ -153,6 +153,16 @@ def test_no_match_is_an_empty_export(tricky: Path, runner: CliRunner) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "no talks match\n")
 
 
+def test_no_match_writes_no_calendar(tricky: Path, runner: CliRunner) -> None:
+    """RFC 5545: a calendar holds at least one component."""
+    note = "no talks match; an iCalendar file needs an event, so nothing was written\n"
+    result = runner.invoke(app, ["export", "--format", "ics", "--year", "1999"])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", note)
+    result = runner.invoke(app, ["export", "--format", "ics", "--year", "1999", "-o", "talks.ics"])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", note)
+    assert not Path("talks.ics").exists()
+
+
 # ics, read back with icalendar.
 
 

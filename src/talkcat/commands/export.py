@@ -79,6 +79,10 @@ def export_talks(
         raise typer.BadParameter("--site and --force are for --format pages only")
     loaded = filtering.load_talks(data, no_cache)
     talks = talk_filters.sort_talks(talk_filters.apply(loaded.talks, filters))
+    if not talks and output_format is ExportFormat.ics:
+        # RFC 5545 asks for at least one component: an empty calendar is no calendar.
+        typer.echo("no talks match; an iCalendar file needs an event, so nothing was written", err=True)
+        return
     if not talks:
         typer.echo("no talks match", err=True)
     if output_format is ExportFormat.pages:
