@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +13,7 @@ from textwrap import dedent
 import pytest
 from typer.testing import CliRunner
 
+from conftest import ROOT
 from talkcat.cli import app
 from talkcat.schema import schema_text
 from talkcat.validate import Rules
@@ -299,3 +303,258 @@ def test_outside_a_repository_the_hooks_go_to_the_current_folder(
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[4] == "  .pre-commit-config.yaml: create, with talkcat's hooks"
     assert (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos:\n" + HOOKS
+
+
+def _validate_config(repo: Path) -> None:
+    check = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_hooks_match_the_files_a_config_at_the_top_names(repo: Path, runner: CliRunner) -> None:
+    # pre-commit runs the hooks at the top, where talkcat reads this config: no args needed.
+    (repo / "talkcat.toml").write_text('data = "talks.yaml"\nreadme = "docs/talks.md"\n', encoding="utf-8")
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == (
+        "repos:\n"
+        "  - repo: https://github.com/talkcat/talkcat\n"
+        "    rev: v0.1.0\n"
+        "    hooks:\n"
+        "      - id: talkcat-validate\n"
+        "        files: ^talks\\.yaml$\n"
+        "      - id: talkcat-sync-readme\n"
+        "        files: ^(talks\\.yaml|docs/talks\\.md)$\n"
+    )
+    _validate_config(repo)
+
+
+def test_the_hooks_are_pointed_at_the_files_the_flags_name(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["init", "--data", "talks/my-talks.yaml", "--readme", "docs/index.md"])
+    assert result.exit_code == 0, result.output
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == (
+        "repos:\n"
+        "  - repo: https://github.com/talkcat/talkcat\n"
+        "    rev: v0.1.0\n"
+        "    hooks:\n"
+        "      - id: talkcat-validate\n"
+        "        files: ^talks/my\\-talks\\.yaml$\n"
+        "        args: [--data, talks/my-talks.yaml]\n"
+        "      - id: talkcat-sync-readme\n"
+        "        files: ^(talks/my\\-talks\\.yaml|docs/index\\.md)$\n"
+        "        args: [--data, talks/my-talks.yaml, --readme, docs/index.md]\n"
+    )
+    _validate_config(repo)
+
+
+def test_only_the_readme_moved_gives_sync_readme_alone_its_own_files(repo: Path, runner: CliRunner) -> None:
+    (repo / ".pre-commit-config.yaml").write_text(EXISTING_CONFIG, encoding="utf-8")
+    assert runner.invoke(app, ["init", "--readme", "README.rst.md"]).exit_code == 0
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == EXISTING_CONFIG.replace(
+        "keep this comment\n",
+        "keep this comment\n"
+        "- repo: https://github.com/talkcat/talkcat\n"
+        "  rev: v0.1.0\n"
+        "  hooks:\n"
+        "    - id: talkcat-validate\n"
+        "    - id: talkcat-sync-readme\n"
+        "      files: ^(data/talks\\.yaml|README\\.rst\\.md)$\n"
+        "      args: [--readme, README.rst.md]\n",
+    )
+    _validate_config(repo)
+
+
+def test_paths_yaml_would_misread_are_quoted(repo: Path, runner: CliRunner) -> None:
+    import yaml
+
+    assert runner.invoke(app, ["init", "--data", "my talks/a,b [1].yaml"]).exit_code == 0
+    text = (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "        args: [--data, 'my talks/a,b [1].yaml']\n" in text
+    hooks = yaml.safe_load(text)["repos"][0]["hooks"]
+    assert hooks[0]["args"] == ["--data", "my talks/a,b [1].yaml"]
+    assert re.search(hooks[0]["files"], "my talks/a,b [1].yaml")
+    assert not re.search(hooks[0]["files"], "my talks/a,b 1.yaml")
+    _validate_config(repo)
+
+
+def test_from_a_subfolder_without_a_config_the_files_are_there_and_the_hooks_at_the_top(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As every command does without a config, init takes data/talks.yaml and
+    # README.md from the current folder; the hooks, run at the top, are told.
+    (repo / "docs").mkdir()
+    monkeypatch.chdir(repo / "docs")
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "talkcat init changes:\n"
+        "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
+        "  data/talks.yaml: create, with no talks yet\n"
+        "  README.md: create, with a Talks section\n"
+        "  ../.pre-commit-config.yaml: create, with talkcat's hooks\n" + DONE
+    )
+    assert files(repo) == {
+        ".pre-commit-config.yaml": (
+            "repos:\n"
+            "  - repo: https://github.com/talkcat/talkcat\n"
+            "    rev: v0.1.0\n"
+            "    hooks:\n"
+            "      - id: talkcat-validate\n"
+            "        files: ^docs/data/talks\\.yaml$\n"
+            "        args: [--data, docs/data/talks.yaml]\n"
+            "      - id: talkcat-sync-readme\n"
+            "        files: ^(docs/data/talks\\.yaml|docs/README\\.md)$\n"
+            "        args: [--data, docs/data/talks.yaml, --readme, docs/README.md]\n"
+        ).encode(),
+        "docs/README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
+        "docs/data/talks.schema.json": schema_text().encode(),
+        "docs/data/talks.yaml": b"# yaml-language-server: $schema=talks.schema.json\ntalks: []\n",
+    }
+
+
+def test_a_config_in_a_subfolder_is_not_what_the_hooks_read_so_they_get_args(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / "docs").mkdir()
+    (repo / "docs" / "talkcat.toml").write_text('data = "talks.yaml"\n', encoding="utf-8")
+    monkeypatch.chdir(repo / "docs")
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8").endswith(
+        "      - id: talkcat-validate\n"
+        "        files: ^docs/talks\\.yaml$\n"
+        "        args: [--data, docs/talks.yaml]\n"
+        "      - id: talkcat-sync-readme\n"
+        "        files: ^(docs/talks\\.yaml|docs/README\\.md)$\n"
+        "        args: [--data, docs/talks.yaml, --readme, docs/README.md]\n"
+    )
+
+
+def test_the_default_files_are_those_of_the_shipped_hooks() -> None:
+    import yaml
+
+    from talkcat.commands.init import HOOK_FILES
+
+    shipped = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert HOOK_FILES == {hook["id"]: hook["files"] for hook in shipped}
+
+
+def test_a_hook_already_there_gets_no_override_and_crlf_is_kept(repo: Path, runner: CliRunner) -> None:
+    config = "repos:\r\n  - repo: local\r\n    hooks:\r\n      - id: talkcat-validate"
+    (repo / ".pre-commit-config.yaml").write_bytes(config.encode())
+    assert runner.invoke(app, ["init", "--data", "talks.yaml"]).exit_code == 0
+    assert (repo / ".pre-commit-config.yaml").read_bytes() == (
+        config + "\r\n"
+        "  - repo: https://github.com/talkcat/talkcat\r\n"
+        "    rev: v0.1.0\r\n"
+        "    hooks:\r\n"
+        "      - id: talkcat-sync-readme\r\n"
+        "        files: ^(talks\\.yaml|README\\.md)$\r\n"
+        "        args: [--data, talks.yaml]\r\n"
+    ).encode()
+
+
+@pytest.fixture(scope="module")
+def talkcat_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """This checkout's tracked files, as they are now, committed in a repository of their own.
+
+    As `pre-commit try-repo` does; but try-repo writes its own config, and
+    these tests run the config init wrote. Returns (path, commit) for `repo:`
+    and `rev:`.
+    """
+    source = tmp_path_factory.mktemp("talkcat-source")
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode("utf-8").split("\0")):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    git = ["git", "-c", "user.name=talkcat tests", "-c", "user.email=tests@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=source, check=True)
+    subprocess.run([*git, "add", "."], cwd=source, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "talkcat under test"], cwd=source, check=True)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True, check=True)
+    return source, commit.stdout.strip()
+
+
+def _pre_commit_run(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("TALKCAT_CACHE_DIR", None)  # the hook's own user cache, as in real use
+    env["XDG_CACHE_HOME"] = str(home / "xdg-cache")
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+CATALOGUE = dedent(
+    """\
+    talks:
+    - title: Reproducible ML
+      date: 2024-05-02
+      event: PyCon DE 2024
+      location: Berlin, Germany
+    """
+)
+SYNCED_README = dedent(
+    """\
+    # my-talks
+
+    ## Talks
+
+    <!-- TALKS -->
+    ### Reproducible ML
+
+    | Event         | Location        | Date       | Link   | Video   | Slides   |
+    |---------------|-----------------|------------|--------|---------|----------|
+    | PyCon DE 2024 | Berlin, Germany | 2024-05-02 |        |         |          |
+    <!-- //TALKS -->
+    """
+)
+
+
+def test_pre_commit_runs_the_hooks_init_set_up_from_a_subfolder_on_its_files(
+    repo: Path,
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    talkcat_source: tuple[Path, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    (repo / "docs").mkdir()
+    monkeypatch.chdir(repo / "docs")
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    source, commit = talkcat_source
+    config = repo / ".pre-commit-config.yaml"
+    written = config.read_text(encoding="utf-8")
+    config.write_text(
+        written.replace(f"repo: https://github.com/talkcat/talkcat\n    rev: v0.1.0", f"repo: {source}\n    rev: {commit}"),
+        encoding="utf-8",
+    )
+    assert config.read_text(encoding="utf-8") != written
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    catalogue = repo / "docs" / "data" / "talks.yaml"
+
+    catalogue.write_text(CATALOGUE.replace("location:", "loaction:"), encoding="utf-8")
+    broken = _pre_commit_run(repo, home)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert re.search(r"^talkcat validate\.+Failed$", broken.stdout, re.MULTILINE), broken.stdout
+    assert "docs/data/talks.yaml:5:3: unknown key 'loaction' (did you mean 'location'?)" in broken.stdout
+
+    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    stale = _pre_commit_run(repo, home)
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert re.search(r"^talkcat validate\.+Passed$", stale.stdout, re.MULTILINE), stale.stdout
+    assert re.search(r"^talkcat sync-readme\.+Failed$", stale.stdout, re.MULTILINE), stale.stdout
+    assert "files were modified by this hook" in stale.stdout
+    assert (repo / "docs" / "README.md").read_text(encoding="utf-8") == SYNCED_README
+
+    synced = _pre_commit_run(repo, home)
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    assert re.search(r"^talkcat sync-readme\.+Passed$", synced.stdout, re.MULTILINE), synced.stdout

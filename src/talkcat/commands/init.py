@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from talkcat.commands.common import InputOption
 from talkcat.commands.options import DataOption, ReadmeOption
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from talkcat.config import Settings
+
 PRE_COMMIT_NAME = ".pre-commit-config.yaml"
 SCHEMA_NAME = "talks.schema.json"
+# Each hook's `files:` in .pre-commit-hooks.yaml (a test keeps them the same).
+HOOK_FILES = {
+    "talkcat-validate": r"^data/talks\.yaml$",
+    "talkcat-sync-readme": r"^(data/talks\.yaml|README\.md)$",
+}
+Change = tuple[Path, str, str]  # the file, its new text, what init does to it
 
 
 def init(
@@ -22,41 +36,19 @@ def init(
     ask: InputOption = None,
 ) -> None:
     """Set up a repository: data/talks.yaml, a Talks section in the README, the pre-commit hooks."""
-    from talkcat import config, scaffold, store
+    from talkcat import store
     from talkcat.commands import common, options
 
     chosen = options.settings()
-    # pre-commit reads the config at the top of the work tree, and only that one.
-    root = store.find_repo_root(Path.cwd())
     data = options.data_path(data, chosen)
-    changes: list[tuple[Path, str, str]] = []
-    if not data.exists():
-        from talkcat import schema
-        from talkcat.validate import Rules
-
-        # Editors check entries as they are typed against the schema beside the
-        # catalogue: the one `talkcat schema` prints, for the configured markers.
-        schema_path = data.parent / SCHEMA_NAME
-        if not schema_path.exists():
-            text = schema.schema_text(Rules(markers=chosen.markers))
-            changes.append((schema_path, text, "create: the catalogue's JSON Schema, for editors"))
-        header = schema.modeline(data, schema_path)
-        changes.append((data, scaffold.catalogue_text(header), "create, with no talks yet"))
-    for path in options.readme_paths(readme, chosen):
-        readme_text = _read_if_there(path)
-        # The project's name, wherever in the repository init was run from.
-        title = root.name
-        new_readme = scaffold.readme_with_section(readme_text, str(path), title, chosen.markers)
-        if new_readme is not None:
-            what = "create, with a Talks section" if readme_text is None else "add a Talks section at the end"
-            changes.append((path, new_readme, what))
-    hooks_path = config.near(root / PRE_COMMIT_NAME, Path.cwd())
-    config_text = _read_if_there(hooks_path)
-    new_config = scaffold.precommit_with_hooks(config_text, str(hooks_path))
-    if new_config is not None:
-        what = "create, with talkcat's hooks" if config_text is None else "add talkcat's hooks to `repos:`"
-        changes.append((hooks_path, new_config, what))
-
+    readmes = options.readme_paths(readme, chosen)
+    root = store.find_repo_root(Path.cwd())
+    changes = [
+        *_catalogue_changes(data, chosen),
+        # A new README is titled with the project's name, wherever init was run from.
+        *_readme_changes(readmes, chosen, root.name),
+        *_hook_changes(root, data, readmes),
+    ]
     if not changes:
         typer.echo("nothing to do: the catalogue, the README and the hooks are set up", err=True)
         return
@@ -77,7 +69,152 @@ def init(
     )
 
 
+def _catalogue_changes(data: Path, chosen: Settings) -> list[Change]:
+    if data.exists():
+        return []
+    from talkcat import scaffold, schema
+    from talkcat.validate import Rules
+
+    changes: list[Change] = []
+    # Editors check entries as they are typed against the schema beside the
+    # catalogue: the one `talkcat schema` prints, for the configured markers.
+    schema_path = data.parent / SCHEMA_NAME
+    if not schema_path.exists():
+        text = schema.schema_text(Rules(markers=chosen.markers))
+        changes.append((schema_path, text, "create: the catalogue's JSON Schema, for editors"))
+    header = schema.modeline(data, schema_path)
+    changes.append((data, scaffold.catalogue_text(header), "create, with no talks yet"))
+    return changes
+
+
+def _readme_changes(readmes: list[Path], chosen: Settings, title: str) -> list[Change]:
+    from talkcat import scaffold
+
+    changes: list[Change] = []
+    for path in readmes:
+        text = _read_if_there(path)
+        new_text = scaffold.readme_with_section(text, str(path), title, chosen.markers)
+        if new_text is not None:
+            what = "create, with a Talks section" if text is None else "add a Talks section at the end"
+            changes.append((path, new_text, what))
+    return changes
+
+
+def _hook_changes(root: Path, data: Path, readmes: list[Path]) -> list[Change]:
+    """The hooks added to the config at the top of the work tree: the only one pre-commit reads."""
+    from talkcat import config, scaffold
+
+    path = config.near(root / PRE_COMMIT_NAME, Path.cwd())
+    text = _read_if_there(path)
+    new_text = scaffold.precommit_with_hooks(text, str(path))
+    if new_text is None:
+        return []
+    new_text = _with_overrides(text, new_text, _hook_overrides(root, _settings_at(root), data, readmes))
+    what = "create, with talkcat's hooks" if text is None else "add talkcat's hooks to `repos:`"
+    return [(path, new_text, what)]
+
+
 def _read_if_there(path: Path) -> str | None:
     from talkcat import store
 
     return store.read_text(path) if path.exists() or path.is_symlink() else None
+
+
+@dataclass(frozen=True)
+class _HookOverride:
+    """What a hook needs beyond .pre-commit-hooks.yaml to see the user's files."""
+
+    files: str | None = None
+    args: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        """The keys to put under the hook's `- id:` line, without indentation."""
+        from talkcat.yamlwrite import dump_scalar
+
+        lines = [] if self.files is None else [f"files: {dump_scalar(self.files)}"]
+        if self.args:
+            lines.append(f"args: [{', '.join(_flow_item(arg) for arg in self.args)}]")
+        return lines
+
+
+def _hook_overrides(root: Path, there: Settings, data: Path, readmes: list[Path]) -> dict[str, _HookOverride]:
+    """Each hook's override for these files, as pre-commit runs it: at `root`, where talkcat finds `there`."""
+    paths = [_from_top(data, root)]
+    readme_paths = [_from_top(path, root) for path in readmes]
+    data_args = () if _same([there.data], [data]) else ("--data", paths[0])
+    readme_args = () if _same(there.readmes, readmes) else tuple(a for p in readme_paths for a in ("--readme", p))
+    return {
+        "talkcat-validate": _override("talkcat-validate", paths, data_args),
+        "talkcat-sync-readme": _override("talkcat-sync-readme", paths + readme_paths, data_args + readme_args),
+    }
+
+
+def _override(hook: str, paths: list[str], args: tuple[str, ...]) -> _HookOverride:
+    escaped = [re.escape(path) for path in dict.fromkeys(paths)]
+    files = f"^{escaped[0]}$" if len(escaped) == 1 else f"^({'|'.join(escaped)})$"
+    return _HookOverride(None if files == HOOK_FILES[hook] else files, args)
+
+
+def _from_top(path: Path, root: Path) -> str:
+    """`path` as pre-commit names it: from the top of the work tree, with `/`."""
+    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+
+
+def _same(these: Sequence[Path], those: Sequence[Path]) -> bool:
+    return [os.path.abspath(p) for p in these] == [os.path.abspath(p) for p in those]
+
+
+def _settings_at(root: Path) -> Settings:
+    """The settings talkcat finds when pre-commit runs it at `root`; paths from the current folder."""
+    from talkcat import config, store
+
+    cwd = Path.cwd()
+    found = store.find_config(root)
+    if found is None:
+        return config.Settings(
+            data=config.near(root / config.DEFAULT_DATA, cwd), readmes=(config.near(root / config.DEFAULT_README, cwd),)
+        )
+    path, text, table = found
+    return config.settings(table, root / path, cwd, text)
+
+
+def _with_overrides(old: str | None, new: str, overrides: dict[str, _HookOverride]) -> str:
+    """`new` (scaffold's `old` with talkcat's hooks) with each override under the hook scaffold added."""
+    if not any(override.lines() for override in overrides.values()):
+        return new
+    lines = new.splitlines(keepends=True)
+    start, end = _added(old.splitlines(keepends=True) if old else [], lines)
+    result = lines[:start]
+    for line in lines[start:end]:
+        result.append(line)
+        hook = re.fullmatch(r"( *)- id: (\S+)(\r?\n)", line)
+        if hook and hook[2] in overrides:
+            result += [f"{hook[1]}  {extra}{hook[3]}" for extra in overrides[hook[2]].lines()]
+    return "".join(result + lines[end:])
+
+
+def _added(old: list[str], new: list[str]) -> tuple[int, int]:
+    """Where the lines inserted into `old` are in `new` (whose copy of old's last line may gain a newline)."""
+
+    def same(a: str, b: str) -> bool:
+        return a.rstrip("\r\n") == b.rstrip("\r\n")
+
+    start = 0
+    while start < min(len(old), len(new)) and same(old[start], new[start]):
+        start += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - start and same(old[-1 - tail], new[-1 - tail]):
+        tail += 1
+    return start, len(new) - tail
+
+
+def _flow_item(text: str) -> str:
+    """`text` as an item of a YAML flow sequence, plain where that reads back as the same string."""
+    from talkcat.yamlwrite import dump_scalar
+
+    if re.fullmatch(r"--[a-z]+", text):
+        return text  # an option: `-` starts a sequence entry only before a space
+    scalar = dump_scalar(text)
+    if scalar == text and re.search(r"[,\[\]{}]", text):
+        return "'" + text.replace("'", "''") + "'"  # they end a plain item in a flow sequence
+    return scalar
