@@ -423,6 +423,7 @@ def test_a_config_in_a_subfolder_is_not_what_the_hooks_read_so_they_get_args(
     monkeypatch.chdir(repo / "docs")
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr  # the paths are all it sets, and the args carry them
     assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8").endswith(
         "      - id: talkcat-validate\n"
         "        files: ^docs/talks\\.yaml$\n"
@@ -558,3 +559,28 @@ def test_pre_commit_runs_the_hooks_init_set_up_from_a_subfolder_on_its_files(
     synced = _pre_commit_run(repo, home)
     assert synced.returncode == 0, synced.stdout + synced.stderr
     assert re.search(r"^talkcat sync-readme\.+Passed$", synced.stdout, re.MULTILINE), synced.stdout
+
+
+def test_a_warning_when_the_hooks_would_miss_a_subfolder_configs_markers(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / "docs").mkdir()
+    (repo / "docs" / "talkcat.toml").write_text('markers = ["<!-- T -->", "<!-- /T -->"]\n', encoding="utf-8")
+    monkeypatch.chdir(repo / "docs")
+    result = runner.invoke(app, ["init", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "talkcat init would change:\n"
+        "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
+        "  data/talks.yaml: create, with no talks yet\n"
+        "  README.md: create, with a Talks section\n"
+        "  ../.pre-commit-config.yaml: create, with talkcat's hooks\n"
+        "warning: pre-commit runs the hooks at the top of the repository, where talkcat finds no config: "
+        "the README settings of talkcat.toml will not apply to them\n"
+    )
+    (repo / "talkcat.toml").write_text("chart = true\n", encoding="utf-8")
+    result = runner.invoke(app, ["init", "--dry-run"])
+    assert result.stderr.endswith(
+        "warning: pre-commit runs the hooks at the top of the repository, where talkcat reads ../talkcat.toml: "
+        "the README settings of talkcat.toml will not apply to them\n"
+    )

@@ -47,14 +47,17 @@ def init(
         *_catalogue_changes(data, chosen),
         # A new README is titled with the project's name, wherever init was run from.
         *_readme_changes(readmes, chosen, root.name),
-        *_hook_changes(root, data, readmes),
     ]
+    hooks, warning = _hook_changes(root, chosen, data, readmes)
+    changes += hooks
     if not changes:
         typer.echo("nothing to do: the catalogue, the README and the hooks are set up", err=True)
         return
     typer.echo("talkcat init " + ("would change:" if dry_run else "changes:"), err=True)
     for path, _, what in changes:
         typer.echo(f"  {path}: {what}", err=True)
+    if warning:
+        typer.echo(warning, err=True)
     if dry_run:
         return
     if not yes and common.interactive(ask) and not typer.confirm("Go ahead?", default=True):
@@ -100,18 +103,32 @@ def _readme_changes(readmes: list[Path], chosen: Settings, title: str) -> list[C
     return changes
 
 
-def _hook_changes(root: Path, data: Path, readmes: list[Path]) -> list[Change]:
-    """The hooks added to the config at the top of the work tree: the only one pre-commit reads."""
+def _hook_changes(root: Path, chosen: Settings, data: Path, readmes: list[Path]) -> tuple[list[Change], str | None]:
+    """The hooks added to the config at the top of the work tree (the only one pre-commit reads); a warning."""
     from talkcat import config, scaffold
 
     path = config.near(root / PRE_COMMIT_NAME, Path.cwd())
     text = _read_if_there(path)
     new_text = scaffold.precommit_with_hooks(text, str(path))
     if new_text is None:
-        return []
-    new_text = _with_overrides(text, new_text, _hook_overrides(root, _settings_at(root), data, readmes))
+        return [], None
+    there = _settings_at(root)
+    new_text = _with_overrides(text, new_text, _hook_overrides(root, there, data, readmes))
     what = "create, with talkcat's hooks" if text is None else "add talkcat's hooks to `repos:`"
-    return [(path, new_text, what)]
+    return [(path, new_text, what)], _unseen_settings(chosen, there)
+
+
+def _unseen_settings(chosen: Settings, there: Settings) -> str | None:
+    """A warning when the hooks, run at the top, would render the block otherwise than `chosen` says."""
+    mine = (chosen.markers, chosen.layout, _absolute(chosen.template))
+    if mine == (there.markers, there.layout, _absolute(there.template)):
+        return None
+    # No flag carries these, as --data and --readme carry the paths.
+    seen = f"talkcat reads {there.path}" if there.path else "talkcat finds no config"
+    return (
+        f"warning: pre-commit runs the hooks at the top of the repository, where {seen}: "
+        f"the README settings of {chosen.path} will not apply to them"
+    )
 
 
 def _read_if_there(path: Path) -> str | None:
@@ -161,7 +178,11 @@ def _from_top(path: Path, root: Path) -> str:
 
 
 def _same(these: Sequence[Path], those: Sequence[Path]) -> bool:
-    return [os.path.abspath(p) for p in these] == [os.path.abspath(p) for p in those]
+    return [_absolute(p) for p in these] == [_absolute(p) for p in those]
+
+
+def _absolute(path: Path | None) -> str | None:
+    return None if path is None else os.path.abspath(path)
 
 
 def _settings_at(root: Path) -> Settings:
