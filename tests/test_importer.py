@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from talkcat.errors import TalkcatError
-from talkcat.importer import parse_block, parse_folder_readme
+from talkcat.errors import Problem, TalkcatError
+from talkcat.importer import locate_problems, parse_block, parse_folder_readme, read_block, read_folder_readme
 from talkcat.markdown import closes_its_blocks, heading_levels
 from talkcat.model import Link, Talk, sort_newest_first
 from talkcat.render import render_block
@@ -89,6 +89,95 @@ def test_base_url_resolves_relative_targets() -> None:
         "label": "Slides",
         "url": "https://github.com/me/talks/tree/main/2023-04-19%20Community%20Talk/",
     }
+
+
+def test_each_field_keeps_the_file_line_it_was_read_from() -> None:
+    block, first_line = seed_block()
+    talks = read_block(block, path="README.md", first_line=first_line)
+    assert [(t.path, t.lines) for t in talks[:2]] == [
+        ("README.md", {"title": 8, "event": 13, "date": 13, "location": 13, "slides": 13, "description": 15}),
+        (
+            "README.md",
+            {
+                "title": 22,
+                "event": 27,
+                "date": 27,
+                "location": 27,
+                "link": 27,
+                "video": 27,
+                "slides": 27,
+                "description": 29,
+            },
+        ),
+    ]
+    assert [t.entry for t in talks] == parse_block(block)
+
+
+# Problems found in the catalogue, moved back to the README.
+
+FENCED = md(
+    """
+    ### First
+
+    | Event | Date | Slides |
+    |---|---|---|
+    | E | 2023-01-02 | [Slides](missing/) |
+
+    ### Second
+
+    | Event | Date |
+    |---|---|
+    | F | 2022-01-02 |
+
+    Text.
+
+    ```python
+    never closed
+    """
+)
+
+
+def located(block: str, catalogue_problems: list[tuple[int, str]], on_disk: int = 0) -> list[str]:
+    """Problems at (catalogue line, message) of the catalogue import writes, as located in README.md."""
+    from talkcat.yamlwrite import dump_catalogue
+
+    talks = read_block(block, first_line=5)
+    catalogue = dump_catalogue([t.entry for t in talks])
+    entry_lines = [n for n, line in enumerate(catalogue.split("\n"), 1) if line.startswith("- ")]
+    problems = [Problem("data/talks.yaml", line, 3, message) for line, message in catalogue_problems]
+    return [str(p) for p in locate_problems(problems, catalogue, entry_lines, talks, unnamed=problems[:on_disk])]
+
+
+def test_problems_are_located_at_the_source_line_of_their_field() -> None:
+    from talkcat.yamlwrite import dump_catalogue
+
+    catalogue = dump_catalogue([t.entry for t in read_block(FENCED)])
+    assert catalogue.split("\n")[4:12] == [
+        "  slides: missing/",
+        "- title: Second",
+        "  date: 2022-01-02",
+        "  event: F",
+        "  description: |-",
+        "    Text.",
+        "",
+        "    ```python",
+    ]
+    problems = [
+        (5, "'missing/' does not exist in the repository (/r)"),
+        (2, "title is wrong"),
+        (9, "description line 3: the code block '```python' is never closed"),
+        (8, "event is wrong"),
+    ]
+    assert located(FENCED, problems, on_disk=1) == [
+        "README.md:9: slides 'missing/' does not exist in the repository (/r)",
+        "README.md:5: title is wrong",
+        "README.md:19: description: the code block '```python' is never closed",
+        "README.md:15: event is wrong",
+    ]
+
+
+def test_a_problem_outside_every_talk_stays_where_it_was() -> None:
+    assert located(FENCED, [(1, "talks is wrong")]) == ["data/talks.yaml:1:3: talks is wrong"]
 
 
 # Tables.
@@ -228,15 +317,79 @@ def test_folder_readme_with_code_fence_comment() -> None:
         make slides
         ```
 
-        # A second top heading stays in the description
+        > # A quoted heading is the quote's own
         """
     )
     entry = parse_folder_readme(text, "talks/2021 E/", path="talks/2021 E/README.md")
     assert entry["slides"] == "talks/2021 E/deck.pdf"
     assert entry["video"] == "https://v.org/1"
     assert entry["description"] == (
-        "```bash\n# comment, not a heading\nmake slides\n```\n\n# A second top heading stays in the description"
+        "```bash\n# comment, not a heading\nmake slides\n```\n\n> # A quoted heading is the quote's own"
     )
+
+
+def test_folder_readme_second_title_is_refused_at_its_line() -> None:
+    """A description is written as if under `# Title`: a second `# ` would pass for a talk in the README."""
+    text = md(
+        """
+        # Title
+
+        | Event | Date |
+        |---|---|
+        | E | 2021-01-02 |
+
+        Intro.
+
+        # Details
+        More.
+        """
+    )
+    with pytest.raises(TalkcatError) as caught:
+        parse_folder_readme(text, "a", path="a/README.md")
+    assert str(caught.value) == (
+        "a/README.md:9: a second level-1 heading in the README of 'Title'; the description sits under "
+        "its `# Title`, so its headings start at `##`: make this one `##` or deeper"
+    )
+
+
+FOLDER_README = md(
+    """
+    # Title
+
+    | Event | Date | Link |
+    |---|---|---|
+    | E | 2021-01-02 | [Notes](notes%20v2.md) |
+
+    Text.
+    """
+)
+
+
+def test_folder_readme_slides_is_the_path_from_the_repository_root() -> None:
+    talk = read_folder_readme(FOLDER_README, "talks/2021-01-02 E", path="talks/2021-01-02 E/README.md")
+    assert talk.entry == {
+        "title": "Title",
+        "date": dt.date(2021, 1, 2),
+        "event": "E",
+        "link": {"label": "Notes", "url": "talks/2021-01-02 E/notes v2.md"},
+        "slides": "talks/2021-01-02 E/",
+        "description": "Text.",
+    }
+    # The folder is the README as a whole: its problems are reported at its title.
+    assert talk.lines == {"title": 1, "event": 5, "date": 5, "link": 5, "slides": 1, "description": 7}
+
+
+def test_folder_readme_with_base_url_links_to_the_published_folder() -> None:
+    base = "https://github.com/me/talks/tree/main/"
+    entry = parse_folder_readme(FOLDER_README, "talks/2021-01-02 E/", path="README.md", base_url=base)
+    assert entry["link"] == {"label": "Notes", "url": base + "talks/2021-01-02%20E/notes%20v2.md"}
+    assert entry["slides"] == {"label": "Slides", "url": base + "talks/2021-01-02%20E/"}
+    assert list(entry) == ["title", "date", "event", "link", "slides", "description"]
+    # A folder at the repository root is the base URL itself.
+    assert parse_folder_readme(FOLDER_README, "", path="README.md", base_url=base)["slides"] == {
+        "label": "Slides",
+        "url": base,
+    }
 
 
 def test_folder_readme_must_start_with_title() -> None:

@@ -6,15 +6,17 @@ empty values are left out.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import posixpath
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urljoin
+from urllib.parse import quote, unquote, urljoin
 
-from talkcat.errors import TalkcatError
-from talkcat.markdown import heading_levels, parse, parse_autolink, parse_link, shift_headings
+from talkcat.errors import Problem, TalkcatError
+from talkcat.markdown import headings, parse, parse_autolink, parse_link, shift_headings
 from talkcat.model import FIELD_NAMES, Link
 from talkcat.render import COLUMN_ATTRIBUTES, DEFAULT_LABELS, Layout
 
@@ -23,6 +25,33 @@ if TYPE_CHECKING:
 
 _EN_DASH = "–"
 _YEAR = re.compile(r"[0-9]{4}")
+# A key of a catalogue entry as yamlwrite writes it: `- key:` or `  key:`.
+_ENTRY_KEY = re.compile(r"(?:- |  )([a-z_]+):")
+_DESCRIPTION_LINE = re.compile(r"description line ([0-9]+): ")
+_ROW_FIELDS = ("event", "date", "end_date", "location", "link", "video", "slides")
+
+
+@dataclass(frozen=True)
+class ImportedTalk:
+    """A talk's catalogue entry, and the file and lines its fields were read from."""
+
+    entry: dict[str, Any]
+    path: str
+    lines: dict[str, int]  # field -> 1-based file line (a description: its first line)
+
+    def locate(self, field: str, message: str, *, name_field: bool = False) -> Problem:
+        """A catalogue problem with `field` of this talk, moved to where the field was read.
+
+        `name_field` puts the field's name before a message that does not give it.
+        """
+        line = self.lines.get(field, self.lines["title"])
+        described = _DESCRIPTION_LINE.match(message) if field == "description" else None
+        if described:
+            line += int(described[1]) - 1
+            message = "description: " + message[described.end() :]
+        elif name_field:
+            message = f"{field} {message}"
+        return Problem(self.path, line, None, message)
 
 
 @dataclass(frozen=True)
@@ -72,6 +101,22 @@ def parse_block(
     path: str = "README.md",
     first_line: int = 1,
 ) -> list[dict[str, Any]]:
+    """The talks' entries of a README block (the text between the markers), in README order."""
+    talks = read_block(
+        block, heading_level=heading_level, layout=layout, base_url=base_url, path=path, first_line=first_line
+    )
+    return [talk.entry for talk in talks]
+
+
+def read_block(
+    block: str,
+    *,
+    heading_level: int = 3,
+    layout: Layout | None = None,
+    base_url: str | None = None,
+    path: str = "README.md",
+    first_line: int = 1,
+) -> list[ImportedTalk]:
     """The talks of a README block (the text between the markers), in README order.
 
     `layout` says how the block was rendered: its headings' level, year
@@ -107,6 +152,40 @@ def parse_block(
     return talks
 
 
+def locate_problems(
+    problems: Sequence[Problem],
+    catalogue: str,
+    entry_lines: Sequence[int],
+    talks: Sequence[ImportedTalk],
+    *,
+    unnamed: Collection[Problem] = (),
+) -> list[Problem]:
+    """Problems of the catalogue text written from `talks`, each moved to the source line of its field.
+
+    `entry_lines` are the catalogue lines the entries start on; `unnamed` are
+    problems whose message does not name the field (a path missing on disk).
+    """
+    lines = catalogue.split("\n")
+    located = []
+    for problem in problems:
+        number = bisect.bisect_right(entry_lines, problem.line or 0) - 1
+        if not 0 <= number < len(talks) or problem.line is None:
+            located.append(problem)  # outside every entry: not something import writes
+            continue
+        field = _field_at(lines, problem.line, entry_lines[number])
+        located.append(talks[number].locate(field, problem.message, name_field=problem in unnamed))
+    return located
+
+
+def _field_at(lines: list[str], line: int, entry_line: int) -> str:
+    """The entry key whose value holds the 1-based catalogue `line`."""
+    for number in range(min(line, len(lines)), entry_line - 1, -1):
+        key = _ENTRY_KEY.match(lines[number - 1])
+        if key:
+            return key[1]
+    return "title"
+
+
 def _is_chart(token: Token) -> bool:
     """The Mermaid chart `render_chart` puts before the talks."""
     return token.type == "fence" and token.info.strip() == "mermaid" and token.content.startswith("xychart-beta")
@@ -126,22 +205,40 @@ def _check_year_heading(context: _Context, tokens: list[Token], number: int) -> 
         )
 
 
-def parse_folder_readme(text: str, folder: str, *, path: str) -> dict[str, Any]:
+def parse_folder_readme(text: str, folder: str, *, path: str, base_url: str | None = None) -> dict[str, Any]:
+    """The entry of an old-layout folder README: `# Title`, the table, the description."""
+    return read_folder_readme(text, folder, path=path, base_url=base_url).entry
+
+
+def read_folder_readme(text: str, folder: str, *, path: str, base_url: str | None = None) -> ImportedTalk:
     """The talk of an old-layout folder README: `# Title`, the table, the description.
 
-    Relative link targets are taken as relative to the folder; `slides` is the
-    folder itself unless the table has a Slides cell.
+    `folder` is the folder's path from the repository root (POSIX, `` for the
+    root). Relative link targets are taken as relative to the folder; `slides`
+    is the folder itself unless the table has a Slides cell. With `base_url`
+    (the repository root's URL) the folder and the links in it become URLs, as
+    in `parse_block`, the folder percent-encoded as `render` writes a path.
     """
-    context = _Context(path, 1, 1, folder=folder.rstrip("/"))
+    folder = folder.strip("/")
+    if base_url is not None and folder:
+        base_url = urljoin(base_url, quote(folder + "/", safe="/"))
+    context = _Context(path, 1, 1, base_url=base_url, folder=folder)
     lines = _lines(text)
     tokens = parse("\n".join(lines))
     if not tokens or not _is_talk_heading(tokens[0], 1):
         raise context.error("a talk folder's README must start with `# Title`", _line(tokens[0]) if tokens else 0)
-    entry = _read_talk(context, tokens, lines, len(lines))
-    if "slides" not in entry:
-        entry["slides"] = context.folder + "/" if context.folder else "./"
-        entry = {name: entry[name] for name in FIELD_NAMES if name in entry}
-    return entry
+    talk = _read_talk(context, tokens, lines, len(lines))
+    if "slides" in talk.entry:
+        return talk
+    slides: str | dict[str, str]
+    if base_url is not None:
+        slides = {"label": context.column("slides"), "url": base_url}
+    else:
+        slides = folder + "/" if folder else "./"
+    entry = {**talk.entry, "slides": slides}
+    entry = {name: entry[name] for name in FIELD_NAMES if name in entry}
+    # The folder is named by the README as a whole: its heading.
+    return ImportedTalk(entry, talk.path, {**talk.lines, "slides": talk.lines["title"]})
 
 
 def _lines(text: str) -> list[str]:
@@ -158,7 +255,7 @@ def _is_talk_heading(token: Token, level: int) -> bool:
     return token.type == "heading_open" and token.level == 0 and token.markup == "#" * level
 
 
-def _read_talk(context: _Context, tokens: list[Token], lines: list[str], end_line: int) -> dict[str, Any]:
+def _read_talk(context: _Context, tokens: list[Token], lines: list[str], end_line: int) -> ImportedTalk:
     """One talk from its tokens (heading first) and the lines up to `end_line`."""
     heading_line = _line(tokens[0])
     title = tokens[1].content
@@ -169,11 +266,14 @@ def _read_talk(context: _Context, tokens: list[Token], lines: list[str], end_lin
         raise context.error(f"the talk {title!r} has no table right after its heading", heading_line)
     table = _read_table(tokens[3:])
     entry: dict[str, Any] = {"title": title}
-    entry.update(_read_row(context, title, table))
-    description = _read_description(context, lines, table.end_line, end_line)
+    row, row_line = _read_row(context, title, table)
+    entry.update(row)
+    where = {"title": heading_line, **{name: row_line for name in _ROW_FIELDS if name in row}}
+    description = _read_description(context, title, lines, table.end_line, end_line)
     if description:
-        entry["description"] = description
-    return {name: entry[name] for name in FIELD_NAMES if name in entry}
+        entry["description"], where["description"] = description
+    entry = {name: entry[name] for name in FIELD_NAMES if name in entry}
+    return ImportedTalk(entry, context.path, {name: context.first_line + line for name, line in where.items()})
 
 
 def _read_table(tokens: list[Token]) -> _Table:
@@ -201,7 +301,8 @@ def _read_table(tokens: list[Token]) -> _Table:
     return _Table(header, rows, table_map[1], table_map[0])
 
 
-def _read_row(context: _Context, title: str, table: _Table) -> dict[str, Any]:
+def _read_row(context: _Context, title: str, table: _Table) -> tuple[dict[str, Any], int]:
+    """The fields of the table's one row, and the row's line."""
     attributes = _read_header(context, table)
     if not table.rows:
         raise context.error(f"the table of {title!r} has no row", table.line)
@@ -221,7 +322,7 @@ def _read_row(context: _Context, title: str, table: _Table) -> dict[str, Any]:
     for attribute in ("link", "video", "slides"):
         if attribute in values:
             entry[attribute] = _read_link(context, values[attribute], attribute, line)
-    return entry
+    return entry, line
 
 
 def _read_header(context: _Context, table: _Table) -> list[str]:
@@ -291,8 +392,10 @@ def _repository_path(context: _Context, target: str) -> str:
     return joined + "/" if target.endswith("/") and joined != "/" else joined
 
 
-def _read_description(context: _Context, lines: list[str], start: int, end: int) -> str | None:
-    """The source lines between the table and the next talk, headings shifted back up."""
+def _read_description(
+    context: _Context, title: str, lines: list[str], start: int, end: int
+) -> tuple[str, int] | None:
+    """The lines between the table and the next talk, headings shifted back up, and the first one's number."""
     kept = [line.rstrip(" \t") for line in lines[start:end]]
     while kept and not kept[0]:
         kept.pop(0)
@@ -303,10 +406,17 @@ def _read_description(context: _Context, lines: list[str], start: int, end: int)
         return None
     text = "\n".join(kept)
     by = context.heading_level - 1
-    for level, line in heading_levels(text):
+    for level, line, nested in headings(text):
         if level - by < 1:
             raise context.error(
                 f"a level-{level} heading in a description under level-{context.heading_level} talk headings",
                 start + line,
             )
-    return shift_headings(text, -by)
+        if level - by == 1 and not nested:
+            # Only a folder README gets here: in a block, such a heading starts the next talk.
+            raise context.error(
+                f"a second level-1 heading in the README of {title!r}; the description sits under "
+                "its `# Title`, so its headings start at `##`: make this one `##` or deeper",
+                start + line,
+            )
+    return shift_headings(text, -by), start
