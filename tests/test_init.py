@@ -584,3 +584,13 @@ def test_a_warning_when_the_hooks_would_miss_a_subfolder_configs_markers(
         "warning: pre-commit runs the hooks at the top of the repository, where talkcat reads ../talkcat.toml: "
         "the README settings of talkcat.toml will not apply to them\n"
     )
+
+
+def test_the_readmes_first_minutes_show_what_init_prints_on_a_terminal(repo: Path, runner: CliRunner) -> None:
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Your first minutes\n", 1)[1]
+    sample = re.search(r"```console\n\$ talkcat init\n(.*?)```\n", section, re.DOTALL)
+    assert sample is not None
+    (repo / "README.md").write_text("# My talks\n", encoding="utf-8")
+    result = runner.invoke(app, ["init", "--input"], input="y\n")  # --input: asks, as on a terminal
+    assert result.exit_code == 0, result.output
+    assert result.output == sample[1]
