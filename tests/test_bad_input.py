@@ -404,6 +404,7 @@ def test_odd_but_legal_input_just_works(
     no_network: None,
 ) -> None:
     from talkcat import store
+    from talkcat.errors import plural
 
     shutil.rmtree(project / "data")
     shutil.rmtree(project / ".git")
@@ -411,7 +412,7 @@ def test_odd_but_legal_input_just_works(
     data = (project / "data/talks.yaml").read_bytes()
     talks = store.load_catalogue(Path("data/talks.yaml"), cache=False).talks
     result = runner.invoke(app, ["sync-readme"])
-    assert (result.exit_code, result.stderr) == (0, f"README.md updated ({len(talks)} talks)\n")
+    assert (result.exit_code, result.stderr) == (0, f"README.md updated ({plural(len(talks), 'talk')})\n")
     assert (project / "data/talks.yaml").read_bytes() == data
     text = (project / "README.md").read_bytes().decode("utf-8")
     if readme_file is None:

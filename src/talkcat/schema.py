@@ -42,12 +42,13 @@ def _any_case(word: str) -> str:
 _WEB = "^" + _any_case("http") + "[Ss]?:"
 _KNOWN_SCHEME = "^(" + "|".join(_any_case(scheme) for scheme in URL_SCHEMES) + "):"
 _LOCALHOST = _any_case("localhost")
-# A web URL's host has a dot (or is localhost), as validate.url_problem wants.
-_WEB_HOST = rf"^[A-Za-z]+://([^/?#@]*@)?({_LOCALHOST}|[^/?#@:]*\.[^/?#@:]*)(:[^/?#]*)?([/?#]|{_END})"
-# An ftp URL names a host too (what follows the netloc's last `@`)...
+# The host is what follows the netloc's last `@` (as urlsplit reads it)...
+_USERINFO = r"([^/?#]*@)?(?![^/?#]*@)"
+# ... and a web URL's host has a dot (or is localhost), as validate.url_problem wants.
+_WEB_HOST = rf"^[A-Za-z]+://{_USERINFO}({_LOCALHOST}|[^/?#@:]*\.[^/?#@:]*)(:[^/?#]*)?([/?#]|{_END})"
+# An ftp URL names a host too, and a mailto URL an address.
 _FTP = "^" + _any_case("ftp") + "[Ss]?:"
-_HOST = r"^[A-Za-z]+://([^/?#]*@)?(?![^/?#]*@)[^/?#@:]"
-# ... and a mailto URL an address.
+_HOST = rf"^[A-Za-z]+://{_USERINFO}[^/?#@:]"
 _MAILTO = "^" + _any_case("mailto") + ":"
 _MAILTO_ADDRESS = r"^[A-Za-z]+:(?!//)[^?#]*@"
 
