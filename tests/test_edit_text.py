@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from textwrap import dedent
 from typing import Any
@@ -249,7 +250,8 @@ _TITLES = st.text(alphabet="abc :#'\"-é", min_size=1, max_size=12).map(str.stri
 
 @settings(max_examples=60, deadline=None)
 @given(
-    title=_TITLES,
+    # A title ending in ` #` is refused: a markdown heading would drop it.
+    title=_TITLES.filter(lambda t: not re.search(r"(^|\s)#+\Z", t)),
     day=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2025, 12, 31)),
     tags=st.lists(_TITLES, max_size=2),
     layout=st.sampled_from([COMMENTED, "talks: []\n", COMMENTED.replace("\n", "\r\n")]),
