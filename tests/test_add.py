@@ -526,12 +526,103 @@ def test_another_writer_holding_the_lock(project: Path) -> None:
         assert catalogue() == "talks: []\n"
 
 
-def test_no_lock_file_is_left_in_the_repository(repo: Path, runner: CliRunner) -> None:
-    before = sorted(p.name for p in DATA.parent.iterdir())
+@pytest.mark.parametrize("in_git", [True, False], ids=["in-a-repository", "outside-any"])
+def test_writers_with_different_cache_folders_share_one_lock(project: Path, in_git: bool) -> None:
+    """The lock depends on the file alone: a cache folder per writer (two users, a hook) loses no talk."""
+    import os
+    import subprocess
+    import sys
+
+    if not in_git:
+        (project / ".git").rmdir()
+        if store._git_dir(project) is not None:
+            pytest.skip("the temporary folder is inside a git repository")
+    DATA.write_text(ODD, encoding="utf-8")
+    caches = [project.parent / f"{project.name}-cache-{n}" for n in range(2)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "talkcat", "add", "--title", f"Cache {n}", "--date", f"2020-01-{n + 1:02d}", "--event", "E"],
+            env={**os.environ, "TALKCAT_CACHE_DIR": str(caches[n % 2]), "XDG_CACHE_HOME": str(caches[n % 2])},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(10)
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    loaded = store.load_catalogue(DATA, cache=False)
+    assert loaded.problems == []
+    assert [t.title for t in loaded.talks][3:] == [f"Cache {n}" for n in reversed(range(10))]
+    where = store.lock_path(DATA)
+    assert where.exists()
+    if in_git:
+        assert where.parent == (project / ".git/talkcat").resolve()
+        assert sorted(p.name for p in where.parent.iterdir()) == [where.name]
+    else:
+        assert where == (project / "data/.talks.yaml.lock").resolve()
+
+
+def test_the_lock_never_shows_in_git_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "data").mkdir()
+    (tmp_path / DATA).write_text(ODD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    status = ["git", "status", "--porcelain", "--untracked-files=all", "--ignored"]
+    before = subprocess.run(status, capture_output=True, text=True, check=True).stdout
     result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in DATA.parent.iterdir()) == before
-    assert store.lock_path(DATA).exists()  # in the cache folder
+    assert subprocess.run(status, capture_output=True, text=True, check=True).stdout == before == "?? data/talks.yaml\n"
+    assert store.lock_path(DATA).parent == (tmp_path / ".git/talkcat").resolve()
+    assert store.lock_path(DATA).exists()
+
+
+def test_the_lock_does_not_follow_the_cache_folder(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    where = store.lock_path(DATA)
+    monkeypatch.setenv("TALKCAT_CACHE_DIR", str(repo / "elsewhere"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(repo / "elsewhere"))
+    assert store.lock_path(DATA) == where
+    # Nor does it follow the way the file is named: one file, one lock.
+    assert store.lock_path((repo / DATA).resolve()) == where
+    Path("linked.yaml").symlink_to(DATA)
+    assert store.lock_path(Path("linked.yaml")) == where
+    monkeypatch.chdir(repo / "data")
+    assert store.lock_path(Path("talks.yaml")) == where
+
+
+def test_in_a_worktree_the_lock_lives_in_its_git_folder(tmp_path: Path) -> None:
+    import subprocess
+
+    main, tree = tmp_path / "main", tmp_path / "tree"
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(main)], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "start"], cwd=main, check=True)
+    subprocess.run([*git, "worktree", "add", "-q", str(tree)], cwd=main, check=True)
+    assert (tree / ".git").is_file()  # "gitdir: <main>/.git/worktrees/tree"
+    (tree / "data").mkdir()
+    (tree / DATA).write_text("talks: []\n", encoding="utf-8")
+    where = store.lock_path(tree / DATA)
+    assert where.parent == (main / ".git/worktrees/tree/talkcat").resolve()
+    with store.locked(tree / DATA):
+        assert where.exists()
+
+
+@pytest.mark.parametrize("dot_git", ["", "gitdir: no/such/folder\n", "not a gitdir line\n", "gitdir: a\ngitdir: b\n"])
+def test_a_git_file_that_names_no_folder_puts_the_lock_beside_the_file(project: Path, dot_git: str) -> None:
+    (project / ".git").rmdir()
+    (project / ".git").write_text(dot_git, encoding="utf-8")
+    DATA.write_text("talks: []\n", encoding="utf-8")
+    assert store.lock_path(DATA) == (project / "data/.talks.yaml.lock").resolve()
+
+
+def test_a_relative_gitdir_is_read_from_the_git_file_folder(project: Path) -> None:
+    (project / ".git").rmdir()
+    (project / "modules/sub").mkdir(parents=True)
+    (project / ".git").write_text("gitdir: modules/sub\r\n", encoding="utf-8")
+    DATA.write_text("talks: []\n", encoding="utf-8")
+    assert store.lock_path(DATA).parent == (project / "modules/sub/talkcat").resolve()
 
 
 def test_a_symlinked_catalogue_is_written_through_and_keeps_its_mode(repo: Path, runner: CliRunner) -> None:

@@ -457,17 +457,19 @@ def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
     require_file(path)
     import filelock  # ~50 ms to import: only commands that write pay for it
 
-    lock = filelock.FileLock(str(lock_path(path)), timeout=timeout)
+    where = lock_path(path)
+    lock = filelock.FileLock(str(where), timeout=timeout)
     try:
+        where.parent.mkdir(exist_ok=True)  # .git/talkcat, the first time
         lock.acquire()
     except filelock.Timeout:
         raise TalkcatError(
             f"another talkcat is writing this file (waited {timeout:g} s for its lock); try again",
             path=str(path),
-            hint=f"if no talkcat is running, delete {lock_path(path)}",
+            hint=f"if no talkcat is running, delete {where}",
         ) from None
     except OSError as exc:
-        raise TalkcatError(f"cannot lock {lock_path(path)}: {exc.strerror}", path=str(path)) from None
+        raise TalkcatError(f"cannot lock {where}: {exc.strerror}", path=str(path)) from None
     try:
         yield
     finally:
@@ -475,16 +477,42 @@ def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
 
 
 def lock_path(path: Path) -> Path:
-    """Where the lock of the file at `path` lives: in the cache, not in the user's repository.
+    """Where the lock of the file at `path` lives: one place every writer of that file finds.
 
-    A `talks.yaml.lock` beside the catalogue would be left behind after every
-    `add` (filelock does not delete it: deleting a lock file races with its
-    next holder), for the user to ignore or commit by mistake. Where the cache
-    folder cannot be made, a hidden file beside the catalogue serves.
+    It depends on the file alone, never on the environment: a lock in the
+    cache folder followed $TALKCAT_CACHE_DIR and $XDG_CACHE_HOME, so two
+    writers with different ones (two users, a git hook run with another
+    environment) took two locks and lost each other's talks. In a git
+    repository it is `.git/talkcat/<hash of the file's real path>.lock`, where
+    git keeps its own index.lock, so it never shows in `git status`. Elsewhere
+    it is a hidden `.<name>.lock` beside the file. filelock leaves the lock
+    file behind after use: deleting it would race with its next holder.
     """
-    folder = cache_dir() / "locks"
+    real = Path(os.path.realpath(path))
+    git = _git_dir(real.parent)
+    if git is None:
+        return real.with_name(f".{real.name}.lock")
+    return git / "talkcat" / f"{_slot(real)}.lock"
+
+
+def _git_dir(start: Path) -> Path | None:
+    """The git folder of the repository holding `start`; None outside any, or where it cannot be told."""
+    for folder in (start, *start.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.exists():
+            return _linked_git_dir(dot_git)
+    return None
+
+
+def _linked_git_dir(dot_git: Path) -> Path | None:
+    """The folder a `.git` file names, as in a worktree or a submodule: `gitdir: <path>`, read as git reads it."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return path.with_name(f".{path.name}.lock")
-    return folder / f"{_slot(path)}.lock"
+        text = dot_git.read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith("gitdir: ") or "\n" in text:
+        return None
+    target = dot_git.parent / text.removeprefix("gitdir: ")  # relative to the .git file's folder
+    return target if target.is_dir() else None
