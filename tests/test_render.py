@@ -15,11 +15,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from talkcat.importer import parse_block
 from talkcat.markdown import parse
 from talkcat.model import Link, Talk
-from talkcat.render import render_block, render_table
+from talkcat.render import github_table, render_block, render_table
 
 GOLDEN = Path(__file__).parent / "golden"
 SEED_README = GOLDEN / "seed_readme.md"  # a copy of /work/shared/seeds/000_6acdbb613ddca7f9.txt
@@ -206,3 +208,29 @@ def _write_golden() -> None:
 
 if __name__ == "__main__":
     _write_golden()
+
+
+# The README's tables are tabulate's "github" tables, written without its cost.
+
+_CELL_TEXT = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(columns=st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT), min_size=1, max_size=7))
+def test_github_table_is_tabulates_output(columns: list[tuple[str, str]]) -> None:
+    import tabulate
+
+    headers, row = [h for h, _ in columns], [c for _, c in columns]
+    wide, tabulate.WIDE_CHARS_MODE = tabulate.WIDE_CHARS_MODE, False
+    try:
+        expected = tabulate.tabulate([row], headers=headers, tablefmt="github", disable_numparse=True) + "\n"
+    finally:
+        tabulate.WIDE_CHARS_MODE = wide
+    assert github_table(headers, row) == expected
+
+
+def test_github_table_counts_characters_not_display_cells() -> None:
+    """The same README on every machine, whether or not wcwidth is installed."""
+    assert github_table(["Event", "Date"], ["東京", "2023-01-01"]) == (
+        "| Event   | Date       |\n|---------|------------|\n| 東京      | 2023-01-01 |\n"
+    )
