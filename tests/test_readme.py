@@ -5,11 +5,11 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talkcat.errors import TalkcatError
-from talkcat.readme import block_content, find_block, replace_block
+from talkcat.readme import block_content, code_lines, find_block, holds, replace_block
 
 START, END = "<!-- TALKS -->", "<!-- //TALKS -->"
 
@@ -144,3 +144,102 @@ def test_bytes_outside_the_markers_never_change(
     assert result.endswith(tail)
     assert result == head + content.replace("\n", nl) + tail
     assert replace(result, content) == result
+
+
+# Reading a README without the block talkcat would write (readme.code_lines'
+# `expected`) finds the same block as reading all of it.
+
+START, END = "<!-- TALKS -->", "<!-- //TALKS -->"
+_AROUND = st.sampled_from(
+    [
+        "Text.\n",
+        "\n",
+        "```\n",
+        "~~~~\n",
+        "```md\n",
+        "    indented\n",
+        "- item\n",
+        "  - nested\n",
+        "> quote\n",
+        "<pre>\n",
+        "</pre>\n",
+        "<!--\n",
+        "-->\n",
+        "<div>\n",
+        f"{START}\n",
+        f"{END}\n",
+        f"  {START}\n",
+        f"> {END}\n",
+        f"- {START}\n",
+        "a\u2028b\n",
+        "c\x0cd\n",
+        "e\r\n",
+    ]
+)
+# What the built-in rendering writes: every block it opens, it closes.
+_CLOSED = st.sampled_from(
+    [
+        "### Talk\n\n| A |\n|---|\n| b |\n\n",
+        "Some text.\n\n",
+        "```python\n# code\n```\n\n",
+        "~~~\n```\n~~~\n\n",
+        "- a\n- b\n\n",
+        "> quoted\n\n",
+        "<div>\nhtml\n</div>\n\n",
+        "    indented code\n\n",
+        "line\u2028with a break\n\n",
+        "#### Sub\n\n",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    before=st.lists(_AROUND, max_size=6).map("".join),
+    content=st.lists(_CLOSED, min_size=1, max_size=6).map("".join),
+    after=st.lists(_AROUND, max_size=6).map("".join),
+    crlf=st.booleans(),
+)
+def test_reading_around_the_expected_block_finds_what_reading_all_of_it_finds(
+    before: str, content: str, after: str, crlf: bool
+) -> None:
+    text = f"{before}{START}\n{content}{END}\n{after}"
+    if crlf:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    markers = (START, END)
+
+    def outcome(in_code: frozenset[int]) -> object:
+        try:
+            return find_block(text, "README.md", markers, in_code=in_code)
+        except TalkcatError as exc:
+            return [str(p) for p in exc.problems]
+
+    full = outcome(code_lines(text, markers))
+    assert outcome(code_lines(text, markers, expected=content)) == full
+
+
+def test_a_start_marker_in_code_is_not_read_around() -> None:
+    """In a fence, the block's own fences would close it: the whole README is read."""
+    content = "```python\ncode\n```\n"
+    text = f"```\n{START}\n{content}{END}\n```\n\n{START}\n{END}\n"
+    # Without the content the example would end at line 4 and the second
+    # pair of markers be the block; with it, line 5 closes the example.
+    with pytest.raises(TalkcatError) as raised:
+        find_block(text, "README.md", in_code=code_lines(text, expected=content))
+    assert str(raised.value) == "README.md:6: <!-- //TALKS --> has no <!-- TALKS --> before it"
+
+
+def test_lines_are_counted_as_splitlines_counts_them_around_rare_breaks() -> None:
+    text = f"a\u2028b\x0cc\r\nd\re\n```\n{START}\n```\nx\u2029\n{START}\n{END}\n"
+    block = find_block(text, "README.md", in_code=code_lines(text, expected=""))
+    assert block.first_line == 12
+    assert text.splitlines()[block.first_line - 2] == START
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_holds_compares_the_block_in_place(newline: str) -> None:
+    text = f"intro{newline}{START}{newline}a{newline}b{newline}{END}{newline}"
+    block = find_block(text, "README.md")
+    assert holds(text, block, "a\nb\n")
+    assert not holds(text, block, "a\nb\nc\n")
+    assert not holds(text, block, "a\n")

@@ -355,33 +355,47 @@ def derived(
     return value
 
 
+def read_readme(path: Path) -> tuple[str, str]:
+    """A README's text and the hash of its bytes: hashing what was read spares encoding 20 MB again."""
+    data = read_bytes(path)
+    return decode(data, path), cache_format.content_hash(data)
+
+
 def find_readme_block(
-    text: str, path: Path, markers: tuple[str, str] | None = None, *, cache: bool = True
+    text: str,
+    path: Path,
+    markers: tuple[str, str] | None = None,
+    *,
+    cache: bool = True,
+    expected: str | None = None,
+    digest: str | None = None,
 ) -> Block:
-    """`readme.find_block`, with where the README's code blocks are remembered.
+    """`readme.find_block`, with where the block is remembered per README content.
 
     Only a README with code fences needs markdown-it (~50 ms to import) to
-    tell a marker in an example from a real one; its answer is kept per README
-    content.
+    tell a marker in an example from a real one, and such a README's block is
+    kept in the cache: a 20,000-talk README is not searched again for its
+    markers while it is unchanged. `expected`: see `readme.code_lines`;
+    `digest`: the `content_hash` of the README's bytes, where the caller has it
+    (see `read_readme`).
     """
     from talkcat import readme
+    from talkcat.validate import END_MARKER, START_MARKER
 
+    markers = markers or (START_MARKER, END_MARKER)
     if not readme.has_code_fences(text):
-        in_code: frozenset[int] | None = frozenset()  # no code block can hide a marker
-    elif not cache:
-        in_code = None  # find_block asks markdown-it
-    else:
-        name = f"readme-{_slot(path)}"
-        key = ("readme", cache_format.content_hash(text.encode("utf-8")), _code_fingerprint())
-        stored = _read_cache(name, key)
-        if isinstance(stored, frozenset):
-            in_code = stored
-        else:
-            in_code = readme.code_lines(text)
-            _write_cache(name, key, lambda: in_code)
-    if markers is None:
-        return readme.find_block(text, str(path), in_code=in_code)
-    return readme.find_block(text, str(path), markers, in_code=in_code)
+        return readme.find_block(text, str(path), markers, in_code=frozenset())  # no code can hide a marker
+    if not cache:
+        return readme.find_block(text, str(path), markers, in_code=readme.code_lines(text, markers, expected))
+    name = f"readme-{_slot(path)}"
+    digest = digest or cache_format.content_hash(text.encode("utf-8"))
+    key = ("readme", digest, markers, _code_fingerprint())
+    stored = _read_cache(name, key)
+    if isinstance(stored, tuple) and len(stored) == 4:
+        return readme.Block(*stored)
+    block = readme.find_block(text, str(path), markers, in_code=readme.code_lines(text, markers, expected))
+    _write_cache(name, key, lambda: (block.start, block.end, block.first_line, block.newline))
+    return block
 
 
 def cache_dir() -> Path:

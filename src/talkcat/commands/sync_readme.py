@@ -62,10 +62,7 @@ def sync_readme(
     layout = options.layout(chosen, heading_level, group_by_year, sort, chart)
     catalogue = store.load_catalogue(data, options.rules(data, chosen, layout), cache=not no_cache)
     catalogue.require_valid()
-    readmes = []
-    for path in options.readme_paths(readme, chosen):
-        text = store.read_text(path)
-        readmes.append((path, text, store.find_readme_block(text, path, chosen.markers, cache=not no_cache)))
+    texts = [(path, *store.read_readme(path)) for path in options.readme_paths(readme, chosen)]
     template = store.read_text(chosen.template) if chosen.template is not None else None
     content = store.derived(
         catalogue,
@@ -74,12 +71,25 @@ def sync_readme(
         lambda: _render(catalogue, layout, chosen, template),
         cache=not no_cache,
     )
+    # The built-in rendering of a valid catalogue closes every code block it
+    # opens, so a README already holding it can be read without it.
+    expected = content if template is None else None
+    readmes = [
+        (
+            path,
+            text,
+            store.find_readme_block(
+                text, path, chosen.markers, cache=not no_cache, expected=expected, digest=digest
+            ),
+        )
+        for path, text, digest in texts
+    ]
     out_of_date = False
     for path, text, block in readmes:
-        new_text = readme_block.replace_block(text, block, content)
-        if new_text == text:
+        if readme_block.holds(text, block, content):
             typer.echo(f"{path} is up to date", err=True)
             continue
+        new_text = readme_block.replace_block(text, block, content)
         if diff:
             typer.echo(_unified_diff(text, new_text, str(path)), nl=False)
         if check:
