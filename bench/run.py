@@ -576,6 +576,12 @@ def main() -> int:
         return worker()
     if args.runs < 5:
         parser.error("--runs must be at least 5")
+    try:
+        import yaml
+    except ImportError:
+        parser.error("PyYAML is needed for the reference parse: pip install -e '.[bench]'")
+    if not getattr(yaml, "__with_libyaml__", False):
+        parser.error("this PyYAML has no C loader (libyaml), the reference the targets are set against")
     started = time.perf_counter()
     talkcat = talkcat_argv()
     with tempfile.TemporaryDirectory(prefix="talkcat-bench-") as tmp:
