@@ -14,6 +14,12 @@ reference measured in the same run the same way:
 - add (into a copy), and import: a process parsing the file once with
   ruamel's C parser (`YAML(typ="safe")`).
 
+Every case must exit as expected: 0, or 1 for `validate` and `sync-readme
+--check` on a catalogue with problems (the raw pyvideo archive). Any other
+exit code fails the target the case counts towards, is listed in the report,
+and makes the benchmark exit 1. PyYAML (with libyaml) is needed for the
+reference parse: `pip install -e '.[bench]'`.
+
 The catalogues: data/talks.yaml (if the repository has one yet), generated
 catalogues of 1,000 and 10,000 talks, and the pyvideo archive (21,567 talks,
 decompressed from ../shared/bench/ into a temporary folder). Commands that do
@@ -30,12 +36,14 @@ directory is timed), never the user's.
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
 import json
 import lzma
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -52,7 +60,11 @@ PYVIDEO_XZ = ROOT.parent / "shared" / "bench" / "pyvideo-talks.yaml.xz"
 PYTHON = sys.executable
 SLOW = 0.5  # seconds: cases faster than this get more runs, their noise is larger
 QUERIES = ("python", "machine learning", "reproducib")
-SNAPSHOT: list[Path] = []  # the copy of src/ the children import talkcat from
+SNAPSHOT: list[Path] = []  # the copy of src/ the children (and this process) import talkcat from
+# The line breaks of YAML, as talkcat's parser numbers lines (talkcat.edit counts them so too):
+# a raw U+2028 in a description, which pyvideo has, starts a new line.
+YAML_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+DASH = re.compile(r" *- ")
 README = "# Talks\n\nWhat I have spoken about.\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\n## License\n\nCC BY 4.0\n"
 
 TARGETS = (
@@ -95,10 +107,16 @@ class Case:
     cwd: Path
     env: dict[str, str]
     prepare: list[Step] = field(default_factory=list)
+    expect: int = 0  # the exit code every run must give; any other makes the case fail
     result: Result = field(init=False)
 
     def __post_init__(self) -> None:
         self.result = Result(self.label)
+
+    @property
+    def failed(self) -> bool:
+        """Whether a run exited with another code than expected: its time then says nothing."""
+        return not self.result.missing and self.result.exit_codes != {self.expect}
 
     def to_json(self) -> dict[str, Any]:
         return {"label": self.label, "argv": self.argv, "cwd": str(self.cwd), "env": self.env, "prepare": self.prepare}
@@ -112,6 +130,7 @@ class Dataset:
     readme: Path
     talks: int
     edit_id: str | None = None
+    problems: int = 0  # what `talkcat validate` finds: validate and sync-readme --check then exit 1
     reads: bool = True  # time the read commands
     writes: bool = True  # time add, edit, remove and import
     cases: list[Case] = field(default_factory=list)
@@ -329,38 +348,62 @@ def build_datasets(work: Path, skip_pyvideo: bool) -> tuple[list[Dataset], list[
             shutil.copyfileobj(src, dst, 1 << 20)
         (folder / "README.md").write_text(README, encoding="utf-8")
         text = target.read_text(encoding="utf-8")
-        sets.append(Dataset("pyvideo", folder, target, folder / "README.md", text.count("\n- "), first_talk_id(text), writes=False))
-        valid, dropped = valid_entries_only(text, target)
+        valid, dropped, problems = valid_entries_only(text, target)
+        raw = Dataset("pyvideo", folder, target, folder / "README.md", text.count("\n- "), first_talk_id(text), problems, writes=False)
+        sets.append(raw)
         if dropped:
+            raw.notes.append(
+                f"`talkcat validate` finds {problems} problems in {dropped} entries of the archive, so `validate` "
+                "and `sync-readme --check` exit 1 here by design, after reading and validating the whole file; "
+                "their times count towards the read targets, with exit 1 as the expected code."
+            )
             folder = work / "pyvideo-valid"
             (folder / ".git").mkdir(parents=True)
             (folder / "data").mkdir()
             (folder / "data" / "talks.yaml").write_text(valid, encoding="utf-8")
             (folder / "README.md").write_text(README, encoding="utf-8")
+            require_valid(folder / "data" / "talks.yaml")
             ds = Dataset("pyvideo, valid entries only", folder, folder / "data/talks.yaml", folder / "README.md", valid.count("\n- "), first_talk_id(valid), reads=False)
-            ds.notes.append(f"The pyvideo catalogue has problems in {dropped} entries, so add, edit and remove refuse to change it; here those entries are left out so that they run their whole course.")
+            ds.notes.append(f"The pyvideo catalogue has problems in {dropped} entries, so add, edit and remove refuse to change it; here those entries are left out (`talkcat validate` passes on what is left) so that they run their whole course.")
             sets.append(ds)
     return sets, notes
 
 
-def valid_entries_only(text: str, path: Path) -> tuple[str, int]:
-    """`text` without the entries `talkcat validate` finds problems in, and how many those were."""
-    proc = subprocess.run(talkcat_argv() + ["validate", "--format", "json", "--data", str(path)], capture_output=True, text=True, env=child_env(path.parent / "cache"), check=False)
-    try:
-        problems = json.loads(proc.stdout)["problems"]
-    except (ValueError, KeyError):
-        return text, 0
-    lines = text.split("\n")
-    starts = [number for number, line in enumerate(lines) if line.startswith("- ")]
-    bad = {max((i for i, start in enumerate(starts) if start < p["line"]), default=0) for p in problems if p.get("line")}
-    kept = lines[: starts[0]] if starts else lines
-    for i, start in enumerate(starts):
-        end = starts[i + 1] if i + 1 < len(starts) else len(lines)
-        if i not in bad:
-            kept += lines[start:end]
-    if kept[-1] != "":
-        kept.append("")
-    return "\n".join(kept), len(bad)
+def valid_entries_only(text: str, path: Path) -> tuple[str, int, int]:
+    """`text` without the entries talkcat finds problems in; how many entries those were, and problems.
+
+    The entries are talkcat's own: where each starts, as its parser numbers lines
+    (`Checked.entry_lines`), and which are invalid (no talk, or a problem on
+    one of its lines). Splitting the text again could disagree with the parser
+    about lines, and drop the wrong entry.
+    """
+    from talkcat import store
+
+    catalogue = store.load_catalogue(path, cache=False)
+    firsts = catalogue.checked.entry_lines  # the line of each entry's first key, 1-based
+    bad = {i for i, talk in enumerate(catalogue.checked.talks) if talk is None}
+    bad |= {bisect.bisect_right(firsts, p.line) - 1 for p in catalogue.problems if p.line is not None}
+    bad.discard(-1)  # a problem above the first entry: no entry to drop; `require_valid` will say
+    if not bad:
+        return text, 0, len(catalogue.problems)
+    starts = [0, *(m.end() for m in YAML_BREAK.finditer(text))]  # offset of each line
+    dashes = [starts[line - 1] for line in firsts]
+    for i, at in enumerate(dashes):
+        if not DASH.match(text, at):
+            sys.exit(f"bench: {path}: entry #{i + 1} does not start with `- ` on its first key's line; cannot drop entries")
+    ends = [*dashes[1:], len(text)]
+    kept = [text[: dashes[0]]] + [text[dashes[i] : ends[i]] for i in range(len(dashes)) if i not in bad]
+    return "".join(kept), len(bad), len(catalogue.problems)
+
+
+def require_valid(path: Path) -> None:
+    """Stop the benchmark if `talkcat validate` does not pass on `path`: its writes would time a refusal."""
+    proc = subprocess.run(
+        talkcat_argv() + ["validate", "--no-cache", "--data", str(path)],
+        capture_output=True, text=True, env=child_env(path.parent / "cache"), check=False,
+    )
+    if proc.returncode != 0:
+        sys.exit(f"bench: `talkcat validate` exits {proc.returncode} on {path}, which should hold only valid entries:\n{proc.stderr}")
 
 
 def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
@@ -390,10 +433,12 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
         reads += [("list --format json", ["list", "--format", "json", "--data", rel])]
         reads += [(f"search {q!r}", ["search", q, "--data", rel]) for q in QUERIES]
     for label, args in reads:
+        # A catalogue with problems: validate reports them, sync-readme refuses to render it.
+        expect = 1 if ds.problems and args[0] in ("validate", "sync-readme") else 0
         cold_env, clear = env(clean=True)
-        ds.cases.append(Case(f"{label} (first run)", talkcat + args, ds.folder, cold_env, clear))
+        ds.cases.append(Case(f"{label} (first run)", talkcat + args, ds.folder, cold_env, clear, expect))
         warm_env, _ = env()
-        ds.cases.append(Case(f"{label} (again)", talkcat + args, ds.folder, warm_env))
+        ds.cases.append(Case(f"{label} (again)", talkcat + args, ds.folder, warm_env, expect=expect))
 
     if not ds.writes:
         return
@@ -454,7 +499,7 @@ def report(sets: list[Dataset], notes: list[str], runs: int, elapsed: float) -> 
         floor = refs["floor: python -c 'import re, pathlib' + read README"]
         pyyaml = refs["ref: PyYAML C loader parse"]
         ruamel = refs["ref: ruamel C parser parse"]
-        out += ["| case | median | reference | ratio | peak memory | exit |", "|---|---:|---|---:|---:|---|"]
+        out += ["| case | median | reference | ratio | peak memory | exit (expected) |", "|---|---:|---|---:|---:|---|"]
         for case in ds.cases:
             r = case.result
             if r.missing:
@@ -464,9 +509,14 @@ def report(sets: list[Dataset], notes: list[str], runs: int, elapsed: float) -> 
             ratio = f"{r.median / ref:.2f}x" if ref_name else ""
             ref_text = f"{ref_name} {_ms(ref)}" if ref_name else ""
             codes = ",".join(str(c) for c in sorted(r.exit_codes))
+            codes = f"**{codes} (expected {case.expect})**" if case.failed else f"{codes} ({case.expect})"
             out.append(f"| {case.label} | {_ms(r.median)} | {ref_text} | {ratio} | {r.peak_kib / 1024:.0f} MiB | {codes} |")
         out.append("")
     out += targets(sets)
+    failed = [f"{ds.name}: {case.label}" for ds in sets for case in ds.cases if case.failed]
+    if failed:
+        out += ["## Failed cases", "", "These exited with another code than expected, so their times say nothing:", ""]
+        out += [f"- {name}" for name in failed] + [""]
     return "\n".join(out) + "\n"
 
 
@@ -482,11 +532,22 @@ def _reference(label: str, floor: float, pyyaml: float, ruamel: float, *, start_
 
 
 def targets(sets: list[Dataset]) -> list[str]:
-    """Each target of the issue, with the case that decides it (the worst one)."""
-    by_name = {ds.name: {c.label: c.result for c in ds.cases} for ds in sets}
-    rows = ["## Targets (issue #4)", "", "| target | worst case | measured | limit | met |", "|---|---|---:|---:|---|"]
+    """Each target of the issue, with the case that decides it (the worst one).
 
-    def row(name: str, ratios: dict[str, float], limit: float, why: str = "") -> None:
+    A target is not met if any case it covers exited with another code than
+    expected (a reference included): a command that failed early is fast.
+    """
+    by_name = {ds.name: {c.label: c for c in ds.cases} for ds in sets}
+    owner = {id(c): ds.name for ds in sets for c in ds.cases}
+    rows = ["## Targets (issue #4)", ""]
+    rows += ["Each case must also exit as expected: 0, or 1 for `validate` and `sync-readme --check` on a "
+             "catalogue with problems (the raw pyvideo archive). A case that exits otherwise fails its target.", ""]
+    rows += ["| target | worst case | measured | limit | met |", "|---|---|---:|---:|---|"]
+
+    def row(name: str, ratios: dict[str, float], limit: float, why: str = "", broken: Sequence[str] = ()) -> None:
+        if broken:
+            rows.append(f"| {name} | {'; '.join(broken)} | | {limit}x | **no**: unexpected exit code |")
+            return
         if not ratios:
             rows.append(f"| {name} | {why or 'not measured'} | | {limit}x | – |")
             return
@@ -494,27 +555,46 @@ def targets(sets: list[Dataset]) -> list[str]:
         met = "yes" if ratios[worst] <= limit else "**no**"
         rows.append(f"| {name} | {worst} | {ratios[worst]:.2f}x | {limit}x | {met} |")
 
-    def ratios(cases: dict[str, Result] | None, ref: str, keep: Callable[[str], bool]) -> dict[str, float]:
+    def covered(cases: dict[str, Case] | None, ref: str, keep: Callable[[str], bool]) -> list[Case]:
+        if not cases:
+            return []
+        return [cases[ref], *(c for k, c in cases.items() if keep(k) and not c.result.missing and c.result.times)]
+
+    def ratios(cases: dict[str, Case] | None, ref: str, keep: Callable[[str], bool]) -> dict[str, float]:
         if not cases:
             return {}
-        base = cases[ref].median
-        return {k: r.median / base for k, r in cases.items() if keep(k) and not r.missing and r.times}
+        base = cases[ref].result.median
+        return {c.label: c.result.median / base for c in covered(cases, ref, keep)[1:]}
+
+    def failed(*groups: tuple[dict[str, Case] | None, str, Callable[[str], bool]]) -> list[str]:
+        return [f"{c.label} ({owner[id(c)]}): exit {','.join(map(str, sorted(c.result.exit_codes)))}, expected {c.expect}"
+                for group in groups for c in covered(*group) if c.failed]
 
     data = by_name.get("data/talks.yaml")
     floor = "floor: python -c 'import re, pathlib' + read README"
-    row(TARGETS[0][0], ratios(data, floor, lambda k: k == "sync-readme --check (again)"), TARGETS[0][2], "" if data else "no data/talks.yaml yet")
+    start_up = (data, floor, lambda k: k == "sync-readme --check (again)")
+    row(TARGETS[0][0], ratios(*start_up), TARGETS[0][2], "" if data else "no data/talks.yaml yet", broken=failed(start_up))
     pyvideo = by_name.get("pyvideo")
+    # Raw pyvideo has problems, so its sync-readme stops after validation; the valid copy renders.
+    valid = by_name.get("pyvideo, valid entries only")
     for target, suffix in ((TARGETS[1], "(first run)"), (TARGETS[2], "(again)")):
-        row(target[0], ratios(pyvideo, "ref: PyYAML C loader parse", lambda k: k.endswith(suffix)), target[2])
-    writes = by_name.get("pyvideo, valid entries only", pyvideo)
+        raw = (pyvideo, "ref: PyYAML C loader parse", lambda k: k.endswith(suffix))
+        rendered = (valid, "ref: PyYAML C loader parse", lambda k: k.startswith("sync-readme") and k.endswith(suffix))
+        row(target[0], {**ratios(*raw), **{f"{k}, valid entries": v for k, v in ratios(*rendered).items()}},
+            target[2], broken=failed(raw, rendered))
+    writes = valid or pyvideo
     for command in ("add", "edit", "remove"):
-        row(f"{command} on pyvideo", ratios(writes, "ref: ruamel C parser parse", lambda k: k.startswith(command + " ")), TARGETS[3][2])
+        group = (writes, "ref: ruamel C parser parse", lambda k: k.startswith(command + " "))
+        row(f"{command} on pyvideo", ratios(*group), TARGETS[3][2], broken=failed(group))
     small, big = by_name.get("generated 1,000"), by_name.get("generated 10,000")
     growth = {}
+    grown: list[str] = []
     if small and big:
-        growth = {k: big[k].median / r.median for k, r in small.items()
-                  if r.times and big[k].times and not k.startswith(("floor", "python -c", "ref:"))}
-    row(TARGETS[4][0], growth, TARGETS[4][2])
+        compared = [k for k, c in small.items() if c.result.times and big[k].result.times
+                    and not k.startswith(("floor", "python -c", "ref:"))]
+        growth = {k: big[k].result.median / small[k].result.median for k in compared}
+        grown = failed(*((cases, floor, compared.__contains__) for cases in (small, big)))
+    row(TARGETS[4][0], growth, TARGETS[4][2], broken=grown)
     return rows + [""]
 
 
@@ -588,6 +668,7 @@ def main() -> int:
         work = Path(tmp)
         shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__"))
         SNAPSHOT.append(work / "src")
+        sys.path.insert(0, str(SNAPSHOT[0]))  # talkcat used here (valid_entries_only) is the code timed
         sets, notes = build_datasets(work, args.skip_pyvideo)
         sync_readmes(sets, talkcat, work)
         for ds in sets:
@@ -599,6 +680,10 @@ def main() -> int:
     print(text)
     args.output.write_text(text, encoding="utf-8")
     print(f"written to {args.output}", file=sys.stderr)
+    failed = [f"{ds.name}: {case.label}" for ds in sets for case in ds.cases if case.failed]
+    if failed:
+        print("bench: unexpected exit codes (see the report's Failed cases):", *failed, sep="\n  ", file=sys.stderr)
+        return 1
     return 0
 
 
