@@ -198,6 +198,42 @@ def test_rejects_the_invalid_catalogues(name: str) -> None:
     assert schema_errors(INVALID[name]) != []
 
 
+# The bad-input corpus of tests/test_bad_input.py: every catalogue there that
+# is well-formed YAML, the schema judges as validate does, but for what only
+# the disk can tell.
+
+BAD = ROOT / "tests" / "bad"
+# Slides paths leaving the repository: only validate, which sees the disk, knows.
+ON_DISK_ONLY = {"slides-absolute-path.yaml", "slides-outside-repository.yaml"}
+
+
+def _well_formed_corpus() -> list[str]:
+    names = []
+    for path in sorted(BAD.glob("*.yaml")):
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # no editor would get as far as a schema
+        if not yamlread.load(text.removeprefix("\ufeff"), path.name).problems:
+            names.append(path.name)
+    return names
+
+
+@pytest.mark.parametrize("name", _well_formed_corpus())
+def test_judges_the_bad_input_corpus_as_validate_does(name: str) -> None:
+    text = (BAD / name).read_text(encoding="utf-8")
+    if name.startswith("ok-"):
+        assert schema_errors(text) == []
+    elif name in ON_DISK_ONLY:
+        assert schema_errors(text) == [] and validate_problems(text) == []
+    else:
+        assert schema_errors(text) != []
+
+
+def test_the_corpus_gives_the_schema_enough_to_judge() -> None:
+    assert len(_well_formed_corpus()) >= 20
+
+
 # The same verdict as validate, for text the tests did not think of.
 
 
