@@ -431,3 +431,30 @@ def test_odd_but_legal_input_just_works(
     after = (project / "data/talks.yaml").read_bytes()
     assert after.startswith(b"\xef\xbb\xbf") == data.startswith(b"\xef\xbb\xbf")
     assert (b"\r\n" in after) == (b"\r\n" in data)
+
+
+def test_the_alias_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """Expanded, the bomb would be 387 million items; refused, it costs what any start does."""
+    import resource
+    import subprocess
+    import sys
+
+    limit = 512 * 2**20
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    bomb = tmp_path / "talks.yaml"
+    shutil.copy(BAD / "alias-bomb.yaml", bomb)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "talkcat", "validate", "--no-cache", "--data", str(bomb)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=bounded,
+    )
+    out, err = process.communicate()
+    # Within the limit: an expansion would have died of a MemoryError instead.
+    assert process.returncode == 1, err
+    assert b"Traceback" not in err
+    assert out.count(b"aliases are not supported") == 9
+    assert bomb.read_bytes() == (BAD / "alias-bomb.yaml").read_bytes()
