@@ -403,12 +403,7 @@ def test_folder_readme_must_start_with_title() -> None:
 # punctuation, symbols and the plain space.
 CHARS = st.characters(categories=["L", "M", "N", "P", "S"], include_characters=" ")
 SPECIALS = ["|", "[", "]", "`", "*", "<!-- x -->", "\\", "#", "](", "&amp;", "_", "<", ">"]
-# Now and then a long run: a line of several hundred characters.
-long_run = st.text(CHARS, min_size=150, max_size=400)
-text = st.lists(
-    st.one_of(st.text(CHARS, max_size=8), st.sampled_from(SPECIALS), st.text(CHARS, max_size=8), long_run),
-    max_size=6,
-).map("".join)
+text = st.lists(st.one_of(st.text(CHARS, max_size=8), st.sampled_from(SPECIALS)), max_size=6).map("".join)
 # Catalogue values (validated) have no leading or trailing whitespace.
 value = text.map(str.strip).filter(bool)
 
@@ -448,7 +443,11 @@ def title_survives_atx(title: str) -> bool:
 
 # Description lines, some indented: the importer strips trailing whitespace,
 # so none is generated.
-line = st.builds(str.__add__, st.sampled_from(["", "", "", " ", "  ", "   "]), text).map(str.rstrip)
+# Now and then a long line, of a few hundred characters.
+long_line = st.builds(lambda run, t: (run * 40 + t)[:400], st.text(CHARS, min_size=1, max_size=10), text)
+line = st.one_of(
+    *[st.builds(str.__add__, st.sampled_from(["", "", "", " ", "  ", "   "]), text)] * 6, long_line
+).map(str.rstrip)
 code_line = st.one_of(st.sampled_from(["# comment", "## not a heading", "x = 1  # trailing", ""]), line)
 fence = st.lists(code_line, max_size=4).map(lambda lines: "\n".join(["```", *lines, "```"]))
 sub_heading = st.builds(lambda level, t: "#" * level + " " + t, st.integers(2, 4), value)

@@ -203,3 +203,6 @@ def test_the_generated_catalogues_reach_the_hard_parts() -> None:
     collect()
     assert all(part in seen for part in ("|", "`", "<!-- x -->", "*", "#"))
     assert any(ord(ch) > 0xFFFF for ch in seen)
+    lines = seen.split("\n")
+    assert any(len(line) > 200 for line in lines)  # long lines
+    assert any(line.startswith("     ") and line.strip() for line in lines)  # indented description lines
