@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import gc
 import sys
+from collections.abc import Iterable
 from typing import Any, Callable, TypeVar
 
 import typer
@@ -17,16 +17,6 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 done or in sync; 1 invalid input (data problems, unreadable "
     "file, bad markers); 2 usage error; 3 `sync-readme --check` found the README "
     "out of date."
-)
-
-app = typer.Typer(
-    name="talkcat",
-    help="Keep a catalogue of your talks in YAML and the list in your README in sync.",
-    epilog=EXIT_CODES_HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,7 +47,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _main(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
@@ -66,30 +55,54 @@ def _main(
     """Keep a catalogue of your talks in YAML and the list in your README in sync."""
 
 
-def _register() -> None:
-    from talkcat.commands import import_, init, sync_readme, validate
-
-    app.command("validate", epilog=EXIT_CODES_HELP)(report_errors(validate.validate))
-    app.command("sync-readme", epilog=EXIT_CODES_HELP)(report_errors(sync_readme.sync_readme))
-    app.command("import", epilog=EXIT_CODES_HELP)(report_errors(import_.import_talks))
-    app.command("init", epilog=EXIT_CODES_HELP)(report_errors(init.init))
-    _register_talk_commands()
-
-
-def _register_talk_commands() -> None:
-    from talkcat.commands import add, edit, export, list_, remove, schema, search, stats
-
-    app.command("add", epilog=EXIT_CODES_HELP)(report_errors(add.add))
-    app.command("edit", epilog=EXIT_CODES_HELP)(report_errors(edit.edit_talk))
-    app.command("remove", epilog=EXIT_CODES_HELP)(report_errors(remove.remove_talk))
-    app.command("list", epilog=EXIT_CODES_HELP)(report_errors(list_.list_talks))
-    app.command("search", epilog=EXIT_CODES_HELP)(report_errors(search.search_talks))
-    app.command("stats", epilog=EXIT_CODES_HELP)(report_errors(stats.show_stats))
-    app.command("export", epilog=EXIT_CODES_HELP)(report_errors(export.export_talks))
-    app.command("schema", epilog=EXIT_CODES_HELP)(report_errors(schema.print_schema))
+# Each command: its name -> (module in talkcat.commands, function), in the order --help lists them.
+COMMANDS = {
+    "validate": ("validate", "validate"),
+    "sync-readme": ("sync_readme", "sync_readme"),
+    "import": ("import_", "import_talks"),
+    "init": ("init", "init"),
+    "add": ("add", "add"),
+    "edit": ("edit", "edit_talk"),
+    "remove": ("remove", "remove_talk"),
+    "list": ("list_", "list_talks"),
+    "search": ("search", "search_talks"),
+    "stats": ("stats", "show_stats"),
+    "export": ("export", "export_talks"),
+    "schema": ("schema", "print_schema"),
+}
 
 
-_register()
+def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The Typer app with the named commands (all of them by default)."""
+    import importlib
+
+    built = typer.Typer(
+        name="talkcat",
+        help="Keep a catalogue of your talks in YAML and the list in your README in sync.",
+        epilog=EXIT_CODES_HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    built.callback()(_main)
+    for name in names:
+        module, function = COMMANDS[name]
+        command = getattr(importlib.import_module(f"talkcat.commands.{module}"), function)
+        built.command(name, epilog=EXIT_CODES_HELP)(report_errors(command))
+    return built
+
+
+@functools.cache
+def _whole_app() -> typer.Typer:
+    return build_app()
+
+
+def __getattr__(name: str) -> Any:
+    """`talkcat.cli.app`: the whole app, built on first use (see `_app_for`)."""
+    if name == "app":
+        return _whole_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
@@ -105,17 +118,15 @@ def _app_for(args: list[str]) -> typer.Typer:
     """The app holding only the command about to run, when the arguments name one.
 
     Typer turns every registered command's signature into options on each
-    start (a few ms per command): a pre-commit hook running one command
-    should not pay for all of them. `--help`, `--version` and a mistyped
-    command get the whole app, which lists and suggests every command.
+    start (a few ms per command), and each command's module has its imports:
+    a pre-commit hook running one command should pay for that one only.
+    `--help`, `--version` and a mistyped command get the whole app, which
+    lists and suggests every command.
     """
     name = next((arg for arg in args if not arg.startswith("-")), None)
-    chosen = [info for info in app.registered_commands if info.name == name]
-    if not chosen:
-        return app
-    lean = copy.copy(app)
-    lean.registered_commands = chosen
-    return lean
+    if name in COMMANDS:
+        return build_app([name])
+    return _whole_app()
 
 
 if __name__ == "__main__":  # pragma: no cover
