@@ -28,6 +28,9 @@ class Server(ThreadingHTTPServer):
     # redirect loop arrive at once; a dropped SYN is retried only after 1 s.
     request_queue_size = 128
     hits: Counter[tuple[str, str]]  # (method, path) -> requests
+    in_flight = 0  # requests to /wait/... being answered now
+    peak = 0  # the most of them at once
+    lock = threading.Lock()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -62,6 +65,13 @@ class Handler(BaseHTTPRequestHandler):
             status, headers = 429, {"Retry-After": "3600"}
         elif path == "/slow":
             time.sleep(4)
+        elif path.startswith("/wait/"):
+            with self.server.lock:
+                self.server.in_flight += 1
+                self.server.peak = max(self.server.peak, self.server.in_flight)
+            time.sleep(0.3)
+            with self.server.lock:
+                self.server.in_flight -= 1
         body = b"hello\n" if with_body else b""
         self.send_response(status)
         for name, value in headers.items():
@@ -250,3 +260,18 @@ def test_retry_after_as_seconds_or_a_date() -> None:
     assert _retry_after("Mon, 01 Jan 2024 11:00:00 GMT", now) == 0.0
     assert _retry_after("soon", now) is None
     assert _retry_after(None, now) is None
+
+
+@pytest.mark.parametrize(("args", "bound"), [(["--link-concurrency", "3"], 3), ([], 8)])
+def test_links_are_asked_a_bounded_number_at_a_time(
+    project: Path, server: Server, runner: CliRunner, args: list[str], bound: int
+) -> None:
+    talks = "".join(
+        f"- title: Talk {n}\n  date: 2023-01-{n:02d}\n  event: E\n  link: BASE/wait/{n}\n" for n in range(1, 21)
+    )
+    write_catalogue(project, server, "talks:\n" + talks)
+    result = runner.invoke(app, ["validate", "--check-links", "--link-timeout", "5", *args])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "checked 20 links: 0 dead\ndata/talks.yaml: 20 talks, all valid\n"
+    # 20 answers of 0.3 s each overlap: the bound is reached, never passed.
+    assert 2 <= server.peak <= bound
