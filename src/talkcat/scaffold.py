@@ -7,6 +7,8 @@ changes nothing the second time, and nothing the user wrote is overwritten.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from talkcat import __version__
@@ -45,10 +47,19 @@ def readme_with_section(
     return body + glue + section.replace("\n", newline)
 
 
-def precommit_with_hooks(text: str | None, path: str, rev: str = f"v{__version__}") -> str | None:
-    """The pre-commit config with talkcat's hooks added, or None if it has them all."""
+def precommit_with_hooks(
+    text: str | None,
+    path: str,
+    rev: str = f"v{__version__}",
+    extra: Mapping[str, Sequence[str]] | None = None,
+) -> str | None:
+    """The pre-commit config with talkcat's hooks added, or None if it has them all.
+
+    `extra`: hook id -> lines (`files: ...`, `args: [...]`) to put under that hook.
+    """
+    extra = extra or {}
     if text is None:
-        return "repos:\n" + _repo_entry(2, HOOK_IDS, rev, "\n")
+        return "repos:\n" + _repo_entry(2, HOOK_IDS, rev, "\n", extra)
     from talkcat import yamlread
 
     doc = yamlread.load(text, path)
@@ -68,9 +79,10 @@ def precommit_with_hooks(text: str | None, path: str, rev: str = f"v{__version__
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
     if "repos" not in data:
-        new_lines = lines + [f"repos:{newline}", _repo_entry(2, missing, rev, newline)]
+        new_lines = lines + [f"repos:{newline}", _repo_entry(2, missing, rev, newline, extra)]
     else:
-        new_lines = _append_to_repos(lines, data["repos"], mark[2], missing, rev, newline, path)
+        entry = functools.partial(_repo_entry, hooks=missing, rev=rev, newline=newline, extra=extra)
+        new_lines = _append_to_repos(lines, data["repos"], mark[2], entry, path)
     result = "".join(new_lines)
     check = yamlread.load(result, path)
     if check.problems or not isinstance(check.data, dict) or not set(HOOK_IDS) <= _hook_ids(check.data.get("repos")):
@@ -82,11 +94,10 @@ def _append_to_repos(
     lines: list[str],
     repos: object,
     children: dict[Any, tuple[Mark, Mark]],
-    missing: tuple[str, ...],
-    rev: str,
-    newline: str,
+    entry: Callable[[int], str],
     path: str,
 ) -> list[str]:
+    """`lines` with the repo `entry` (made at the list's indentation) at the end of `repos:`."""
     key_mark, value_mark = children["repos"]
     if repos is None:
         indent = 2
@@ -104,7 +115,7 @@ def _append_to_repos(
     end = later[0] - 1 if later else len(lines)
     while later and end > key_mark[0] and _is_blank_or_comment(lines[end - 1]):
         end -= 1
-    return lines[:end] + [_repo_entry(indent, missing, rev, newline)] + lines[end:]
+    return lines[:end] + [entry(indent)] + lines[end:]
 
 
 def _is_blank_or_comment(line: str) -> bool:
@@ -122,10 +133,13 @@ def _hook_ids(repos: object) -> set[str]:
     return ids
 
 
-def _repo_entry(indent: int, hooks: tuple[str, ...], rev: str, newline: str) -> str:
+def _repo_entry(
+    indent: int, hooks: tuple[str, ...], rev: str, newline: str, extra: Mapping[str, Sequence[str]]
+) -> str:
     pad = " " * indent
     lines = [f"{pad}- repo: {HOOK_REPO}", f"{pad}  rev: {rev}", f"{pad}  hooks:"]
-    lines += [f"{pad}    - id: {hook}" for hook in hooks]
+    for hook in hooks:
+        lines += [f"{pad}    - id: {hook}", *(f"{pad}      {line}" for line in extra.get(hook, ()))]
     return newline.join(lines) + newline
 
 

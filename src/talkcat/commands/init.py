@@ -109,11 +109,12 @@ def _hook_changes(root: Path, chosen: Settings, data: Path, readmes: list[Path])
 
     path = config.near(root / PRE_COMMIT_NAME, Path.cwd())
     text = _read_if_there(path)
-    new_text = scaffold.precommit_with_hooks(text, str(path))
+    there = _settings_at(root)
+    overrides = _hook_overrides(root, there, data, readmes)
+    extra = {hook: override.lines() for hook, override in overrides.items()}
+    new_text = scaffold.precommit_with_hooks(text, str(path), extra=extra)
     if new_text is None:
         return [], None
-    there = _settings_at(root)
-    new_text = _with_overrides(text, new_text, _hook_overrides(root, there, data, readmes))
     what = "create, with talkcat's hooks" if text is None else "add talkcat's hooks to `repos:`"
     return [(path, new_text, what)], _unseen_settings(chosen, there)
 
@@ -197,36 +198,6 @@ def _settings_at(root: Path) -> Settings:
         )
     path, text, table = found
     return config.settings(table, root / path, cwd, text)
-
-
-def _with_overrides(old: str | None, new: str, overrides: dict[str, _HookOverride]) -> str:
-    """`new` (scaffold's `old` with talkcat's hooks) with each override under the hook scaffold added."""
-    if not any(override.lines() for override in overrides.values()):
-        return new
-    lines = new.splitlines(keepends=True)
-    start, end = _added(old.splitlines(keepends=True) if old else [], lines)
-    result = lines[:start]
-    for line in lines[start:end]:
-        result.append(line)
-        hook = re.fullmatch(r"( *)- id: (\S+)(\r?\n)", line)
-        if hook and hook[2] in overrides:
-            result += [f"{hook[1]}  {extra}{hook[3]}" for extra in overrides[hook[2]].lines()]
-    return "".join(result + lines[end:])
-
-
-def _added(old: list[str], new: list[str]) -> tuple[int, int]:
-    """Where the lines inserted into `old` are in `new` (whose copy of old's last line may gain a newline)."""
-
-    def same(a: str, b: str) -> bool:
-        return a.rstrip("\r\n") == b.rstrip("\r\n")
-
-    start = 0
-    while start < min(len(old), len(new)) and same(old[start], new[start]):
-        start += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - start and same(old[-1 - tail], new[-1 - tail]):
-        tail += 1
-    return start, len(new) - tail
 
 
 def _flow_item(text: str) -> str:
