@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from talkcat.cli import app
-from talkcat.markdown import parse
 
 from conftest import ROOT, SEED_README, seed_readme_text
+from test_render import cells_by_talk
 
 BASE = "https://github.com/JesperDramsch/talks/tree/main/"
 START, END = "<!-- TALKS -->\n", "<!-- //TALKS -->"
@@ -43,26 +43,6 @@ def split(readme: str) -> tuple[str, str, str]:
     before, rest = readme.split(START)
     block, after = rest.split(END)
     return before + START, block, END + after
-
-
-def cells_by_talk(block: str) -> list[dict[str, str]]:
-    """Each talk table's cells by header, as markdown-it splits (and strips) them."""
-    tables: list[dict[str, str]] = []
-    headers: list[str] = []
-    cells: list[str] = []
-    current: list[str] | None = None
-    for token in parse(block):
-        if token.type == "table_open":
-            headers, cells = [], []
-        elif token.type in ("th_open", "td_open"):
-            current = headers if token.type == "th_open" else cells
-        elif token.type in ("th_close", "td_close"):
-            current = None
-        elif token.type == "inline" and current is not None:
-            current.append(token.content)
-        elif token.type == "table_close":
-            tables.append(dict(zip(headers, cells, strict=True)))
-    return tables
 
 
 def text_lines(block: str) -> list[str]:

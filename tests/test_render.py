@@ -157,7 +157,7 @@ def test_seed_round_trip() -> None:
     assert parse_block(render_block([Talk.from_mapping(e) for e in entries])) == entries
 
 
-def _cells_by_talk(block: str) -> list[dict[str, str]]:
+def cells_by_talk(block: str) -> list[dict[str, str]]:
     """Each table's cells, by header name, as markdown-it splits them."""
     tables: list[dict[str, str]] = []
     headers: list[str] = []
@@ -179,8 +179,8 @@ def _cells_by_talk(block: str) -> list[dict[str, str]]:
 
 def test_seed_cells_are_kept_unchanged() -> None:
     original, _ = seed_block()
-    rendered = _cells_by_talk(render_seed())
-    originals = _cells_by_talk(original)
+    rendered = cells_by_talk(render_seed())
+    originals = cells_by_talk(original)
     assert len(rendered) == len(originals) == 5
     for before, after in zip(originals, rendered):
         for column, cell in before.items():
