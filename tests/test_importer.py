@@ -13,10 +13,20 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from talkcat.errors import Problem, TalkcatError
-from talkcat.importer import locate_problems, parse_block, parse_folder_readme, read_block, read_folder_readme
+from talkcat.importer import locate_problems, read_block, read_folder_readme
 from talkcat.markdown import closes_its_blocks, heading_levels
 from talkcat.model import Link, Talk, sort_newest_first
 from talkcat.render import render_block
+
+
+def parse_block(block: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """The entries `read_block` reads, without their source lines."""
+    return [talk.entry for talk in read_block(block, **kwargs)]
+
+
+def parse_folder_readme(text: str, folder: str, **kwargs: Any) -> dict[str, Any]:
+    return read_folder_readme(text, folder, **kwargs).entry
+
 
 SEED_README = Path(__file__).parent / "golden" / "seed_readme.md"
 HEADER = "| Event | Location | Date | Link | Video | Slides |\n|---|---|---|---|---|---|\n"

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from talkcat.importer import parse_block
 from talkcat.markdown import parse
 from talkcat.model import Link, Talk
 from talkcat.render import github_table, render_block, render_table
+from test_importer import parse_block
 
 GOLDEN = Path(__file__).parent / "golden"
 SEED_README = GOLDEN / "seed_readme.md"  # a copy of /work/shared/seeds/000_6acdbb613ddca7f9.txt

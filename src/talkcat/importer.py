@@ -92,22 +92,6 @@ class _Table:
     line: int
 
 
-def parse_block(
-    block: str,
-    *,
-    heading_level: int = 3,
-    layout: Layout | None = None,
-    base_url: str | None = None,
-    path: str = "README.md",
-    first_line: int = 1,
-) -> list[dict[str, Any]]:
-    """The talks' entries of a README block (the text between the markers), in README order."""
-    talks = read_block(
-        block, heading_level=heading_level, layout=layout, base_url=base_url, path=path, first_line=first_line
-    )
-    return [talk.entry for talk in talks]
-
-
 def read_block(
     block: str,
     *,
@@ -205,11 +189,6 @@ def _check_year_heading(context: _Context, tokens: list[Token], number: int) -> 
         )
 
 
-def parse_folder_readme(text: str, folder: str, *, path: str, base_url: str | None = None) -> dict[str, Any]:
-    """The entry of an old-layout folder README: `# Title`, the table, the description."""
-    return read_folder_readme(text, folder, path=path, base_url=base_url).entry
-
-
 def read_folder_readme(text: str, folder: str, *, path: str, base_url: str | None = None) -> ImportedTalk:
     """The talk of an old-layout folder README: `# Title`, the table, the description.
 
@@ -217,7 +196,7 @@ def read_folder_readme(text: str, folder: str, *, path: str, base_url: str | Non
     root). Relative link targets are taken as relative to the folder; `slides`
     is the folder itself unless the table has a Slides cell. With `base_url`
     (the repository root's URL) the folder and the links in it become URLs, as
-    in `parse_block`, the folder percent-encoded as `render` writes a path.
+    in `read_block`, the folder percent-encoded as `render` writes a path.
     """
     folder = folder.strip("/")
     if base_url is not None and folder:
