@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from talkcat.errors import Problem, TalkcatError
 from talkcat.importer import locate_problems, read_block, read_folder_readme
-from talkcat.markdown import closes_its_blocks, heading_levels
+from talkcat.markdown import heading_levels, open_block
 from talkcat.model import Link, Talk, sort_newest_first
 from talkcat.render import render_block
 
@@ -475,7 +475,7 @@ def description_is_valid(description: str) -> bool:
         # most `####` so that they still fit under `###` talk headings.
         and all(2 <= level <= 4 for level, _ in heading_levels(description))
         # An open fence or HTML block would swallow the talks after it.
-        and closes_its_blocks(description)
+        and open_block(description) is None
     )
 
 

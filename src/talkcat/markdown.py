@@ -67,11 +67,6 @@ def headings(text: str) -> list[tuple[int, int, bool]]:
     ]
 
 
-def closes_its_blocks(text: str) -> bool:
-    """Whether a heading after `text` and a blank line is still a heading."""
-    return open_block(text) is None
-
-
 def open_block(text: str) -> tuple[int, str] | None:
     """(0-based line, "fence" or "html_block") of a block `text` leaves open.
 

@@ -175,7 +175,7 @@ def code_lines(
         breaks = ["\n", "\r", *_RARE_BREAKS]
         cut_lines = _count_breaks(text, cut_start, cut_end, breaks)
         return frozenset(n if n <= marker_line else n + cut_lines for n in lines)
-    return _fenced_lines(text)
+    return _block_lines(text)[0]
 
 
 def _expected_blocks(
@@ -198,11 +198,6 @@ def _expected_blocks(
         if cut_start + len(content) in ends and text.startswith(content, cut_start):
             found.append((number, cut_start, cut_start + len(content)))
     return found
-
-
-def _fenced_lines(text: str) -> frozenset[int]:
-    """0-based numbers of the lines inside fenced or indented code blocks."""
-    return _block_lines(text)[0]
 
 
 def _block_lines(text: str) -> tuple[frozenset[int], frozenset[int]]:
