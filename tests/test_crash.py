@@ -41,7 +41,7 @@ sys.addaudithook(_no_network)
 """
 TALKCAT = NO_NETWORK + "from talkcat.cli import main\nmain()\n"
 
-README = "# Me\n\nAbout me.\n\n<!-- TALKS -->\nstale\n<!-- //TALKS -->\n\n## Contact\n"
+README = "# Me\n\nAbout me.\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\n## Contact\n"
 
 
 def catalogue(talks: int) -> str:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from talkcat.cli import app
 
-from conftest import ROOT, SEED_README, seed_readme_text
+from conftest import ROOT, SEED_README, seed_readme_text, stamped
 from test_render import cells_by_talk
 
 BASE = "https://github.com/JesperDramsch/talks/tree/main/"
@@ -46,8 +46,12 @@ def split(readme: str) -> tuple[str, str, str]:
 
 
 def text_lines(block: str) -> list[str]:
-    """The headings and description lines, trailing spaces dropped; blank lines and tables left out."""
-    return [line.rstrip() for line in block.split("\n") if line.strip() and not line.startswith("|")]
+    """The headings and description lines, trailing spaces dropped; blank lines, tables and the stamp left out."""
+    return [
+        line.rstrip()
+        for line in block.split("\n")
+        if line.strip() and not line.startswith(("|", "<!-- written by talkcat"))
+    ]
 
 
 def copy_seed(project: Path) -> str:
@@ -179,7 +183,7 @@ FOLDERS_CATALOGUE = md(
         url: https://pydata.org/global2021/
       slides: talks/2021-10-28 Pydata Global/
       description: |-
-        Machine learning projects are hard to follow.
+        Machine learning projects are hard to follow. 
 
         ## What you will learn
         - Reproducibility
@@ -201,7 +205,7 @@ def test_folders_below_the_repository_root_then_sync(project: Path, runner: CliR
     assert (project / "data" / "talks.yaml").read_text(encoding="utf-8") == FOLDERS_CATALOGUE
     (project / "README.md").write_text("# Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
     assert invoke(runner, "sync-readme") == (0, "", "README.md updated (2 talks)\n")
-    assert (project / "README.md").read_text(encoding="utf-8") == "# Talks\n\n<!-- TALKS -->\n" + md(
+    assert (project / "README.md").read_text(encoding="utf-8") == "# Talks\n\n<!-- TALKS -->\n" + stamped(md(
         """
         ### Increase citations
 
@@ -221,13 +225,12 @@ def test_folders_below_the_repository_root_then_sync(project: Path, runner: CliR
         |--------------------|------------|------------|------------------------------------------|---------|-----------------------------------------------|
         | Pydata Global 2021 | Online     | 2021-10-30 | [Pydata](https://pydata.org/global2021/) |         | [Slides](talks/2021-10-28%20Pydata%20Global/) |
 
-        Machine learning projects are hard to follow.
+        Machine learning projects are hard to follow. 
 
         #### What you will learn
         - Reproducibility
-        <!-- //TALKS -->
         """
-    )
+    )) + "<!-- //TALKS -->\n"
     assert invoke(runner, "validate")[0] == 0
 
 

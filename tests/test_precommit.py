@@ -26,7 +26,7 @@ CATALOGUE = dedent(
       location: Berlin, Germany
     """
 )
-STALE_README = "# Talks\n\n<!-- TALKS -->\nan old list\n<!-- //TALKS -->\n\nLicense: CC BY 4.0\n"
+STALE_README = "# Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\nLicense: CC BY 4.0\n"
 FRESH_README = dedent(
     """\
     # Talks

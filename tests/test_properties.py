@@ -131,7 +131,10 @@ def sync_round_trip(folder: Path, talks: list[Talk], before: list[str], after: l
     runner = CliRunner()
     args = ["sync-readme", "--data", str(data), "--readme", str(readme)]
 
-    first = runner.invoke(app, args)
+    refused = runner.invoke(app, args)  # "stale" is no talk talkcat wrote: it stays
+    assert refused.exit_code == 1, refused.output
+    assert readme.read_bytes() == (head + "stale" + nl + tail).encode("utf-8")
+    first = runner.invoke(app, [*args, "--force"])
     assert first.exit_code == 0, first.output
     synced = readme.read_bytes()
     text = synced.decode("utf-8")

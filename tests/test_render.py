@@ -192,10 +192,10 @@ def test_seed_description_lines_are_kept_in_order() -> None:
     rendered_lines = render_seed().split("\n")
     position = 0
     for line in original.split("\n"):
-        line = line.rstrip()
-        # Blank lines may be dropped or added between parts; table rows are
-        # re-padded and compared cell by cell above.
-        if line and not line.startswith("|"):
+        # Every line comes back as it was, trailing spaces too (two would be a
+        # hard break). Blank lines may be dropped or added between parts;
+        # table rows are re-padded and compared cell by cell above.
+        if line.strip() and not line.startswith("|"):
             position = rendered_lines.index(line, position) + 1
 
 

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from talkcat.cli import app
 
+from conftest import stamped
+
 CATALOGUE = """\
 talks:
 - title: Older talk
@@ -57,7 +59,8 @@ Intro.
 | Pydata Global 2021 | Online     | 2021-10-30 |        | [Video](https://www.youtube.com/watch?v=ucgCGGb088E) |          |
 """
 
-README = "# Talks\n\nIntro.\n\n<!-- TALKS -->\nstale\n<!-- //TALKS -->\n\n## License\n"
+# As `talkcat init` leaves it: an empty block.
+README = "# Talks\n\nIntro.\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\n## License\n"
 
 
 @pytest.fixture
@@ -69,7 +72,7 @@ def repo(project: Path) -> Path:
 
 
 def expected_readme() -> str:
-    return f"# Talks\n\nIntro.\n\n<!-- TALKS -->\n{BLOCK}<!-- //TALKS -->\n\n## License\n"
+    return f"# Talks\n\nIntro.\n\n<!-- TALKS -->\n{stamped(BLOCK)}<!-- //TALKS -->\n\n## License\n"
 
 
 def test_sync_writes_the_block_then_settles(repo: Path, runner: CliRunner) -> None:
@@ -104,13 +107,13 @@ def test_diff_prints_what_would_change(repo: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["sync-readme", "--diff"])
     assert result.exit_code == 0
     assert result.stdout.startswith(
-        "--- a/README.md\n+++ b/README.md\n@@ -3,7 +3,25 @@\n Intro.\n \n <!-- TALKS -->\n-stale\n+### Newer | piped\n"
+        "--- a/README.md\n+++ b/README.md\n@@ -3,6 +3,27 @@\n Intro.\n \n <!-- TALKS -->\n+### Newer | piped\n"
     )
     assert (repo / "README.md").read_text(encoding="utf-8") == README
 
     result = runner.invoke(app, ["sync-readme", "--diff", "--check"])
     assert result.exit_code == 3
-    assert "-stale\n" in result.stdout
+    assert "+### Newer | piped\n" in result.stdout
 
 
 def test_crlf_and_bom_survive(repo: Path, runner: CliRunner) -> None:
@@ -123,6 +126,7 @@ def test_crlf_and_bom_survive(repo: Path, runner: CliRunner) -> None:
 
 
 def test_an_empty_catalogue_gives_an_empty_block(repo: Path, runner: CliRunner) -> None:
+    assert runner.invoke(app, ["sync-readme"]).exit_code == 0  # the talks, written by talkcat
     (repo / "data/talks.yaml").write_text("talks: []\n", encoding="utf-8")
     result = runner.invoke(app, ["sync-readme"])
     assert (result.exit_code, result.stderr) == (0, "README.md updated (0 talks)\n")

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from talkcat.cli import app
 
+from conftest import stamped, unstamped
+
 CATALOGUE = dedent(
     """\
     talks:
@@ -50,7 +52,8 @@ def sync(runner: CliRunner, *args: str) -> tuple[int, str, str]:
 
 
 def block(repo: Path) -> str:
-    return (repo / "README.md").read_text().split("<!-- TALKS -->\n")[1].split("<!-- //TALKS -->")[0]
+    """The block's content as the template made it (its stamp checked, then left out)."""
+    return unstamped((repo / "README.md").read_text().split("<!-- TALKS -->\n")[1].split("<!-- //TALKS -->")[0])
 
 
 def test_a_template_gets_plain_talks_and_helpers(repo: Path, runner: CliRunner) -> None:
@@ -99,7 +102,7 @@ def test_section_and_chart_helpers_give_the_built_in_rendering(repo: Path, runne
 def test_an_output_without_a_final_newline_keeps_the_end_marker_on_its_line(repo: Path, runner: CliRunner) -> None:
     use(repo, "{{ talks | length }} talks")
     assert sync(runner)[0] == 0
-    assert (repo / "README.md").read_text() == "# Me\n\n<!-- TALKS -->\n2 talks\n<!-- //TALKS -->\n"
+    assert (repo / "README.md").read_text() == "# Me\n\n<!-- TALKS -->\n" + stamped("2 talks\n") + "<!-- //TALKS -->\n"
 
 
 def test_an_edited_template_is_never_served_from_the_cache(repo: Path, runner: CliRunner) -> None:

@@ -150,6 +150,11 @@ def rewrite_entry(
     return text[:start] + body + text[end:]
 
 
+def line_count(text: str) -> int:
+    """How many line breaks `text` holds, as YAML (and the parser's line numbers) count them."""
+    return len(_BREAK.findall(text))
+
+
 def newline(text: str) -> str:
     """The text's line ending, from its first line: CRLF or LF."""
     found = _BREAK.search(text)

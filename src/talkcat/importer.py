@@ -375,11 +375,13 @@ def _read_description(
     context: _Context, title: str, lines: list[str], start: int, end: int
 ) -> tuple[str, int] | None:
     """The lines between the table and the next talk, headings shifted back up, and the first one's number."""
-    kept = [line.rstrip(" \t") for line in lines[start:end]]
-    while kept and not kept[0]:
+    # Trailing spaces stay: two of them are a hard line break. Blank lines
+    # (spaces and tabs only, as markdown sees them) around the text go.
+    kept = lines[start:end]
+    while kept and not kept[0].strip(" \t"):
         kept.pop(0)
         start += 1
-    while kept and not kept[-1]:
+    while kept and not kept[-1].strip(" \t"):
         kept.pop()
     if not kept:
         return None

@@ -251,3 +251,54 @@ def replace_block(text: str, block: Block, content: str) -> str:
 def block_content(text: str, block: Block) -> str:
     """The block's current lines, with LF line endings."""
     return text[block.start : block.end].replace("\r\n", "\n")
+
+
+# -- what talkcat wrote ------------------------------------------------------
+#
+# A block talkcat writes ends with a line holding a checksum of what it wrote
+# above it. A later sync that finds the checksum right knows the block is its
+# own and may replace it; a wrong checksum, or none, means someone else wrote
+# or changed the text, and sync-readme first makes sure that nothing in it would
+# be lost. The checksum is in the README itself, so it travels with every clone
+# and branch (talkcat's cache does not). It is an HTML comment: GitHub and other
+# renderers show nothing of it.
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_STAMP = re.compile(r"<!-- written by talkcat .*\(checksum ([0-9a-f]{16})\) -->\Z")
+
+
+def checksum(content: str) -> str:
+    """The checksum of a block's content (LF line endings), as its stamp line writes it."""
+    from talkcat.cache import content_hash
+
+    return content_hash(content.encode("utf-8"))[:16]
+
+
+def stamped(content: str, source: str, digest: str | None = None) -> str:
+    """`content` and its stamp line, which names the file to edit instead; nothing for no content.
+
+    `digest` is `checksum(content)`, when the caller has it.
+    """
+    if not content:
+        return ""
+    if "--" in source or _CONTROL.search(source):
+        source = "the catalogue"  # it would end the comment, or break its line
+    digest = digest or checksum(content)
+    return f"{content}\n<!-- written by talkcat from {source}: edit that file, not this block (checksum {digest}) -->\n"
+
+
+def unstamped(content: str) -> tuple[str, str | None]:
+    """A block's content without its stamp line, and the checksum the stamp recorded (None: no stamp)."""
+    body = content.rstrip("\n")
+    start = body.rfind("\n") + 1
+    found = _STAMP.match(body, start)
+    if found is None:
+        return content, None
+    head = content[:start]
+    return (head[:-1] if head.endswith("\n\n") else head), found[1]
+
+
+def own(content: str) -> bool:
+    """Whether a block's content is exactly what talkcat wrote there (its checksum holds)."""
+    body, recorded = unstamped(content)
+    return recorded is not None and recorded == checksum(body)

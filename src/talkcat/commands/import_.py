@@ -105,8 +105,9 @@ def _from_readme(source: Path, base_url: str | None, chosen: Settings, layout: L
 
     text = store.read_text(source)
     block = readme.find_block(text, str(source), chosen.markers)
+    content, _ = readme.unstamped(readme.block_content(text, block))
     return read_block(
-        readme.block_content(text, block),
+        content,
         layout=layout,
         base_url=base_url,
         path=str(source),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -14,10 +15,12 @@ from talkcat.commands.options import (
     ReadmeOption,
     SortOrder,
 )
-from talkcat.errors import EXIT_OUT_OF_DATE, plural
+from talkcat.errors import EXIT_OUT_OF_DATE, Problem, TalkcatError, plural
 
 if TYPE_CHECKING:
     from talkcat.config import Settings
+    from talkcat.ownership import Finding
+    from talkcat.readme import Block
     from talkcat.render import Layout
     from talkcat.store import Catalogue
 
@@ -51,8 +54,19 @@ def sync_readme(
             show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the block even where it holds talks or edits that are not in the catalogue (they are lost).",
+        ),
+    ] = False,
 ) -> None:
-    """Rewrite the README's TALKS block from the catalogue (only if it changed)."""
+    """Rewrite the README's TALKS block from the catalogue (only if it changed).
+
+    A block holding what talkcat did not write (talks typed by hand, a fix
+    made in the README) is left alone unless --force: import it first.
+    """
     from talkcat import readme as readme_block
     from talkcat import store
     from talkcat.commands import options
@@ -61,35 +75,43 @@ def sync_readme(
     data = options.data_path(data, chosen)
     layout = options.layout(chosen, heading_level, group_by_year, sort, chart)
     catalogue = store.load_catalogue(data, options.rules(data, chosen, layout), cache=not no_cache)
-    catalogue.require_valid()
+    _require_valid(catalogue)
     texts = [(path, *store.read_readme(path)) for path in options.readme_paths(readme, chosen)]
     template = store.read_text(chosen.template) if chosen.template is not None else None
-    content = store.derived(
+    content, digest = store.derived(
         catalogue,
         "render",
         _render_key(layout, chosen, template),
-        lambda: _render(catalogue, layout, chosen, template),
+        lambda: _rendered(catalogue, layout, chosen, template),
         cache=not no_cache,
     )
-    # The built-in rendering of a valid catalogue closes every code block it
-    # opens, so a README already holding it can be read without it.
-    expected = content if template is None else None
-    readmes = [
-        (
-            path,
+    changes: list[tuple[Path, str, str]] = []  # (README, its text, its new text)
+    refused: list[Problem] = []
+    foreign = False
+    for path, text, readme_digest in texts:
+        expected = readme_block.stamped(content, _source(data, path), digest)
+        # The built-in rendering of a valid catalogue closes every code block
+        # it opens, so a README already holding it can be read without it.
+        block = store.find_readme_block(
             text,
-            store.find_readme_block(
-                text, path, chosen.markers, cache=not no_cache, expected=expected, digest=digest
-            ),
+            path,
+            chosen.markers,
+            cache=not no_cache,
+            expected=expected if template is None else None,
+            digest=readme_digest,
         )
-        for path, text, digest in texts
-    ]
-    out_of_date = False
-    for path, text, block in readmes:
-        if readme_block.holds(text, block, content):
+        if readme_block.holds(text, block, expected):
             typer.echo(f"{path} is up to date", err=True)
             continue
-        new_text = readme_block.replace_block(text, block, content)
+        if not force:
+            finding = _review(readme_block.block_content(text, block), catalogue, layout, path, block, data, template)
+            refused += finding.problems
+            foreign = foreign or finding.foreign
+        changes.append((path, text, readme_block.replace_block(text, block, expected)))
+    if refused:
+        raise TalkcatError(refused, hint=_refusal_hint(foreign, data, texts[0][0] if texts else None))
+    out_of_date = False
+    for path, text, new_text in changes:
         if diff:
             typer.echo(_unified_diff(text, new_text, str(path)), nl=False)
         if check:
@@ -102,6 +124,70 @@ def sync_readme(
         typer.echo(f"{path} updated ({plural(len(catalogue.talks), 'talk')})", err=True)
     if out_of_date:
         raise typer.Exit(EXIT_OUT_OF_DATE)
+
+
+def _require_valid(catalogue: Catalogue) -> None:
+    """Stop on an invalid catalogue; under pre-commit, once: its talkcat-validate hook lists the problems."""
+    import os
+
+    if not catalogue.problems:
+        return
+    if os.environ.get("PRE_COMMIT") and _validate_hook_runs():
+        count = plural(len(catalogue.problems), "problem")
+        raise TalkcatError(
+            f"{count}; nothing was written (the talkcat-validate hook lists them)", path=str(catalogue.path)
+        )
+    catalogue.require_valid()
+
+
+def _validate_hook_runs() -> bool:
+    """Whether the pre-commit config at the top of this repository runs talkcat's validate hook too."""
+    from talkcat import store
+
+    config = store.find_repo_root(Path.cwd()) / ".pre-commit-config.yaml"
+    try:
+        return "talkcat-validate" in store.read_text(config)
+    except TalkcatError:
+        return False
+
+
+def _source(data: Path, readme: Path) -> str:
+    """The catalogue as the README's stamp names it: from the README's folder."""
+    import os
+
+    return Path(os.path.relpath(os.path.abspath(data), os.path.abspath(readme.parent))).as_posix()
+
+
+def _review(
+    content: str, catalogue: Catalogue, layout: Layout, path: Path, block: Block, data: Path, template: str | None
+) -> Finding:
+    from talkcat.ownership import review_block
+
+    return review_block(
+        content,
+        catalogue.talks,
+        layout,
+        path=str(path),
+        first_line=block.first_line,
+        catalogue=str(data),
+        templated=template is not None,
+    )
+
+
+def _refusal_hint(foreign: bool, data: Path, readme: Path | None) -> str:
+    """What to do about a block that holds what talkcat did not write."""
+    name = readme or "README.md"
+    if foreign:
+        return (
+            "the block holds talks talkcat did not write; nothing was written. Take them into the "
+            f"catalogue first: `talkcat import {name}` (with --update when {data} already holds talks); "
+            "or pass --force to replace them"
+        )
+    return (
+        "the block was changed since talkcat wrote it; nothing was written. The change belongs in "
+        f"{data}: run the command above (`talkcat import {name} --update` takes every change), "
+        "or pass --force to discard it"
+    )
 
 
 def _render_key(layout: Layout, chosen: Settings, template: str | None) -> tuple[object, ...]:
@@ -128,6 +214,14 @@ def _jinja2_version() -> str | None:
     except ImportError:
         return None  # render_template will say what to install
     return str(jinja2.__version__)
+
+
+def _rendered(catalogue: Catalogue, layout: Layout, chosen: Settings, template: str | None) -> tuple[str, str]:
+    """The block's content, and its checksum: both kept in the cache."""
+    from talkcat.readme import checksum
+
+    content = _render(catalogue, layout, chosen, template)
+    return content, checksum(content)
 
 
 def _render(catalogue: Catalogue, layout: Layout, chosen: Settings, template: str | None) -> str:
