@@ -13,7 +13,7 @@ from textwrap import dedent
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, stamped
 from talkcat.cli import app
 from talkcat.schema import schema_text
 from talkcat.validate import Rules
@@ -504,20 +504,20 @@ CATALOGUE = dedent(
       location: Berlin, Germany
     """
 )
-SYNCED_README = dedent(
-    """\
-    # my-talks
+SYNCED_README = (
+    "# my-talks\n\n## Talks\n\n<!-- TALKS -->\n"
+    + stamped(
+        dedent(
+            """\
+            ### Reproducible ML
 
-    ## Talks
-
-    <!-- TALKS -->
-    ### Reproducible ML
-
-    | Event         | Location        | Date       | Link   | Video   | Slides   |
-    |---------------|-----------------|------------|--------|---------|----------|
-    | PyCon DE 2024 | Berlin, Germany | 2024-05-02 |        |         |          |
-    <!-- //TALKS -->
-    """
+            | Event         | Location        | Date       | Link   | Video   | Slides   |
+            |---------------|-----------------|------------|--------|---------|----------|
+            | PyCon DE 2024 | Berlin, Germany | 2024-05-02 |        |         |          |
+            """
+        )
+    )
+    + "<!-- //TALKS -->\n"
 )
 
 

@@ -15,7 +15,7 @@ from textwrap import dedent
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, stamped
 
 CATALOGUE = dedent(
     """\
@@ -27,20 +27,20 @@ CATALOGUE = dedent(
     """
 )
 STALE_README = "# Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\nLicense: CC BY 4.0\n"
-FRESH_README = dedent(
-    """\
-    # Talks
+FRESH_README = (
+    "# Talks\n\n<!-- TALKS -->\n"
+    + stamped(
+        dedent(
+            """\
+            ### Reproducible ML
 
-    <!-- TALKS -->
-    ### Reproducible ML
-
-    | Event         | Location        | Date       | Link   | Video   | Slides   |
-    |---------------|-----------------|------------|--------|---------|----------|
-    | PyCon DE 2024 | Berlin, Germany | 2024-05-02 |        |         |          |
-    <!-- //TALKS -->
-
-    License: CC BY 4.0
-    """
+            | Event         | Location        | Date       | Link   | Video   | Slides   |
+            |---------------|-----------------|------------|--------|---------|----------|
+            | PyCon DE 2024 | Berlin, Germany | 2024-05-02 |        |         |          |
+            """
+        )
+    )
+    + "<!-- //TALKS -->\n\nLicense: CC BY 4.0\n"
 )
 
 
