@@ -333,7 +333,7 @@ def test_a_catalogue_with_talks_is_kept_unless_force(project: Path, runner: CliR
         1,
         "",
         "data/talks.yaml: the catalogue already exists and is not empty; nothing was imported\n"
-        "hint: pass --force to replace it\n",
+        "hint: pass --update to add the talks it lacks and take the changed fields, or --force to replace it\n",
     )
     assert catalogue.read_bytes() == ONE_TALK.encode("utf-8")
 

@@ -31,6 +31,10 @@ _DESCRIPTION_LINE = re.compile(r"description line ([0-9]+): ")
 _ROW_FIELDS = ("event", "date", "end_date", "location", "link", "video", "slides")
 
 
+class NotATalk(TalkcatError):
+    """A folder's README that is no talk: no `# Title` first, or no table under it."""
+
+
 @dataclass(frozen=True)
 class ImportedTalk:
     """A talk's catalogue entry, and the file and lines its fields were read from."""
@@ -79,9 +83,9 @@ class _Context:
                 return attribute
         return None
 
-    def error(self, message: str, line: int) -> TalkcatError:
-        """A TalkcatError at a 0-based line of the text."""
-        return TalkcatError(message, path=self.path, line=self.first_line + line)
+    def error(self, message: str, line: int, kind: type[TalkcatError] = TalkcatError) -> TalkcatError:
+        """A TalkcatError (or `kind` of it) at a 0-based line of the text."""
+        return kind(message, path=self.path, line=self.first_line + line)
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,9 @@ def read_folder_readme(text: str, folder: str, *, path: str, base_url: str | Non
     lines = _lines(text)
     tokens = parse("\n".join(lines))
     if not tokens or not _is_talk_heading(tokens[0], 1):
-        raise context.error("a talk folder's README must start with `# Title`", _line(tokens[0]) if tokens else 0)
+        raise context.error(
+            "a talk folder's README must start with `# Title`", _line(tokens[0]) if tokens else 0, NotATalk
+        )
     talk = _read_talk(context, tokens, lines, len(lines))
     if "slides" in talk.entry:
         return talk
@@ -242,7 +248,9 @@ def _read_talk(context: _Context, tokens: list[Token], lines: list[str], end_lin
         raise context.error("a talk heading without a title", heading_line)
     after_heading = tokens[3] if len(tokens) > 3 else None
     if after_heading is None or after_heading.type != "table_open":
-        raise context.error(f"the talk {title!r} has no table right after its heading", heading_line)
+        # In a folder's README, a heading without a table is some other text (notes, say).
+        kind = NotATalk if context.folder is not None else TalkcatError
+        raise context.error(f"the talk {title!r} has no table right after its heading", heading_line, kind)
     table = _read_table(tokens[3:])
     entry: dict[str, Any] = {"title": title}
     row, row_line = _read_row(context, title, table)

@@ -124,7 +124,7 @@ def merged_talks(existing: Sequence[Talk], outcomes: Sequence[Outcome]) -> list[
     for outcome in outcomes:
         if outcome.action == "update":
             assert outcome.index is not None
-            talks[outcome.index] = _updated(existing[outcome.index], outcome.changes)
+            talks[outcome.index] = updated(existing[outcome.index], outcome.changes)
     for talk in _added(outcomes):
         talks.insert(_position(talks, talk.date), talk)
     return talks
@@ -178,7 +178,8 @@ def _position(talks: Sequence[Talk], date: dt.date) -> int:
     return edit.position_for([talk.date for talk in talks], date)
 
 
-def _updated(talk: Talk, changes: Mapping[str, Any]) -> Talk:
+def updated(talk: Talk, changes: Mapping[str, Any]) -> Talk:
+    """`talk` with `changes` made (a value of `edit.UNSET` removes the field)."""
     from talkcat import edit
 
     mapping = talk.to_mapping()

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import posixpath
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
 from talkcat.commands.options import DataOption, GroupByYearOption, HeadingLevelOption
-from talkcat.errors import TalkcatError, plural
+from talkcat.errors import Problem, TalkcatError, plural
 
 if TYPE_CHECKING:
     from talkcat.config import Settings
     from talkcat.importer import ImportedTalk
     from talkcat.render import Layout
     from talkcat.store import Catalogue
+    from talkcat.validate import Rules
 
 
 def import_talks(
@@ -32,12 +34,32 @@ def import_talks(
             metavar="DIR",
         ),
     ] = None,
+    exclude: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--exclude",
+            help="With --folders: leave out the folders whose name (or path under DIR) matches GLOB. Repeatable.",
+            metavar="GLOB",
+            show_default=False,
+        ),
+    ] = None,
     base_url: Annotated[
         Optional[str],
         typer.Option("--base-url", help="Resolve the README's relative links against this URL.", metavar="URL"),
     ] = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Into a catalogue that holds talks: add the new ones and take the changed fields; nothing else moves.",
+        ),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Replace a catalogue that already holds talks.")
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Write nothing; print the catalogue it would write (a diff, for --update)."),
     ] = False,
     heading_level: HeadingLevelOption = None,
     group_by_year: GroupByYearOption = None,
@@ -45,25 +67,112 @@ def import_talks(
     """Read an existing README's TALKS block (or talk folders) into the catalogue."""
     from talkcat import store
     from talkcat.commands import options
+    from talkcat.ownership import shown_fields
+    from talkcat.render import Layout
 
     if (source is None) == (folders is None):
         raise typer.BadParameter("give a README to read, or --folders DIR (one of the two)")
+    if update and force:
+        raise typer.BadParameter("--update keeps the catalogue's talks and --force replaces them: give one")
+    if exclude and folders is None:
+        raise typer.BadParameter("--exclude leaves out talk folders: it needs --folders DIR")
     chosen = options.settings()
     data = options.data_path(data, chosen)
     layout = options.layout(chosen, heading_level, group_by_year)
     rules = options.rules(data, chosen, layout)
-    _refuse_to_overwrite(data, force)
+    if not update:
+        _refuse_to_overwrite(data, force)
     if source is not None:
-        talks = _from_readme(source, base_url, chosen, layout)
+        talks, notes = _from_readme(source, base_url, chosen, layout), list[Problem]()
+        covers = shown_fields(layout)
+        named = str(source)
     else:
         assert folders is not None and rules.repo_root is not None
-        talks = _from_folders(folders, base_url, rules.repo_root)
-    text = _catalogue_text([talk.entry for talk in talks], _header(data))
+        talks, notes = _from_folders(folders, base_url, rules.repo_root, exclude or [])
+        covers = shown_fields(Layout())
+        named = "the folder READMEs named above"
+    entries, twins = _with_ids(talks)
+    text = _catalogue_text(entries, _header(data))
     catalogue = store.parse_catalogue(text, data, rules)
     if catalogue.problems:
-        _refuse_invalid(catalogue, talks, base_url, str(source) if source else "the folder READMEs named above")
+        _refuse_invalid(catalogue, talks, base_url, named)
+    for note in [*notes, *twins]:
+        typer.echo(str(note), err=True)
+    if update and _holds_talks(data):
+        _merge(data, rules, talks, entries, covers, dry_run)
+        return
+    if dry_run:
+        typer.echo(text, nl=False)
+        typer.echo(f"would import {plural(len(talks), 'talk')} into {data}; nothing was written", err=True)
+        return
     store.write_text(data, text, make_folder=True)
     typer.echo(f"imported {plural(len(talks), 'talk')} into {data}", err=True)
+
+
+def _holds_talks(data: Path) -> bool:
+    """Whether the catalogue is there with talks in it (an empty one is simply replaced)."""
+    from talkcat import store
+
+    if not data.exists():
+        return False
+    try:
+        return bool(store.load_catalogue(data).checked.talks)
+    except TalkcatError:
+        return True  # `--update` then says what is wrong with it
+
+
+def _merge(
+    data: Path,
+    rules: Rules,
+    talks: list[ImportedTalk],
+    entries: list[dict[str, Any]],
+    covers: tuple[str, ...],
+    dry_run: bool,
+) -> None:
+    """Add the talks the catalogue lacks and take the changed fields of the others: `import --update`."""
+    from talkcat import incoming, store
+    from talkcat.commands import common
+    from talkcat.commands.sync_readme import _unified_diff
+
+    with store.locked(data):
+        catalogue = common.load_valid(data, rules)
+        outcomes = incoming.plan(catalogue.talks, entries, covers, update=True)
+        lines = catalogue.checked.entry_lines
+        text = incoming.apply_text(
+            catalogue.text,
+            lines,
+            catalogue.talks,
+            outcomes,
+            lambda changed: store.parse_catalogue(changed, data, rules).checked.entry_lines,
+            str(data),
+        )
+        merged = incoming.merged_talks(catalogue.talks, outcomes)
+        if dry_run:
+            if common.checked(catalogue, text, merged) is None:
+                raise common.unsafe(catalogue)
+            typer.echo(_unified_diff(catalogue.text, text, str(data)), nl=False)
+        elif text != catalogue.text:
+            common.save(catalogue, text, merged)
+    for imported, outcome in zip(talks, outcomes):
+        where = f"{imported.path}:{imported.lines['title']}"
+        if outcome.action == "add":
+            typer.echo(f"{where}: added {outcome.talk.title!r}", err=True)
+        elif outcome.action == "update":
+            assert outcome.index is not None
+            at = f"{data}:{lines[outcome.index]}"
+            typer.echo(f"{where}: updated {', '.join(outcome.fields)} of {outcome.talk.title!r} ({at})", err=True)
+            old = catalogue.talks[outcome.index]
+            old_id, new_id = old.slug, incoming.updated(old, outcome.changes).slug
+            if old_id != new_id:
+                typer.echo(f"note: its id changed from {old_id!r} to {new_id!r} (derived from the date and title)", err=True)
+    counts = {action: sum(o.action == action for o in outcomes) for action in ("add", "update", "same")}
+    verb = "would import" if dry_run else "imported"
+    tail = "; nothing was written" if dry_run else ""
+    typer.echo(
+        f"{verb} into {data}: {counts['add']} added, {counts['update']} updated, "
+        f"{counts['same']} unchanged{tail}",
+        err=True,
+    )
 
 
 def _refuse_to_overwrite(data: Path, force: bool) -> None:
@@ -80,7 +189,7 @@ def _refuse_to_overwrite(data: Path, force: bool) -> None:
     raise TalkcatError(
         "the catalogue already exists and is not empty; nothing was imported",
         path=str(data),
-        hint="pass --force to replace it",
+        hint="pass --update to add the talks it lacks and take the changed fields, or --force to replace it",
     )
 
 
@@ -115,9 +224,14 @@ def _from_readme(source: Path, base_url: str | None, chosen: Settings, layout: L
     )
 
 
-def _from_folders(folders: Path, base_url: str | None, repo_root: Path) -> list[ImportedTalk]:
+def _from_folders(
+    folders: Path, base_url: str | None, repo_root: Path, exclude: list[str]
+) -> tuple[list[ImportedTalk], list[Problem]]:
+    """The talks of the folders' READMEs, newest folder first; and a note for each README that is no talk."""
+    import fnmatch
+
     from talkcat import store
-    from talkcat.importer import read_folder_readme
+    from talkcat.importer import NotATalk, read_folder_readme
 
     if not folders.is_dir():
         raise TalkcatError("not a folder", path=str(folders))
@@ -130,17 +244,58 @@ def _from_folders(folders: Path, base_url: str | None, repo_root: Path) -> list[
     else:
         hint = "run talkcat in the repository that holds them"
     where = _path_in(folders, root, hint)
-    talks = []
+    talks: list[ImportedTalk] = []
+    notes: list[Problem] = []
     # Newest folder first, as the old script listed them.
     for folder in sorted(folders.iterdir(), key=lambda p: p.name, reverse=True):
         readme = folder / "README.md"
         if folder.name.startswith(".") or not readme.is_file():
             continue
+        if any(fnmatch.fnmatchcase(folder.name, glob.rstrip("/")) for glob in exclude):
+            continue
         in_repo = posixpath.join(where, folder.name) if where else folder.name
-        talks.append(read_folder_readme(store.read_text(readme), in_repo, path=str(readme), base_url=base_url))
+        try:
+            talks.append(read_folder_readme(store.read_text(readme), in_repo, path=str(readme), base_url=base_url))
+        except NotATalk as exc:
+            problem = exc.problems[0]
+            message = f"note: skipped, not a talk ({problem.message}); --exclude {shlex.quote(folder.name)} says so"
+            notes.append(Problem(problem.path, problem.line, None, message))
     if not talks:
         raise TalkcatError("no talk folders (a folder with a README.md) here", path=str(folders))
-    return talks
+    return talks, notes
+
+
+def _with_ids(talks: list[ImportedTalk]) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The talks' entries, an id of its own for each talk whose date and title another has; a note for each."""
+    from talkcat.model import Talk
+
+    entries = [dict(talk.entry) for talk in talks]
+    first: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    notes: list[Problem] = []
+    for number, entry in enumerate(entries):
+        slug = Talk.from_mapping(entry).slug
+        seen[slug] = seen.get(slug, 0) + 1
+        if slug not in first:
+            first[slug] = number
+            continue
+        # Two keynotes on one day, or a copy-paste slip: both are kept, and both places named.
+        twin = talks[first[slug]]
+        entries[number] = {"id": f"{slug}-{seen[slug]}", **entry}
+        this, that = talks[number], twin.lines["title"]
+        what = f"{entry['title']!r} ({entry['date'].isoformat()})"
+        notes.append(
+            Problem(twin.path, that, None, f"note: {what} comes again at line {this.lines['title']}; both are imported")
+        )
+        notes.append(
+            Problem(
+                this.path,
+                this.lines["title"],
+                None,
+                f"note: {what} is also at line {that}: imported with the id {entries[number]['id']!r}",
+            )
+        )
+    return entries, notes
 
 
 def _path_in(folder: Path, root: Path, hint: str) -> str:
@@ -170,14 +325,6 @@ def _header(data: Path) -> str:
 
 
 def _catalogue_text(entries: list[dict[str, Any]], header: str = "") -> str:
-    from talkcat.model import Talk
     from talkcat.yamlwrite import dump_catalogue
 
-    # Two talks with one date and title (two keynotes on a day) need ids of their own.
-    seen: dict[str, int] = {}
-    for number, entry in enumerate(entries):
-        slug = Talk.from_mapping(entry).slug
-        seen[slug] = seen.get(slug, 0) + 1
-        if seen[slug] > 1:
-            entries[number] = {"id": f"{slug}-{seen[slug]}", **entry}
     return dump_catalogue(entries, header=header)

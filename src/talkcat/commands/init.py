@@ -12,6 +12,7 @@ import typer
 
 from talkcat.commands.common import InputOption
 from talkcat.commands.options import DataOption, ReadmeOption
+from talkcat.errors import TalkcatError, plural
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,11 +51,16 @@ def init(
     ]
     hooks, warning = _hook_changes(root, chosen, data, readmes)
     changes += hooks
+    kept = _hand_kept(readmes, chosen, data)
     if not changes:
         typer.echo("nothing to do: the catalogue, the README and the hooks are set up", err=True)
+        for path, what in kept:
+            typer.echo(f"{path}: {what}", err=True)
         return
     typer.echo("talkcat init " + ("would change:" if dry_run else "changes:"), err=True)
     for path, _, what in changes:
+        typer.echo(f"  {path}: {what}", err=True)
+    for path, what in kept:
         typer.echo(f"  {path}: {what}", err=True)
     if warning:
         typer.echo(warning, err=True)
@@ -65,11 +71,48 @@ def init(
         raise typer.Exit(1)
     for path, text, _ in changes:
         store.write_text(path, text, make_folder=True)
+    first = " and ".join(f"`talkcat import {path}`" for path, _ in kept) or "`talkcat add` (or `talkcat import OLD_README`)"
     typer.echo(
-        "done. Next: `talkcat add` (or `talkcat import OLD_README`), `talkcat sync-readme`, "
-        "and `pre-commit install` to run the hooks on every commit",
+        f"done. Next: {first}, `talkcat sync-readme`, and `pre-commit install` to run the hooks on every commit",
         err=True,
     )
+
+
+def _hand_kept(readmes: list[Path], chosen: Settings, data: Path) -> list[tuple[Path, str]]:
+    """The READMEs whose block already lists talks the catalogue lacks: they are to be imported, not replaced."""
+    from talkcat import readme
+    from talkcat.importer import read_block
+
+    if _holds_talks(data):
+        return []
+    found = []
+    for path in readmes:
+        text = _read_if_there(path)
+        if text is None:
+            continue
+        try:
+            block = readme.find_block(text, str(path), chosen.markers)
+        except TalkcatError:
+            continue  # no block yet (init adds one), or bad markers (sync-readme says which)
+        content, _ = readme.unstamped(readme.block_content(text, block))
+        if not content.strip():
+            continue
+        try:
+            count = plural(len(read_block(content, layout=chosen.layout)), "talk")
+            what = f"holds {count} between the markers: run `talkcat import {path}` before the first sync"
+        except TalkcatError:
+            what = "holds text between the markers that talkcat did not write: sync-readme will not replace it"
+        found.append((path, what))
+    return found
+
+
+def _holds_talks(data: Path) -> bool:
+    from talkcat import store
+
+    try:
+        return bool(store.load_catalogue(data).checked.talks) if data.exists() else False
+    except TalkcatError:
+        return True  # validate says what is wrong with it; nothing to import into
 
 
 def _catalogue_changes(data: Path, chosen: Settings) -> list[Change]:

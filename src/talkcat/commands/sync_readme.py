@@ -88,6 +88,7 @@ def sync_readme(
     changes: list[tuple[Path, str, str]] = []  # (README, its text, its new text)
     refused: list[Problem] = []
     foreign = False
+    refused_in: Path | None = None  # the first README that holds what talkcat did not write
     for path, text, readme_digest in texts:
         expected = readme_block.stamped(content, _source(data, path), digest)
         # The built-in rendering of a valid catalogue closes every code block
@@ -107,9 +108,11 @@ def sync_readme(
             finding = _review(readme_block.block_content(text, block), catalogue, layout, path, block, data, template)
             refused += finding.problems
             foreign = foreign or finding.foreign
+            if finding and refused_in is None:
+                refused_in = path
         changes.append((path, text, readme_block.replace_block(text, block, expected)))
     if refused:
-        raise TalkcatError(refused, hint=_refusal_hint(foreign, data, texts[0][0] if texts else None))
+        raise TalkcatError(refused, hint=_refusal_hint(foreign, catalogue, refused_in))
     out_of_date = False
     for path, text, new_text in changes:
         if diff:
@@ -174,19 +177,18 @@ def _review(
     )
 
 
-def _refusal_hint(foreign: bool, data: Path, readme: Path | None) -> str:
+def _refusal_hint(foreign: bool, catalogue: Catalogue, readme: Path | None) -> str:
     """What to do about a block that holds what talkcat did not write."""
     name = readme or "README.md"
     if foreign:
+        command = f"talkcat import {name}" + (" --update" if catalogue.talks else "")
         return (
             "the block holds talks talkcat did not write; nothing was written. Take them into the "
-            f"catalogue first: `talkcat import {name}` (with --update when {data} already holds talks); "
-            "or pass --force to replace them"
+            f"catalogue first: `{command}`; or pass --force to replace them (they are lost)"
         )
     return (
-        "the block was changed since talkcat wrote it; nothing was written. The change belongs in "
-        f"{data}: run the command above (`talkcat import {name} --update` takes every change), "
-        "or pass --force to discard it"
+        "the block was changed since talkcat wrote it; nothing was written. Put the change into "
+        f"{catalogue.path} with the command above, then sync again; or pass --force to discard it"
     )
 
 
