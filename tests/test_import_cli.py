@@ -191,6 +191,9 @@ FOLDERS_CATALOGUE = md(
 )
 
 
+FOLDER_READMES_ON = "folder_readmes = true: sync-readme keeps each talk folder's README.md in sync from now on\n"
+
+
 def make_folders(parent: Path) -> None:
     for name, text in (("2021-10-28 Pydata Global", NO_VIDEO), ("2022-09-01 Euroscipy", WITH_VIDEO)):
         (parent / name).mkdir(parents=True)
@@ -201,10 +204,40 @@ def make_folders(parent: Path) -> None:
 
 def test_folders_below_the_repository_root_then_sync(project: Path, runner: CliRunner) -> None:
     make_folders(project / "talks")
-    assert invoke(runner, "import", "--folders", "talks") == (0, "", "imported 2 talks into data/talks.yaml\n")
+    assert invoke(runner, "import", "--folders", "talks") == (
+        0,
+        "",
+        f"imported 2 talks into data/talks.yaml\ntalkcat.toml: {FOLDER_READMES_ON}",
+    )
+    assert (project / "talkcat.toml").read_text(encoding="utf-8") == "folder_readmes = true\n"
     assert (project / "data" / "talks.yaml").read_text(encoding="utf-8") == FOLDERS_CATALOGUE
     (project / "README.md").write_text("# Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
-    assert invoke(runner, "sync-readme") == (0, "", "README.md updated (2 talks)\n")
+    # The folders' READMEs are talkcat's from now on: rewritten from the catalogue, in the same layout.
+    assert invoke(runner, "sync-readme") == (
+        0,
+        "",
+        "README.md updated (2 talks)\n"
+        "talks/2022-09-01 Euroscipy/README.md updated\n"
+        "talks/2021-10-28 Pydata Global/README.md updated\n",
+    )
+    assert (project / "talks/2021-10-28 Pydata Global/README.md").read_text(encoding="utf-8") == stamped(
+        md(
+            """
+            # How to Guarantee No One Understands What You Did in Your Machine Learning Project
+
+            | Event              | Location   | Date       | Link                                     | Video   |
+            |--------------------|------------|------------|------------------------------------------|---------|
+            | Pydata Global 2021 | Online     | 2021-10-30 | [Pydata](https://pydata.org/global2021/) |         |
+
+            Machine learning projects are hard to follow.\x20
+
+            ## What you will learn
+            - Reproducibility
+            """
+        ),
+        "../../data/talks.yaml",
+    )
+    assert invoke(runner, "sync-readme") == (0, "", "README.md is up to date\n2 talk folder READMEs up to date\n")
     assert (project / "README.md").read_text(encoding="utf-8") == "# Talks\n\n<!-- TALKS -->\n" + stamped(md(
         """
         ### Increase citations
@@ -240,14 +273,18 @@ def test_folders_from_inside_the_folder_keep_the_path_from_the_root(
     make_folders(project / "talks")
     monkeypatch.chdir(project / "talks")
     code, _, err = invoke(runner, "import", "--folders", ".", "--data", "../data/talks.yaml")
-    assert (code, err) == (0, "imported 2 talks into ../data/talks.yaml\n")
+    assert (code, err) == (0, f"imported 2 talks into ../data/talks.yaml\n../talkcat.toml: {FOLDER_READMES_ON}")
     assert (project / "data" / "talks.yaml").read_text(encoding="utf-8") == FOLDERS_CATALOGUE
 
 
 def test_one_folder_is_one_talk(project: Path, runner: CliRunner) -> None:
     (project / "2021-10-28 Pydata Global").mkdir()
     (project / "2021-10-28 Pydata Global" / "README.md").write_text(NO_VIDEO, encoding="utf-8")
-    assert invoke(runner, "import", "--folders", ".") == (0, "", "imported 1 talk into data/talks.yaml\n")
+    assert invoke(runner, "import", "--folders", ".") == (
+        0,
+        "",
+        f"imported 1 talk into data/talks.yaml\ntalkcat.toml: {FOLDER_READMES_ON}",
+    )
     assert "  slides: 2021-10-28 Pydata Global/\n" in (project / "data" / "talks.yaml").read_text(encoding="utf-8")
 
 

@@ -82,7 +82,7 @@ def test_init_then_sync_keeps_the_hand_kept_talks(speaker: Path, runner: CliRunn
     assert err == "".join(
         f"README.md:{line}: {title!r} is in the README but not in data/talks.yaml\n" for line, title in TITLES
     ) + (
-        "hint: the block holds talks talkcat did not write; nothing was written. Take them into the catalogue "
+        "hint: the README holds talks talkcat did not write; nothing was written. Take them into the catalogue "
         "first: `talkcat import README.md`; or pass --force to replace them (they are lost)\n"
     )
     assert (speaker / "README.md").read_bytes() == original
@@ -121,7 +121,7 @@ def test_a_talk_added_by_hand_is_kept_and_named(speaker: Path, runner: CliRunner
     assert (code, err) == (
         1,
         "README.md:8: 'Added by hand' is in the README but not in data/talks.yaml\n"
-        "hint: the block holds talks talkcat did not write; nothing was written. Take them into the catalogue "
+        "hint: the README holds talks talkcat did not write; nothing was written. Take them into the catalogue "
         "first: `talkcat import README.md --update`; or pass --force to replace them (they are lost)\n",
     )
     assert (speaker / "README.md").read_bytes() == edited
@@ -146,7 +146,7 @@ def test_a_talk_deleted_by_hand_is_named(speaker: Path, runner: CliRunner) -> No
         1,
         "README.md:8: 'How to find your people actually' is in data/talks.yaml but was deleted from the block "
         f"by hand; to take it out of the catalogue too: talkcat remove {FIRST_ID}\n"
-        "hint: the block was changed since talkcat wrote it; nothing was written. Put the change into "
+        "hint: the README was changed since talkcat wrote it; nothing was written. Put the change into "
         "data/talks.yaml with the command above, then sync again; or pass --force to discard it\n",
     )
     assert invoke(runner, "remove", FIRST_ID, "--yes")[0] == 0
@@ -166,7 +166,7 @@ def test_a_typo_fixed_in_the_block_is_not_reverted(speaker: Path, runner: CliRun
         "data/talks.yaml\n"
         "README.md:12: 'How to find your people actually': to keep the change, run: "
         f"talkcat edit {FIRST_ID} --set date=2023-04-20\n"
-        "hint: the block was changed since talkcat wrote it; nothing was written. Put the change into "
+        "hint: the README was changed since talkcat wrote it; nothing was written. Put the change into "
         "data/talks.yaml with the command above, then sync again; or pass --force to discard it\n",
     )
     assert (speaker / "README.md").read_bytes() == edited
@@ -315,10 +315,11 @@ def test_import_folders_skips_a_readme_that_is_no_talk(speaker: Path, runner: Cl
         0,
         "",
         "notes/README.md:1: note: skipped, not a talk (the talk 'Notes' has no table right after its heading); "
-        "--exclude notes says so\nimported 1 talk into data/talks.yaml\n",
+        "--exclude notes says so\nimported 1 talk into data/talks.yaml\n"
+        "talkcat.toml: folder_readmes = true: sync-readme keeps each talk folder's README.md in sync from now on\n",
     )
     (speaker / "data" / "talks.yaml").unlink()
-    assert invoke(runner, "import", "--folders", ".", "--exclude", "note*") == (
+    assert invoke(runner, "import", "--folders", ".", "--exclude", "note*") == (  # the setting is there now
         0,
         "",
         "imported 1 talk into data/talks.yaml\n",
@@ -329,3 +330,107 @@ def test_import_update_and_force_exclude_each_other(speaker: Path, runner: CliRu
     code, _, err = invoke(runner, "import", "README.md", "--update", "--force")
     assert code == 2
     assert "--update keeps the catalogue's talks and --force replaces them: give one" in err
+
+
+# -- 5. Per-talk folder READMEs stay in sync
+
+FOLDER_README = (
+    "# How to find your people actually\n\n| Event | Location | Date | Link | Video |\n"
+    "| ----- | -------- | ---- | ---- | ----- |\n| SSI Community Building Group | Online | 2023-04-19 |  | |\n\n"
+    "A guide on how to find and build a community.\n"
+)
+
+
+@pytest.fixture
+def folders(speaker: Path, runner: CliRunner) -> Path:
+    """The speaker's repository migrated from one talk folder: folder_readmes is on."""
+    (speaker / "2023-04-19 Community Talk" / "README.md").write_text(FOLDER_README, encoding="utf-8")
+    (speaker / "README.md").write_text("# Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
+    assert invoke(runner, "import", "--folders", ".")[0] == 0
+    assert (speaker / "talkcat.toml").read_text(encoding="utf-8") == "folder_readmes = true\n"
+    return speaker
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_folder_readme_is_rewritten_from_the_catalogue(folders: Path, runner: CliRunner) -> None:
+    folder = folders / "2023-04-19 Community Talk"
+    assert invoke(runner, "sync-readme", "--check") == (
+        3,
+        "",
+        "README.md is out of date; run `talkcat sync-readme` to update it\n"
+        "2023-04-19 Community Talk/README.md is out of date; run `talkcat sync-readme` to update it\n",
+    )
+    code, out, _ = invoke(runner, "sync-readme", "--diff")
+    assert code == 0 and "+++ b/2023-04-19 Community Talk/README.md\n" in out
+    assert (folder / "README.md").read_text(encoding="utf-8") == FOLDER_README
+    assert invoke(runner, "sync-readme")[0] == 0
+    assert (folder / "README.md").read_text(encoding="utf-8") == stamped(
+        "# How to find your people actually\n\n"
+        "| Event                        | Location   | Date       | Link   | Video   |\n"
+        "|------------------------------|------------|------------|--------|---------|\n"
+        "| SSI Community Building Group | Online     | 2023-04-19 |        |         |\n\n"
+        "A guide on how to find and build a community.\n",
+        "../data/talks.yaml",
+    )
+    assert files(folder) == {"README.md": (folder / "README.md").read_bytes(), "slides.md": b"# Slides\n"}
+    assert invoke(runner, "sync-readme") == (0, "", "README.md is up to date\n1 talk folder README up to date\n")
+
+
+def test_an_edit_to_a_talk_shows_in_its_folder_readme(folders: Path, runner: CliRunner) -> None:
+    assert invoke(runner, "sync-readme")[0] == 0
+    assert invoke(runner, "edit", FIRST_ID, "--set", "video=https://youtu.be/abc", "--sync")[0] == 0
+    assert "| https://youtu.be/abc |" in (folders / "2023-04-19 Community Talk" / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_new_talk_with_a_slides_folder_gets_its_readme(folders: Path, runner: CliRunner) -> None:
+    assert invoke(runner, "sync-readme")[0] == 0
+    args = ["add", "--title", "Euroscipy", "--date", "2022-09-01", "--event", "Euroscipy 2022"]
+    assert invoke(runner, *args, "--slides", "2022-09-01 Euroscipy/", "--sync")[0] == 0
+    text = (folders / "2022-09-01 Euroscipy" / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("# Euroscipy\n\n| Event          |")
+    assert files(folders / "2022-09-01 Euroscipy").keys() == {"README.md", "slides.md"}
+
+
+def test_a_hand_edit_in_a_folder_readme_is_not_reverted(folders: Path, runner: CliRunner) -> None:
+    assert invoke(runner, "sync-readme")[0] == 0
+    readme = folders / "2023-04-19 Community Talk" / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8").replace("| Online     |", "| Zurich     |"), encoding="utf-8")
+    edited = readme.read_bytes()
+    code, _, err = invoke(runner, "sync-readme")
+    assert (code, err) == (
+        1,
+        "README.md is up to date\n"
+        "2023-04-19 Community Talk/README.md:5: 'How to find your people actually': Location changed by hand: "
+        "'Zurich' here, 'Online' in data/talks.yaml\n"
+        "2023-04-19 Community Talk/README.md:5: 'How to find your people actually': to keep the change, run: "
+        f"talkcat edit {FIRST_ID} --set location=Zurich\n"
+        "hint: the README was changed since talkcat wrote it; nothing was written. Put the change into "
+        "data/talks.yaml with the command above, then sync again; or pass --force to discard it\n",
+    )
+    assert readme.read_bytes() == edited
+    assert invoke(runner, "import", "--folders", ".", "--update")[2].endswith(
+        "imported into data/talks.yaml: 0 added, 1 updated, 0 unchanged\n"
+    )
+    assert invoke(runner, "sync-readme")[0] == 0
+    assert "| Zurich     |" in readme.read_text(encoding="utf-8")
+
+
+def test_a_folder_readme_that_is_no_talk_is_left_alone(folders: Path, runner: CliRunner) -> None:
+    readme = folders / "2023-04-19 Community Talk" / "README.md"
+    readme.write_text("# Notes\n\nWhat I learned giving this talk.\n", encoding="utf-8")
+    code, _, err = invoke(runner, "sync-readme")
+    assert code == 1
+    assert err.startswith(
+        "2023-04-19 Community Talk/README.md:1: this README is not a talk as talkcat writes one: "
+        "the talk 'Notes' has no table right after its heading\n"
+    )
+    assert readme.read_text(encoding="utf-8") == "# Notes\n\nWhat I learned giving this talk.\n"
+
+
+def test_without_the_setting_folder_readmes_are_not_touched(speaker: Path, runner: CliRunner) -> None:
+    (speaker / "2023-04-19 Community Talk" / "README.md").write_text(FOLDER_README, encoding="utf-8")
+    synced(speaker, runner)
+    assert (speaker / "2023-04-19 Community Talk" / "README.md").read_text(encoding="utf-8") == FOLDER_README

@@ -34,6 +34,7 @@ KEYS = (
     "group_by_year",
     "chart",
     "template",
+    "folder_readmes",
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -48,6 +49,7 @@ class Settings:
     markers: tuple[str, str] = (START_MARKER, END_MARKER)
     layout: Layout = field(default_factory=Layout)
     template: Path | None = None
+    folder_readmes: bool = False  # keep `<slides folder>/README.md` of each talk in sync too
 
 
 def read_table(text: str, path: Path) -> dict[str, Any] | None:
@@ -99,6 +101,35 @@ def settings(table: dict[str, Any], path: Path, cwd: Path, text: str = "") -> Se
     return _Checker(table, path, cwd, text).settings()
 
 
+def with_setting(text: str | None, path: Path, key: str, value: str) -> str | None:
+    """The config's text with `key = value` (TOML) added, every other byte kept; None when it sets `key` already.
+
+    In a pyproject.toml the line goes under `[tool.talkcat]` (which the text
+    must hold); in a talkcat.toml before its first table, so that no table takes it.
+    """
+    if text is None:
+        return f"{key} = {value}\n"
+    table = _parse_toml(text, path)
+    if path.name == PYPROJECT_NAME:
+        table = table.get("tool", {}).get("talkcat", {})
+    if key in table:
+        return None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    line = f"{key} = {value}{newline}"
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    headers = [number for number, content in enumerate(lines) if re.match(r"\s*\[", content)]
+    if path.name == PYPROJECT_NAME:
+        found = [n for n in headers if re.match(r"\s*\[\s*tool\s*\.\s*talkcat\s*\]", lines[n])]
+        if not found:
+            raise ValueError("no [tool.talkcat] header line to put the setting under")
+        at = found[0] + 1
+    else:
+        at = headers[0] if headers else len(lines)
+    return "".join([*lines[:at], line, *lines[at:]])
+
+
 def near(path: Path, cwd: Path) -> Path:
     """`path` as the user would type it from `cwd`: relative when that is possible."""
     try:
@@ -133,6 +164,7 @@ class _Checker:
             result = replace(result, markers=self.markers(table["markers"]))
         if "template" in table:
             result = replace(result, template=self.path("template", table["template"]))
+        result = replace(result, folder_readmes=self.flag("folder_readmes", table.get("folder_readmes", False)))
         layout = replace(
             layout,
             columns=self.columns(table.get("columns")),

@@ -14,6 +14,7 @@ only layout: replacing it loses nothing.
 
 from __future__ import annotations
 
+import posixpath
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,7 +82,8 @@ def review_block(
         where = exc.problems[0]
         message = f"the block holds text that is not a talk as talkcat writes one: {where.message}"
         return Finding([Problem(path, where.line, None, message)], foreign=recorded is None)
-    return _compare(read, talks, shown_fields(layout), path, catalogue, first_line, stamped=recorded is not None)
+    update = f"talkcat import {shlex.quote(path)} --update"
+    return _compare(read, talks, shown_fields(layout), path, catalogue, first_line, update, stamped=recorded is not None)
 
 
 def review_folder_readme(
@@ -101,7 +103,9 @@ def review_folder_readme(
         message = f"this README is not a talk as talkcat writes one: {where.message}"
         return Finding([Problem(path, where.line, None, message)], foreign=True)
     fields = tuple(name for name in shown_fields(layout) if name != "slides")
-    return _compare([read], [talk], fields, path, catalogue, 1, stamped=recorded is not None)
+    parent = posixpath.dirname(posixpath.dirname(path)) or "."
+    update = f"talkcat import --folders {shlex.quote(parent)} --update"
+    return _compare([read], [talk], fields, path, catalogue, 1, update, stamped=recorded is not None)
 
 
 def _compare(
@@ -111,6 +115,7 @@ def _compare(
     path: str,
     catalogue: str,
     first_line: int,
+    update: str,
     *,
     stamped: bool,
 ) -> Finding:
@@ -126,7 +131,7 @@ def _compare(
             message = f"{talk.title!r} is in the README but not in {catalogue}"
             problems.append(Problem(path, imported.lines["title"], None, message))
             continue
-        problems += _changed_fields(imported, talk, talks[matches[number]], fields, catalogue)
+        problems += _changed_fields(imported, talk, talks[matches[number]], fields, catalogue, update)
     if stamped:
         kept = set(matches.values())
         for at, talk in enumerate(talks):
@@ -140,9 +145,9 @@ def _compare(
 
 
 def _changed_fields(
-    imported: ImportedTalk, shown: Talk, talk: Talk, fields: Sequence[str], catalogue: str
+    imported: ImportedTalk, shown: Talk, talk: Talk, fields: Sequence[str], catalogue: str, update: str
 ) -> list[Problem]:
-    """A problem per field the README shows otherwise than the catalogue, and how to keep it."""
+    """A problem per field the README shows otherwise than the catalogue, and how to keep it (`update`: all of it)."""
     problems = []
     flags: list[str] = []
     long_text = False
@@ -165,7 +170,7 @@ def _changed_fields(
         command = f"talkcat edit {shlex.quote(talk.slug)} " + " ".join(flags)
         message = f"{talk.title!r}: to keep the change, run: {command}"
     else:
-        message = f"{talk.title!r}: to keep the changes, run: talkcat import {shlex.quote(imported.path)} --update"
+        message = f"{talk.title!r}: to keep the changes, run: {update}"
     last = problems[-1]
     problems.append(Problem(last.path, last.line, None, message))
     return problems

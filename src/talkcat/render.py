@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -112,6 +112,17 @@ def render_talk(talk: Talk, *, heading_level: int = 3, layout: Layout | None = N
     if description:
         parts.append(description)
     return "\n".join(parts)
+
+
+def render_folder_readme(talk: Talk, layout: Layout | None = None) -> str:
+    """The README.md of the talk's slides folder: `# Title`, the table, the description.
+
+    The layout `talkcat import --folders` reads, and the block's columns and
+    headers, but for Slides: the folder is the slides.
+    """
+    layout = layout or Layout()
+    columns = tuple(column for column in layout.columns if column != "slides")
+    return render_talk(talk, layout=replace(layout, heading_level=1, group_by_year=False, columns=columns))
 
 
 def render_table(talk: Talk, layout: Layout | None = None) -> str:

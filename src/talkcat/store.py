@@ -162,6 +162,14 @@ def output_folder(folder: Path) -> None:
         raise TalkcatError("is not a folder; --output for pages names a folder", path=str(folder))
 
 
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder (or a link to one)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def stays_in(folder: Path, name: str) -> bool:
     """Whether writing `folder/name` writes into `folder`, symlinks followed."""
     return os.path.dirname(os.path.realpath(folder / name)) == os.path.realpath(folder)

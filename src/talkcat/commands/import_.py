@@ -107,6 +107,29 @@ def import_talks(
         return
     store.write_text(data, text, make_folder=True)
     typer.echo(f"imported {plural(len(talks), 'talk')} into {data}", err=True)
+    if folders is not None:
+        _keep_folder_readmes(chosen)
+
+
+def _keep_folder_readmes(chosen: Settings) -> None:
+    """Turn on `folder_readmes`, so that sync-readme keeps the talk folders' READMEs in sync from now on."""
+    from talkcat import config, store
+
+    path = chosen.path or config.near(store.find_repo_root(Path.cwd()) / config.CONFIG_NAME, Path.cwd())
+    there = store.read_if_exists(path)
+    old = None if there is None else store.decode(there, path)
+    try:
+        new = config.with_setting(old, path, "folder_readmes", "true")
+    except ValueError:
+        typer.echo(f"note: add `folder_readmes = true` to {path} to keep each talk folder's README.md in sync", err=True)
+        return
+    if new is None:
+        return  # set already, one way or the other: the user's choice
+    store.write_text(path, new)
+    typer.echo(
+        f"{path}: folder_readmes = true: sync-readme keeps each talk folder's README.md in sync from now on",
+        err=True,
+    )
 
 
 def _holds_talks(data: Path) -> bool:
@@ -232,6 +255,7 @@ def _from_folders(
 
     from talkcat import store
     from talkcat.importer import NotATalk, read_folder_readme
+    from talkcat.readme import unstamped
 
     if not folders.is_dir():
         raise TalkcatError("not a folder", path=str(folders))
@@ -255,7 +279,8 @@ def _from_folders(
             continue
         in_repo = posixpath.join(where, folder.name) if where else folder.name
         try:
-            talks.append(read_folder_readme(store.read_text(readme), in_repo, path=str(readme), base_url=base_url))
+            text, _ = unstamped(store.read_text(readme).replace("\r\n", "\n"))  # the stamp of a README talkcat wrote
+            talks.append(read_folder_readme(text, in_repo, path=str(readme), base_url=base_url))
         except NotATalk as exc:
             problem = exc.problems[0]
             message = f"note: skipped, not a talk ({problem.message}); --exclude {shlex.quote(folder.name)} says so"

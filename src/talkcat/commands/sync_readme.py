@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -17,9 +19,11 @@ from talkcat.commands.options import (
 )
 from talkcat.errors import EXIT_OUT_OF_DATE, Problem, TalkcatError, plural
 
+from talkcat.ownership import Finding
+
 if TYPE_CHECKING:
     from talkcat.config import Settings
-    from talkcat.ownership import Finding
+    from talkcat.model import Talk
     from talkcat.readme import Block
     from talkcat.render import Layout
     from talkcat.store import Catalogue
@@ -85,12 +89,10 @@ def sync_readme(
         lambda: _rendered(catalogue, layout, chosen, template),
         cache=not no_cache,
     )
-    changes: list[tuple[Path, str, str]] = []  # (README, its text, its new text)
-    refused: list[Problem] = []
-    foreign = False
-    refused_in: Path | None = None  # the first README that holds what talkcat did not write
+    writes: list[_Write] = []
+    refusal = _Refusal()
     for path, text, readme_digest in texts:
-        expected = readme_block.stamped(content, _source(data, path), digest)
+        expected = readme_block.stamped(content, _source(data, path.parent), digest)
         # The built-in rendering of a valid catalogue closes every code block
         # it opens, so a README already holding it can be read without it.
         block = store.find_readme_block(
@@ -105,28 +107,116 @@ def sync_readme(
             typer.echo(f"{path} is up to date", err=True)
             continue
         if not force:
-            finding = _review(readme_block.block_content(text, block), catalogue, layout, path, block, data, template)
-            refused += finding.problems
-            foreign = foreign or finding.foreign
-            if finding and refused_in is None:
-                refused_in = path
-        changes.append((path, text, readme_block.replace_block(text, block, expected)))
-    if refused:
-        raise TalkcatError(refused, hint=_refusal_hint(foreign, catalogue, refused_in))
-    out_of_date = False
-    for path, text, new_text in changes:
+            refusal.add(path, _review(readme_block.block_content(text, block), catalogue, layout, path, block, data, template))
+        done = f"{path} updated ({plural(len(catalogue.talks), 'talk')})"
+        writes.append(_Write(path, text, readme_block.replace_block(text, block, expected), done))
+    if chosen.folder_readmes:
+        folder_writes, current = _folder_readmes(catalogue, layout, data, refusal, force)
+        writes += folder_writes
+        if current:
+            typer.echo(f"{plural(current, 'talk folder README')} up to date", err=True)
+    if refusal.problems:
+        raise TalkcatError(refusal.problems, hint=_refusal_hint(refusal.foreign, catalogue, refusal.first))
+    for write in writes:
         if diff:
-            typer.echo(_unified_diff(text, new_text, str(path)), nl=False)
+            typer.echo(_unified_diff(write.old, write.new, str(write.path)), nl=False)
         if check:
-            typer.echo(f"{path} is out of date; run `talkcat sync-readme` to update it", err=True)
-            out_of_date = True
-            continue
-        if diff:
-            continue
-        store.write_text(path, new_text)
-        typer.echo(f"{path} updated ({plural(len(catalogue.talks), 'talk')})", err=True)
-    if out_of_date:
+            typer.echo(f"{write.path} is out of date; run `talkcat sync-readme` to update it", err=True)
+        elif not diff:
+            store.write_text(write.path, write.new)
+            typer.echo(write.done, err=True)
+    if check and writes:
         raise typer.Exit(EXIT_OUT_OF_DATE)
+
+
+@dataclass(frozen=True)
+class _Write:
+    """A file sync-readme rewrites: its text now, its new text, and what to say once it is written."""
+
+    path: Path
+    old: str
+    new: str
+    done: str
+
+
+@dataclass
+class _Refusal:
+    """What would be lost, file by file: when there is any, nothing is written."""
+
+    problems: list[Problem] = field(default_factory=list)
+    foreign: bool = False  # talks the catalogue never had, not edits of its own
+    first: str | None = None  # what imports the first file that holds what talkcat did not write
+
+    def add(self, path: Path, finding: Finding, *, folder: bool = False) -> None:
+        if not finding:
+            return
+        self.problems += finding.problems
+        self.foreign = self.foreign or finding.foreign
+        self.first = self.first or (f"--folders {shlex.quote(str(path.parent.parent))}" if folder else shlex.quote(str(path)))
+
+
+def _folder_readmes(
+    catalogue: Catalogue, layout: Layout, data: Path, refusal: _Refusal, force: bool
+) -> tuple[list[_Write], int]:
+    """The README.md of each talk's slides folder, in sync with its talk; and how many already are."""
+    from talkcat import config, store
+    from talkcat import readme as readme_block
+    from talkcat.ownership import review_folder_readme
+    from talkcat.render import render_folder_readme
+
+    assert catalogue.rules is not None and catalogue.rules.repo_root is not None
+    root, cwd = catalogue.rules.repo_root, Path.cwd()
+    writes: list[_Write] = []
+    current = 0
+    owners: dict[str, Talk] = {}
+    for talk in catalogue.talks:
+        folder = _talk_folder(talk, root)
+        if folder is None:
+            continue
+        path = config.near(root / folder / "README.md", cwd)
+        if folder in owners:
+            message = f"{talk.title!r} and {owners[folder].title!r} both have this folder as their slides: its README can show only one"
+            refusal.add(path, Finding([Problem(str(path), None, None, message)], foreign=False))
+            continue
+        owners[folder] = talk
+        expected = readme_block.stamped(render_folder_readme(talk, layout), _source(data, root / folder))
+        there = store.read_if_exists(path)
+        old = None if there is None else store.decode(there, path)
+        new = _in_the_style_of(old, expected)
+        if old == new:
+            current += 1
+            continue
+        if old is not None and not force:
+            text = old.removeprefix(store.BOM).replace("\r\n", "\n")
+            finding = review_folder_readme(text, talk, folder, path=str(path), catalogue=str(data), layout=layout)
+            refusal.add(path, finding, folder=True)
+        writes.append(_Write(path, old or "", new, f"{path} updated"))
+    return writes, current
+
+
+def _talk_folder(talk: Talk, root: Path) -> str | None:
+    """The talk's slides folder, from the repository root, if its slides are one (not the root itself)."""
+    from talkcat import store
+
+    if talk.slides is None or talk.slides.is_url:
+        return None
+    folder = talk.slides.url.strip("/")
+    while folder.startswith("./"):
+        folder = folder[2:]
+    if folder in ("", ".") or not store.is_folder(root / folder):
+        return None
+    return folder
+
+
+def _in_the_style_of(old: str | None, new: str) -> str:
+    """`new` with the line endings and byte-order mark of the file it replaces."""
+    from talkcat import store
+
+    if old is None:
+        return new
+    if "\r\n" in old:
+        new = new.replace("\n", "\r\n")
+    return store.BOM + new if old.startswith(store.BOM) else new
 
 
 def _require_valid(catalogue: Catalogue) -> None:
@@ -154,11 +244,11 @@ def _validate_hook_runs() -> bool:
         return False
 
 
-def _source(data: Path, readme: Path) -> str:
-    """The catalogue as the README's stamp names it: from the README's folder."""
+def _source(data: Path, folder: Path) -> str:
+    """The catalogue as the stamp of a README in `folder` names it: from that folder."""
     import os
 
-    return Path(os.path.relpath(os.path.abspath(data), os.path.abspath(readme.parent))).as_posix()
+    return Path(os.path.relpath(os.path.abspath(data), os.path.abspath(folder))).as_posix()
 
 
 def _review(
@@ -177,17 +267,16 @@ def _review(
     )
 
 
-def _refusal_hint(foreign: bool, catalogue: Catalogue, readme: Path | None) -> str:
-    """What to do about a block that holds what talkcat did not write."""
-    name = readme or "README.md"
+def _refusal_hint(foreign: bool, catalogue: Catalogue, source: str | None) -> str:
+    """What to do about a README that holds what talkcat did not write."""
     if foreign:
-        command = f"talkcat import {name}" + (" --update" if catalogue.talks else "")
+        command = f"talkcat import {source or 'README.md'}" + (" --update" if catalogue.talks else "")
         return (
-            "the block holds talks talkcat did not write; nothing was written. Take them into the "
+            "the README holds talks talkcat did not write; nothing was written. Take them into the "
             f"catalogue first: `{command}`; or pass --force to replace them (they are lost)"
         )
     return (
-        "the block was changed since talkcat wrote it; nothing was written. Put the change into "
+        "the README was changed since talkcat wrote it; nothing was written. Put the change into "
         f"{catalogue.path} with the command above, then sync again; or pass --force to discard it"
     )
 
