@@ -219,3 +219,23 @@ def test_one_talk_is_counted_in_words(repo: Path, runner: CliRunner) -> None:
     (repo / "data/talks.yaml").write_text("talks:\n- title: T\n  date: 2023-01-01\n  event: E\n", encoding="utf-8")
     result = runner.invoke(app, ["sync-readme"])
     assert (result.exit_code, result.stderr) == (0, "README.md updated (1 talk)\n")
+
+
+def test_under_pre_commit_beside_the_validate_hook_the_problems_are_named_once(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / "data/talks.yaml").write_text("talks:\n- title: x\n  date: 2023-02-30\n  event: e\n")
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n- repo: local\n  hooks:\n  - id: talkcat-validate\n  - id: talkcat-sync-readme\n"
+    )
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    result = runner.invoke(app, ["sync-readme"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "data/talks.yaml: 1 problem; nothing was written (the talkcat-validate hook lists them)\n",
+    )
+    # Alone (the hook init writes), it lists them itself.
+    (repo / ".pre-commit-config.yaml").write_text("repos:\n- repo: local\n  hooks:\n  - id: talkcat-sync-readme\n")
+    result = runner.invoke(app, ["sync-readme"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("data/talks.yaml:3:9: date 2023-02-30 is not a real date")
