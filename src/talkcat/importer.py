@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin
 
 from talkcat.errors import Problem, TalkcatError
-from talkcat.markdown import headings, parse, parse_autolink, parse_link, shift_headings
+from talkcat.markdown import parse, parse_autolink, parse_link, shift_headings
 from talkcat.model import FIELD_NAMES, Link
 from talkcat.render import COLUMN_ATTRIBUTES, DEFAULT_LABELS, Layout
 
@@ -91,7 +91,7 @@ class _Context:
 @dataclass(frozen=True)
 class _Table:
     header: list[tuple[str, int]]  # (cell, line)
-    rows: list[tuple[list[str], int]]  # (cells, line)
+    rows: list[tuple[list[Token], int]]  # (each cell's inline token, line)
     end_line: int  # the first line after the table
     line: int
 
@@ -134,7 +134,8 @@ def read_block(
         raise context.error(f"text before the first talk heading ({expected})", _line(tokens[first]))
     talks = []
     for start in starts:
-        end = next((bound for bound in bounds if bound > start), len(tokens))
+        after = bisect.bisect_right(bounds, start)  # the next talk or year heading
+        end = bounds[after] if after < len(bounds) else len(tokens)
         end_line = _line(tokens[end]) if end < len(tokens) else len(lines)
         talks.append(_read_talk(context, tokens[start:end], lines, end_line))
     return talks
@@ -256,7 +257,13 @@ def _read_talk(context: _Context, tokens: list[Token], lines: list[str], end_lin
     row, row_line = _read_row(context, title, table)
     entry.update(row)
     where = {"title": heading_line, **{name: row_line for name in _ROW_FIELDS if name in row}}
-    description = _read_description(context, title, lines, table.end_line, end_line)
+    # The description's ATX headings, from the tokens at hand: (level, line, nested).
+    found = [
+        (len(token.markup), token.map[0], token.level > 0)
+        for token in tokens
+        if token.type == "heading_open" and token.markup.startswith("#") and token.map and token.map[0] >= table.end_line
+    ]
+    description = _read_description(context, title, lines, table.end_line, end_line, found)
     if description:
         entry["description"], where["description"] = description
     entry = {name: entry[name] for name in FIELD_NAMES if name in entry}
@@ -266,7 +273,7 @@ def _read_talk(context: _Context, tokens: list[Token], lines: list[str], end_lin
 def _read_table(tokens: list[Token]) -> _Table:
     """The header and body rows of the table that `tokens` start with."""
     header: list[tuple[str, int]] = []
-    rows: list[tuple[list[str], int]] = []
+    rows: list[tuple[list[Token], int]] = []
     in_body = False
     row_line = 0
     for token in tokens:
@@ -279,9 +286,10 @@ def _read_table(tokens: list[Token]) -> _Table:
             if in_body:
                 rows.append(([], row_line))
         elif token.type == "inline":
-            # markdown-it gives the cell's source, trimmed, with `\|` made `|`.
+            # markdown-it gives the cell's source, trimmed, with `\|` made `|`,
+            # and its inline tokens: a link cell is read from those, not parsed again.
             if in_body:
-                rows[-1][0].append(token.content)
+                rows[-1][0].append(token)
             else:
                 header.append((token.content, row_line))
     table_map = tokens[0].map or [0, 0]
@@ -296,7 +304,8 @@ def _read_row(context: _Context, title: str, table: _Table) -> tuple[dict[str, A
     if len(table.rows) > 1:
         raise context.error(f"the table of {title!r} has more than one row", table.rows[1][1])
     cells, line = table.rows[0]
-    values = {attribute: cell for attribute, cell in zip(attributes, cells) if cell}
+    values = {attribute: cell.content for attribute, cell in zip(attributes, cells) if cell.content}
+    inline = dict(zip(attributes, cells))
     for attribute in ("event", "date"):
         if attribute not in values:
             raise context.error(f"{title!r} has no {context.column(attribute)}", line)
@@ -308,7 +317,7 @@ def _read_row(context: _Context, title: str, table: _Table) -> tuple[dict[str, A
         entry["location"] = values["location"]
     for attribute in ("link", "video", "slides"):
         if attribute in values:
-            entry[attribute] = _read_link(context, values[attribute], attribute, line)
+            entry[attribute] = _read_link(context, inline[attribute], attribute, line)
     return entry, line
 
 
@@ -346,15 +355,16 @@ def _read_date(context: _Context, text: str, line: int) -> dt.date:
     return date
 
 
-def _read_link(context: _Context, cell: str, attribute: str, line: int) -> str | dict[str, str]:
-    """A link cell as a catalogue value: a URL or path string, or {label, url}."""
+def _read_link(context: _Context, token: Token, attribute: str, line: int) -> str | dict[str, str]:
+    """A link cell (its inline token) as a catalogue value: a URL or path string, or {label, url}."""
     column = context.column(attribute)
+    cell, children = token.content, token.children or []
     try:
-        link = parse_link(cell)
+        link = parse_link(cell, children)
     except ValueError as error:
         raise context.error(str(error), line) from None
     if link is None:
-        url = parse_autolink(cell) or cell
+        url = parse_autolink(cell, children) or cell
         if Link(url).is_url and not any(ch.isspace() for ch in url):
             return url
         raise context.error(f"the {column} cell must be one link or a bare URL: {cell!r}", line)
@@ -380,9 +390,12 @@ def _repository_path(context: _Context, target: str) -> str:
 
 
 def _read_description(
-    context: _Context, title: str, lines: list[str], start: int, end: int
+    context: _Context, title: str, lines: list[str], start: int, end: int, found: list[tuple[int, int, bool]]
 ) -> tuple[str, int] | None:
-    """The lines between the table and the next talk, headings shifted back up, and the first one's number."""
+    """The lines between the table and the next talk, headings shifted back up, and the first one's number.
+
+    `found`: the ATX headings among those lines (level, line, nested), as the parse of the whole text saw them.
+    """
     # Trailing spaces stay: two of them are a hard line break. Blank lines
     # (spaces and tabs only, as markdown sees them) around the text go.
     kept = lines[start:end]
@@ -395,7 +408,8 @@ def _read_description(
         return None
     text = "\n".join(kept)
     by = context.heading_level - 1
-    for level, line, nested in headings(text):
+    found = [(level, line - start, nested) for level, line, nested in found]
+    for level, line, nested in found:
         if level - by < 1:
             raise context.error(
                 f"a level-{level} heading in a description under level-{context.heading_level} talk headings",
@@ -408,4 +422,4 @@ def _read_description(
                 "its `# Title`, so its headings start at `##`: make this one `##` or deeper",
                 start + line,
             )
-    return shift_headings(text, -by), start
+    return shift_headings(text, -by, [(level, line) for level, line, _ in found]), start

@@ -81,15 +81,16 @@ def open_block(text: str) -> tuple[int, str] | None:
     return None  # pragma: no cover - the probe line is always in some block
 
 
-def shift_headings(text: str, by: int) -> str:
+def shift_headings(text: str, by: int, found: list[tuple[int, int]] | None = None) -> str:
     """Move every ATX heading `by` levels (negative: up); every other byte is kept.
 
     Only real headings move: `#` in code, HTML blocks or prose is text. Setext
     headings are left as they are. Raises ValueError when a level would leave 1..6.
+    `found`: `heading_levels(text)`, where a parse already found them.
     """
     if by == 0:
         return text
-    headings = heading_levels(text)
+    headings = heading_levels(text) if found is None else found
     for level, line in headings:
         if not MIN_LEVEL <= level + by <= MAX_LEVEL:
             raise ValueError(
@@ -117,16 +118,17 @@ def format_link(label: str, url: str) -> str:
     return f"[{_escape_label(label)}]({_destination(url)})"
 
 
-def parse_link(text: str) -> tuple[str, str] | None:
+def parse_link(text: str, children: list[Token] | None = None) -> tuple[str, str] | None:
     """(label source, URL) when `text` is exactly one inline link `[label](url)`.
 
     The label is the link text's source, with `format_link`'s escapes undone;
     the URL is the destination as written, backslash escapes and entities
     decoded but not percent-encoded (markdown-it's `href` is). None when the
     text is anything else; ValueError when the link has a title, which a
-    catalogue link cannot hold.
+    catalogue link cannot hold. `children`: the text's inline tokens, where a
+    parse already made them.
     """
-    if not _is_one_link(text):
+    if not _is_one_link(_inline_children(text) if children is None else children):
         return None
     from markdown_it.helpers import parseLinkDestination, parseLinkLabel
     from markdown_it.rules_inline import StateInline
@@ -142,9 +144,9 @@ def parse_link(text: str) -> tuple[str, str] | None:
     return _unescape_label(text[1:label_end]), destination.str
 
 
-def parse_autolink(text: str) -> str | None:
-    """The URL of `<url>` when `text` is exactly one autolink, else None."""
-    children = _inline_children(text)
+def parse_autolink(text: str, children: list[Token] | None = None) -> str | None:
+    """The URL of `<url>` when `text` is exactly one autolink, else None (`children`: as for parse_link)."""
+    children = _inline_children(text) if children is None else children
     if len(children) == 3 and children[0].type == "link_open" and children[0].markup == "autolink":
         return text[1:-1]
     return None
@@ -155,8 +157,7 @@ def _inline_children(text: str) -> list[Token]:
     return (tokens[0].children or []) if tokens else []
 
 
-def _is_one_link(text: str) -> bool:
-    children = _inline_children(text)
+def _is_one_link(children: list[Token]) -> bool:
     if not children or children[0].type != "link_open" or children[0].markup == "autolink":
         return False
     # The link must close at the very end: nothing at nesting level 0 after it.
