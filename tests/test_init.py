@@ -380,39 +380,28 @@ def test_paths_yaml_would_misread_are_quoted(repo: Path, runner: CliRunner) -> N
     _validate_config(repo)
 
 
-def test_from_a_subfolder_without_a_config_the_files_are_there_and_the_hooks_at_the_top(
+def test_from_a_subfolder_without_a_config_init_sets_up_the_repository_root(
     repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # As every command does without a config, init takes data/talks.yaml and
-    # README.md from the current folder; the hooks, run at the top, are told.
+    # Where every command then finds them: from any folder, the defaults are the root's.
     (repo / "docs").mkdir()
     monkeypatch.chdir(repo / "docs")
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0, result.output
     assert result.stderr == (
         "talkcat init changes:\n"
-        "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
-        "  data/talks.yaml: create, with no talks yet\n"
-        "  README.md: create, with a Talks section\n"
+        "  ../data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
+        "  ../data/talks.yaml: create, with no talks yet\n"
+        "  ../README.md: create, with a Talks section\n"
         "  ../.pre-commit-config.yaml: create, with talkcat's hooks\n" + DONE
     )
     assert files(repo) == {
-        ".pre-commit-config.yaml": (
-            "repos:\n"
-            "  - repo: https://github.com/talkcat/talkcat\n"
-            "    rev: v0.1.0\n"
-            "    hooks:\n"
-            "      - id: talkcat-validate\n"
-            "        files: ^docs/data/talks\\.yaml$\n"
-            "        args: [--data, docs/data/talks.yaml]\n"
-            "      - id: talkcat-sync-readme\n"
-            "        files: ^(docs/data/talks\\.yaml|docs/README\\.md)$\n"
-            "        args: [--data, docs/data/talks.yaml, --readme, docs/README.md]\n"
-        ).encode(),
-        "docs/README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
-        "docs/data/talks.schema.json": schema_text().encode(),
-        "docs/data/talks.yaml": b"# yaml-language-server: $schema=talks.schema.json\ntalks: []\n",
+        ".pre-commit-config.yaml": ("repos:\n" + HOOKS).encode(),
+        "README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
+        "data/talks.schema.json": schema_text().encode(),
+        "data/talks.yaml": b"# yaml-language-server: $schema=talks.schema.json\ntalks: []\n",
     }
+    assert runner.invoke(app, ["sync-readme", "--check"]).stderr == "../README.md is up to date\n"
 
 
 def test_a_config_in_a_subfolder_is_not_what_the_hooks_read_so_they_get_args(
@@ -529,6 +518,7 @@ def test_pre_commit_runs_the_hooks_init_set_up_from_a_subfolder_on_its_files(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     (repo / "docs").mkdir()
+    (repo / "docs" / "talkcat.toml").write_text("chart = false\n", encoding="utf-8")  # the files are docs/'s
     monkeypatch.chdir(repo / "docs")
     assert runner.invoke(app, ["init"]).exit_code == 0
     source, commit = talkcat_source

@@ -18,6 +18,7 @@ from talkcat.model import Talk
 from talkcat.validate import Checked, Rules, check_document, check_local_paths
 
 if TYPE_CHECKING:
+    from talkcat.config import Found
     from talkcat.readme import Block
 
 BOM = "\ufeff"
@@ -232,12 +233,15 @@ def find_repo_root(start: Path) -> Path:
     return Path.cwd()
 
 
-def find_config(start: Path) -> tuple[Path, str, dict[str, Any]] | None:
-    """The config from `start` upward: (path relative to `start`, text, settings table).
+def find_config(start: Path) -> Found:
+    """Where the commands' files are, looked for from `start` upward as git looks for its repository.
 
-    In each folder, `talkcat.toml` first, then a pyproject.toml with a
-    `[tool.talkcat]` table. The search stops at the folder holding `.git`, as
-    git does: a config above the repository belongs to something else.
+    The nearest folder holding a config (`talkcat.toml` first, then a
+    pyproject.toml with a `[tool.talkcat]` table) or the default catalogue
+    `data/talks.yaml`; else the repository root (the folder holding `.git`),
+    where the defaults then apply; outside any repository, `start` itself.
+    The search stops at the repository root: a config above it belongs to
+    something else. Paths in the answer are relative to `start`.
     """
     from talkcat import config
 
@@ -251,11 +255,11 @@ def find_config(start: Path) -> tuple[Path, str, dict[str, Any]] | None:
             text = decode(read_bytes(candidate), shown)
             table = config.read_table(text, shown)
             if table is not None:
-                return shown, text, table
-        if (folder / ".git").exists():
-            return None
+                return config.Found(up, shown, text, table)
+        if (folder / config.DEFAULT_DATA).is_file() or (folder / ".git").exists():
+            return config.Found(up)
         up = up / ".."
-    return None
+    return config.Found(Path("."))
 
 
 def load_catalogue(path: Path, rules: Rules | None = None, *, cache: bool = True) -> Catalogue:

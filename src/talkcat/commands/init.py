@@ -233,14 +233,7 @@ def _settings_at(root: Path) -> Settings:
     """The settings talkcat finds when pre-commit runs it at `root`; paths from the current folder."""
     from talkcat import config, store
 
-    cwd = Path.cwd()
-    found = store.find_config(root)
-    if found is None:
-        return config.Settings(
-            data=config.near(root / config.DEFAULT_DATA, cwd), readmes=(config.near(root / config.DEFAULT_README, cwd),)
-        )
-    path, text, table = found
-    return config.settings(table, root / path, cwd, text)
+    return config.located(store.find_config(root), root, Path.cwd())
 
 
 def _flow_item(text: str) -> str:
