@@ -226,11 +226,16 @@ def _fsync_dir(folder: Path) -> None:
 
 def find_repo_root(start: Path) -> Path:
     """The git work tree holding `start`, else the current directory."""
+    return find_git_root(start) or Path.cwd()
+
+
+def find_git_root(start: Path) -> Path | None:
+    """The git work tree holding `start` (the folder holding `.git`), or None outside any."""
     here = start.resolve()
     for folder in (here, *here.parents):
         if (folder / ".git").exists():
             return folder
-    return Path.cwd()
+    return None
 
 
 def find_config(start: Path) -> Found:
