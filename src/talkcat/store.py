@@ -37,6 +37,7 @@ class Catalogue:
     problems: list[Problem] = field(default_factory=list)
     digest: str | None = None  # the file's content hash, when read from a file
     rules: Rules | None = None  # what it was validated against
+    warnings: list[Problem] = field(default_factory=list)  # said, but no reason to refuse it
 
     @property
     def text(self) -> str:
@@ -343,6 +344,53 @@ def _catalogue(
         problems += check_local_paths(checked, str(path), rules.repo_root)
         problems.sort(key=lambda p: (p.line or 0, p.col or 0))
     return Catalogue(path, text, checked, problems, digest, rules)
+
+
+def check_tracked(catalogue: Catalogue) -> None:
+    """Add what git says of the catalogue's relative paths: an ignored one is a problem, an untracked one a warning.
+
+    One `git status` for all of them, and none when there are none or the
+    repository root holds no `.git`; when git cannot tell (not installed, not
+    a repository after all), nothing is added.
+    """
+    root = catalogue.rules.repo_root if catalogue.rules is not None else None
+    local = catalogue.checked.local_paths
+    if root is None or not local or not (root / ".git").exists():
+        return
+    from talkcat import tracked
+
+    specs = tracked.pathspecs(local)
+    status_args = ("status", "--porcelain=v1", "-z", "--ignored=traditional", "--untracked-files=normal")
+    output = _git(root, *status_args, "--", *specs) if specs else None
+    if output is None:
+        return
+    status = tracked.parse_status(output)
+    # git never names a folder without files: looked at on disk, where the first file found ends the walk.
+    empty = [spec for spec in tracked.unnamed(specs, status) if _is_empty_folder(root / spec)]
+    errors, warnings = tracked.problems(catalogue.checked.local_paths, str(catalogue.path), status, empty)
+    catalogue.problems = sorted([*catalogue.problems, *errors], key=lambda p: (p.line or 0, p.col or 0))
+    catalogue.warnings += warnings
+
+
+def _is_empty_folder(path: Path) -> bool:
+    """A folder with no file anywhere under it (the walk stops at the first file)."""
+    return path.is_dir() and not any(files for _, _, files in os.walk(path))
+
+
+def _git(root: Path, *args: str) -> bytes | None:
+    """What a git command run at `root` prints; None if git is missing or fails.
+
+    Paths are literal (a folder may be named `[draft]`), and git takes no
+    optional lock: inside a `git commit` hook, the index is git's.
+    """
+    import subprocess
+
+    command = ["git", "--literal-pathspecs", "--no-optional-locks", *args]
+    try:
+        done = subprocess.run(command, cwd=root, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 def derived(
