@@ -185,7 +185,7 @@ def test_missing_slides_folder(project: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 1
     assert result.stdout == (
-        f"data/talks.yaml:5:11: 'No Such Folder/' does not exist in the repository ({project.resolve()})\n"
+        f"data/talks.yaml:5:11: 'No Such%20Folder/' does not exist in the repository ({project.resolve()})\n"
     )
 
 
