@@ -159,6 +159,11 @@ def near(path: Path, cwd: Path) -> Path:
         return path
 
 
+def from_top(path: Path, root: Path) -> str:
+    """`path` as git and pre-commit name it: from the top of the work tree at `root`, with `/`."""
+    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+
+
 class _Checker:
     def __init__(self, table: dict[str, Any], path: Path, cwd: Path, text: str) -> None:
         self.table = table

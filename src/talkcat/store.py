@@ -372,6 +372,52 @@ def check_tracked(catalogue: Catalogue) -> None:
     catalogue.warnings += warnings
 
 
+def repository_files(root: Path, limit: int) -> list[str]:
+    """The files of the work tree at `root` (at most `limit`), as paths from it with `/`, sorted.
+
+    In a git repository, those git tracks or would (tracked, and untracked
+    but not ignored); elsewhere the files under `root` but those in `.git`
+    and in virtual environments (a folder holding `pyvenv.cfg`), the walk
+    stopping at `limit`.
+    """
+    if (root / ".git").exists():
+        listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        if listed is not None:
+            return sorted({name.decode("utf-8", "surrogateescape") for name in listed.split(b"\0") if name})[:limit]
+    found: list[str] = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(name for name in folders if not _skipped_folder(os.path.join(folder, name)))
+        here = Path(folder).relative_to(root)
+        found += [(here / name).as_posix() for name in sorted(files)]
+        if len(found) >= limit:
+            break
+    return sorted(found[:limit])
+
+
+def _skipped_folder(path: str) -> bool:
+    return os.path.basename(path) == ".git" or os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+def read_small_text(path: Path, limit: int) -> str | None:
+    """A regular file's UTF-8 text when it has at most `limit` bytes and no NUL byte; else None.
+
+    A symlink is not followed: it may lead out of the repository.
+    """
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8").removeprefix(BOM)
+    except UnicodeDecodeError:
+        return None
+
+
 def _is_empty_folder(path: Path) -> bool:
     """A folder with no file anywhere under it (the walk stops at the first file)."""
     return path.is_dir() and not any(files for _, _, files in os.walk(path))

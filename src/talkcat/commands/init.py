@@ -36,7 +36,7 @@ def init(
 ) -> None:
     """Set up a repository: data/talks.yaml, a Talks section in the README, the pre-commit hooks."""
     from talkcat import store
-    from talkcat.commands import common, options
+    from talkcat.commands import common, migration, options
 
     chosen = options.settings()
     data = options.data_path(data, chosen)
@@ -51,17 +51,20 @@ def init(
     hooks, notes = _hook_changes(root, chosen, data, readmes)
     changes += hooks
     kept = _hand_kept(readmes, chosen, data)
+    others = migration.other_writers(root, chosen, data, readmes)
     if not changes:
         typer.echo("nothing to do: the catalogue, the README and the hook are set up", err=True)
         for path, what in kept:
             typer.echo(f"{path}: {what}", err=True)
+        for line in others:
+            typer.echo(line, err=True)
         return
     typer.echo("talkcat init " + ("would change:" if dry_run else "changes:"), err=True)
     for path, _, what in changes:
         typer.echo(f"  {path}: {what}", err=True)
     for path, what in kept:
         typer.echo(f"  {path}: {what}", err=True)
-    for note in notes:
+    for note in [*notes, *others]:
         typer.echo(note, err=True)
     if dry_run:
         return
@@ -199,15 +202,12 @@ def _read_if_there(path: Path) -> str | None:
 
 def _hook_args(root: Path, there: Settings, data: Path, readmes: list[Path]) -> tuple[str, ...]:
     """What the hook, run by pre-commit at `root` where talkcat finds `there`, must be told to see these files."""
-    data_args = () if _same([there.data], [data]) else ("--data", _from_top(data, root))
+    from talkcat import config
+
+    data_args = () if _same([there.data], [data]) else ("--data", config.from_top(data, root))
     if _same(there.readmes, readmes):
         return data_args
-    return data_args + tuple(arg for path in readmes for arg in ("--readme", _from_top(path, root)))
-
-
-def _from_top(path: Path, root: Path) -> str:
-    """`path` as pre-commit names it: from the top of the work tree, with `/`."""
-    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+    return data_args + tuple(arg for path in readmes for arg in ("--readme", config.from_top(path, root)))
 
 
 def _same(these: Sequence[Path], those: Sequence[Path]) -> bool:
