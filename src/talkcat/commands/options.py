@@ -27,7 +27,10 @@ DataOption = Annotated[
     Optional[Path],
     typer.Option(
         "--data",
-        help="The catalogue file. (default: `data` in the config, else data/talks.yaml)",
+        help=(
+            "The catalogue file. (default: `data` in the config, else data/talks.yaml; both looked for from here "
+            "up to the repository root)"
+        ),
         metavar="PATH",
         show_default=False,
     ),

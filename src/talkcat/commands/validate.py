@@ -26,7 +26,11 @@ def validate(
     data: DataOption = None,
     output_format: Annotated[
         ValidateFormat,
-        typer.Option("--format", help="text: one `path:line:col: message` per line; json: for machines."),
+        typer.Option(
+            "--format",
+            help="text: one `path:line:col: message` per line (`path:line:col: warning: message` for a warning, "
+            "which does not fail); json: for machines.",
+        ),
     ] = ValidateFormat.text,
     no_cache: NoCacheOption = False,
     check_links: Annotated[
