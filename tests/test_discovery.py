@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 from speaker import FOLDERS, make_repo
 from talkcat import store
 from talkcat.cli import app
-from talkcat.config import Found
 
 TALK = FOLDERS[1]  # 2022-12-02 Pydata Global
 
@@ -85,14 +84,20 @@ def test_a_problem_is_reported_at_the_path_typed_from_where_the_user_stands(
 # -- store.find_config: the search itself
 
 
+def _found(folder: Path, config: Path | None = None) -> object:
+    from talkcat.config import Found
+
+    return Found(folder, config)
+
+
 def test_the_nearest_folder_with_the_default_catalogue_wins(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "talkcat.toml").write_text("chart = true\n")
     (tmp_path / "site/data").mkdir(parents=True)
     (tmp_path / "site/data/talks.yaml").write_text("talks: []\n")
     (tmp_path / "site/2024 talk").mkdir()
-    assert store.find_config(tmp_path / "site/2024 talk") == Found(Path(".."))
-    assert store.find_config(tmp_path / "site") == Found(Path("."))
+    assert store.find_config(tmp_path / "site/2024 talk") == _found(Path(".."))
+    assert store.find_config(tmp_path / "site") == _found(Path("."))
     (tmp_path / "docs").mkdir()
     found = store.find_config(tmp_path / "docs")
     assert (found.folder, found.config, found.table) == (Path(".."), Path("../talkcat.toml"), {"chart": True})
@@ -109,12 +114,12 @@ def test_a_config_beats_the_default_catalogue_in_its_own_folder(tmp_path: Path) 
 def test_with_nothing_found_the_defaults_are_at_the_repository_root(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "a/b").mkdir(parents=True)
-    assert store.find_config(tmp_path / "a/b") == Found(Path("../.."))
+    assert store.find_config(tmp_path / "a/b") == _found(Path("../.."))
 
 
 def test_outside_a_repository_with_nothing_found_the_defaults_are_in_the_current_folder(tmp_path: Path) -> None:
     (tmp_path / "a/b").mkdir(parents=True)
-    assert store.find_config(tmp_path / "a/b") == Found(Path("."))
+    assert store.find_config(tmp_path / "a/b") == _found(Path("."))
 
 
 def test_the_search_does_not_leave_the_repository(tmp_path: Path) -> None:
@@ -122,4 +127,4 @@ def test_the_search_does_not_leave_the_repository(tmp_path: Path) -> None:
     (tmp_path / "data/talks.yaml").write_text("talks: []\n")  # above the repository: not its catalogue
     (tmp_path / "repo/.git").mkdir(parents=True)
     (tmp_path / "repo/docs").mkdir()
-    assert store.find_config(tmp_path / "repo/docs") == Found(Path(".."))
+    assert store.find_config(tmp_path / "repo/docs") == _found(Path(".."))

@@ -13,7 +13,6 @@ import pytest
 from typer.testing import CliRunner
 
 from speaker import git
-from talkcat import tracked
 from talkcat.cli import app
 
 CATALOGUE = dedent(
@@ -205,10 +204,14 @@ def test_without_git_nothing_is_said_of_tracking(
 
 
 def test_status_entries_after_a_rename_are_read_in_step() -> None:
+    from talkcat import tracked
+
     output = b"R  new name/a.md\0old name/a.md\0?? untracked/\0!! build/\0 M tracked.md\0"
     assert tracked.parse_status(output) == {"untracked": "??", "build": "!!"}
 
 
 def test_paths_outside_the_repository_or_the_root_itself_are_not_asked_about() -> None:
+    from talkcat import tracked
+
     paths = [(0, p, 1, 1) for p in ("a b/", "./a b", "../x/", "/abs", ".", "c/../d/", "C:\\x")]
     assert tracked.pathspecs(paths) == ["a b", "d"]
