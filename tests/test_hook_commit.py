@@ -93,3 +93,26 @@ def test_deleting_or_renaming_a_slides_folder_fails_that_very_commit(
     assert re.search(r"^talkcat sync-readme\.+Failed$", output, re.MULTILINE), output
     assert f"'{folder}/' does not exist in the repository" in output
     assert _run(repo, env, "git", "log", "--format=%s", "-1").stdout == "Keep the talks in data/talks.yaml\n"
+
+
+def test_a_hand_edit_of_a_talk_folders_readme_is_caught_by_that_commit(
+    tmp_path: Path, env: dict[str, str], runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "talks")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("PATH", env["PATH"])
+    assert runner.invoke(app, ["import", "--folders", "."]).exit_code == 0  # turns folder_readmes on
+    assert runner.invoke(app, ["sync-readme", "--force"]).exit_code == 0
+    assert runner.invoke(app, ["init", "--yes"]).exit_code == 0
+    _run(repo, env, sys.executable, "-m", "pre_commit", "install")
+    _run(repo, env, "git", "add", "-A")
+    assert _commit(repo, env, "Keep the talks in data/talks.yaml")[0] == 0
+    folder_readme = repo / FOLDERS[2] / "README.md"
+    edited = folder_readme.read_text("utf-8").replace("Basel, Switzerland", "Bâle, Suisse")
+    folder_readme.write_text(edited, "utf-8")
+    _run(repo, env, "git", "add", str(folder_readme))
+    code, output = _commit(repo, env, "Say it in French")  # only that README: no file talkcat reads changed
+    assert code == 1, output
+    assert re.search(r"^talkcat sync-readme\.+Failed$", output, re.MULTILINE), output
+    assert f"{FOLDERS[2]}/README.md" in output
+    assert folder_readme.read_text("utf-8") == edited  # the hand edit is not undone
