@@ -119,7 +119,10 @@ def test_outside_a_repository_every_file_is_looked_at_but_git_and_virtual_enviro
 
 
 def test_a_workflow_with_the_markers_inline_writes_the_block_itself() -> None:
-    workflow = "jobs:\n  readme:\n    steps:\n      - run: |\n          sed -i '/<!-- TALKS -->/,/<!-- \\/\\/TALKS -->/d' README.md\n"
+    workflow = (
+        "jobs:\n  readme:\n    steps:\n      - run: |\n"
+        "          sed -i '/<!-- TALKS -->/,/<!-- \\/\\/TALKS -->/d' README.md\n"
+    )
     assert generators.find({".github/workflows/inline.yaml": workflow}, MARKERS) == [
         Finding(
             ".github/workflows/inline.yaml",
@@ -133,7 +136,9 @@ def test_a_workflow_with_the_markers_inline_writes_the_block_itself() -> None:
 def test_a_script_is_named_by_its_path_module_or_file_name_and_each_runner_gets_its_advice() -> None:
     texts = {
         "tools/make_readme.py": "open('README.md').read().split('<!-- TALKS -->')\n",
-        ".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: readme\n    entry: python -m tools.make_readme\n",
+        ".pre-commit-config.yaml": (
+            "repos:\n- repo: local\n  hooks:\n  - id: readme\n    entry: python -m tools.make_readme\n"
+        ),
         "Makefile": "readme:\n\tcd tools && python make_readme.py\n",
         ".gitlab-ci.yml": "pages:\n  script:\n    - ./tools/make_readme.py\n",
         ".github/workflows/other.yml": "run: python tools/make_readme_v2.py  # another script: not this one\n",

@@ -320,7 +320,9 @@ def test_outside_a_repository_init_says_so_instead_of_suggesting_pre_commit_inst
     assert (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos:\n" + HOOKS
 
 
-def test_a_talkcat_not_on_path_is_named_before_asking(repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_talkcat_not_on_path_is_named_before_asking(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(repo.parent / "empty-bin"))
     result = runner.invoke(app, ["init", "--dry-run"])
     assert result.exit_code == 0, result.output
@@ -529,7 +531,9 @@ def test_a_warning_when_the_hooks_would_miss_a_subfolder_configs_markers(
         "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  data/talks.yaml: create, with no talks yet\n"
         "  README.md: create, with a Talks section\n"
-        "  ../.pre-commit-config.yaml: create, with talkcat's hook\n" + CHOICE + "warning: pre-commit runs the hook at the top of the repository, where talkcat finds no config: "
+        "  ../.pre-commit-config.yaml: create, with talkcat's hook\n"
+        + CHOICE
+        + "warning: pre-commit runs the hook at the top of the repository, where talkcat finds no config: "
         "the README settings of talkcat.toml will not apply to it\n"
     )
     (repo / "talkcat.toml").write_text("chart = true\n", encoding="utf-8")
