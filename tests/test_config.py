@@ -194,12 +194,14 @@ def test_from_a_subfolder_paths_resolve_against_the_config_folder(repo: Path, ru
     assert (code, err) == (0, "../data/talks.yaml: 3 talks, all valid\n")
 
 
-def test_without_a_config_the_defaults_are_relative_to_the_current_folder(repo: Path, runner: CliRunner) -> None:
+def test_without_a_config_the_defaults_are_those_of_the_repository_root(repo: Path, runner: CliRunner) -> None:
     import os
 
     (repo / "docs").mkdir()
     os.chdir(repo / "docs")
-    assert invoke(runner, "validate") == (1, "", "data/talks.yaml: no such file\n")
+    assert invoke(runner, "validate") == (0, "", "../data/talks.yaml: 3 talks, all valid\n")
+    (repo / "data/talks.yaml").unlink()
+    assert invoke(runner, "validate") == (1, "", "../data/talks.yaml: no such file\n")
 
 
 def test_the_data_setting_moves_the_catalogue_for_every_command(repo: Path, runner: CliRunner) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,12 +18,31 @@ from talkcat.schema import schema_text
 from talkcat.validate import Rules
 
 HOOKS = """\
-  - repo: https://github.com/talkcat/talkcat
-    rev: v0.1.0
+  - repo: local
     hooks:
-      - id: talkcat-validate
       - id: talkcat-sync-readme
+        name: talkcat sync-readme
+        entry: talkcat sync-readme
+        language: system
+        pass_filenames: false
+        always_run: true
 """
+CHOICE = (
+    "the hook: `repo: local`, running the talkcat installed here on every commit "
+    "(no talkcat release is published for a `rev:` to pin)\n"
+)
+DONE = (
+    "done. Next: `talkcat add` (or `talkcat import OLD_README`), `talkcat sync-readme`, "
+    "and `pre-commit install` to run the hook on every commit\n"
+)
+# This test run's talkcat, as an installed one is: its script beside the interpreter.
+BIN = str(Path(sys.executable).parent)
+
+
+def hook_at(indent: int, *extra: str) -> str:
+    """The hook entry init writes at this indentation of `repos:`, with extra lines under the hook."""
+    lines = [line[2:] for line in HOOKS.splitlines()] + [f"      {line}" for line in extra]
+    return "".join(" " * indent + line + "\n" for line in lines)
 
 
 @pytest.fixture
@@ -33,6 +51,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     repo.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     monkeypatch.chdir(repo)
+    monkeypatch.setenv("PATH", BIN + os.pathsep + os.environ["PATH"])
     return repo
 
 
@@ -53,9 +72,7 @@ def test_a_new_repository_gets_all_three_files(repo: Path, runner: CliRunner) ->
         "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  data/talks.yaml: create, with no talks yet\n"
         "  README.md: create, with a Talks section\n"
-        "  .pre-commit-config.yaml: create, with talkcat's hooks\n"
-        "done. Next: `talkcat add` (or `talkcat import OLD_README`), `talkcat sync-readme`, "
-        "and `pre-commit install` to run the hooks on every commit\n"
+        "  .pre-commit-config.yaml: create, with talkcat's hook\n" + CHOICE + DONE
     )
     assert files(repo) == {
         ".pre-commit-config.yaml": ("repos:\n" + HOOKS).encode(),
@@ -73,7 +90,7 @@ def test_run_twice_the_second_run_changes_nothing(repo: Path, runner: CliRunner)
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0
     assert result.stderr == (
-        "nothing to do: the catalogue, the README and the hooks are set up\n"
+        "nothing to do: the catalogue, the README and the hook are set up\n"
     )
     assert files(repo) == before
 
@@ -87,7 +104,7 @@ def test_dry_run_names_the_files_and_writes_nothing(repo: Path, runner: CliRunne
         "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  data/talks.yaml: create, with no talks yet\n"
         "  README.md: add a Talks section at the end\n"
-        "  .pre-commit-config.yaml: create, with talkcat's hooks\n"
+        "  .pre-commit-config.yaml: create, with talkcat's hook\n" + CHOICE
     )
     assert files(repo) == {"README.md": b"# Me\n"}
 
@@ -109,7 +126,7 @@ def test_a_readme_with_the_markers_and_a_catalogue_are_left_alone(repo: Path, ru
     assert result.exit_code == 0
     assert result.stderr.splitlines()[:2] == [
         "talkcat init changes:",
-        "  .pre-commit-config.yaml: create, with talkcat's hooks",
+        "  .pre-commit-config.yaml: create, with talkcat's hook",
     ]
     assert (repo / "README.md").read_text(encoding="utf-8") == readme
     assert (repo / "data" / "talks.yaml").read_text(encoding="utf-8") == "# mine\ntalks: []\n"
@@ -144,15 +161,9 @@ def test_hooks_are_added_to_an_existing_repos_list(repo: Path, runner: CliRunner
     (repo / ".pre-commit-config.yaml").write_text(EXISTING_CONFIG, encoding="utf-8")
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0, result.output
-    assert "  .pre-commit-config.yaml: add talkcat's hooks to `repos:`\n" in result.stderr
+    assert "  .pre-commit-config.yaml: add talkcat's hook to `repos:`\n" in result.stderr
     assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == EXISTING_CONFIG.replace(
-        "keep this comment\n",
-        "keep this comment\n"
-        "- repo: https://github.com/talkcat/talkcat\n"
-        "  rev: v0.1.0\n"
-        "  hooks:\n"
-        "    - id: talkcat-validate\n"
-        "    - id: talkcat-sync-readme\n",
+        "keep this comment\n", "keep this comment\n" + hook_at(0)
     )
     check = subprocess.run(
         [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
@@ -173,16 +184,20 @@ def test_a_config_without_repos_gets_them_appended(repo: Path, runner: CliRunner
     )
 
 
-def test_one_hook_already_there_adds_only_the_other(repo: Path, runner: CliRunner) -> None:
+def test_a_validate_hook_alone_gets_the_sync_hook_beside_it(repo: Path, runner: CliRunner) -> None:
     config = "repos:\n  - repo: local\n    hooks:\n      - id: talkcat-validate\n"
     (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
     assert runner.invoke(app, ["init"]).exit_code == 0
-    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == config + (
-        "  - repo: https://github.com/talkcat/talkcat\n"
-        "    rev: v0.1.0\n"
-        "    hooks:\n"
-        "      - id: talkcat-sync-readme\n"
-    )
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == config + HOOKS
+
+
+def test_a_sync_hook_already_there_is_left_as_it_is(repo: Path, runner: CliRunner) -> None:
+    config = "repos:\n- repo: https://example.org/talkcat\n  rev: 0123abc\n  hooks:\n  - id: talkcat-sync-readme\n"
+    (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert ".pre-commit-config.yaml" not in result.stderr
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == config
 
 
 @pytest.mark.parametrize(
@@ -190,8 +205,8 @@ def test_one_hook_already_there_adds_only_the_other(repo: Path, runner: CliRunne
     [
         (
             "repos: [{repo: local, hooks: []}]\n",
-            ".pre-commit-config.yaml: cannot add talkcat's hooks to this file's `repos:` without "
-            "rewriting it\nhint: add them by hand (see README.md, 'Use it as a pre-commit hook')\n",
+            ".pre-commit-config.yaml: cannot add talkcat's hook to this file's `repos:` without "
+            "rewriting it\nhint: add it by hand (see README.md, 'Use it as a pre-commit hook')\n",
         ),
         (
             "repos:\n  - repo: [\n",
@@ -263,12 +278,6 @@ def test_from_a_subfolder_the_readme_is_titled_after_the_repository(
     assert (repo / "README.md").read_bytes() == b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n"
 
 
-DONE = (
-    "done. Next: `talkcat add` (or `talkcat import OLD_README`), `talkcat sync-readme`, "
-    "and `pre-commit install` to run the hooks on every commit\n"
-)
-
-
 def test_from_a_subfolder_the_hooks_go_to_the_repository_root(
     repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -282,7 +291,7 @@ def test_from_a_subfolder_the_hooks_go_to_the_repository_root(
         "  ../data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  ../data/talks.yaml: create, with no talks yet\n"
         "  ../README.md: create, with a Talks section\n"
-        "  ../.pre-commit-config.yaml: create, with talkcat's hooks\n" + DONE
+        "  ../.pre-commit-config.yaml: create, with talkcat's hook\n" + CHOICE + DONE
     )
     assert files(repo) == {
         ".pre-commit-config.yaml": ("repos:\n" + HOOKS).encode(),
@@ -292,17 +301,37 @@ def test_from_a_subfolder_the_hooks_go_to_the_repository_root(
         "talkcat.toml": b"chart = false\n",
     }
     again = runner.invoke(app, ["init"])
-    assert again.stderr == "nothing to do: the catalogue, the README and the hooks are set up\n"
+    assert again.stderr == "nothing to do: the catalogue, the README and the hook are set up\n"
 
 
-def test_outside_a_repository_the_hooks_go_to_the_current_folder(
+def test_outside_a_repository_init_says_so_instead_of_suggesting_pre_commit_install(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", BIN + os.pathsep + os.environ["PATH"])
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[4] == "  .pre-commit-config.yaml: create, with talkcat's hooks"
+    assert result.stderr.splitlines()[4:] == [
+        "  .pre-commit-config.yaml: create, with talkcat's hook",
+        CHOICE.rstrip("\n"),
+        "done. Next: `talkcat add` (or `talkcat import OLD_README`) and `talkcat sync-readme`; this folder is "
+        "not in a git repository, so no hook can run: `git init`, then `pre-commit install`",
+    ]
     assert (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos:\n" + HOOKS
+
+
+def test_a_talkcat_not_on_path_is_named_before_asking(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(repo.parent / "empty-bin"))
+    result = runner.invoke(app, ["init", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(
+        "  .pre-commit-config.yaml: create, with talkcat's hook\n"
+        + CHOICE
+        + "warning: `talkcat` is not on PATH, so the hook cannot run it: install talkcat where you run "
+        "`git commit` (or activate the environment that has it)\n"
+    )
 
 
 def _validate_config(repo: Path) -> None:
@@ -319,50 +348,24 @@ def test_the_hooks_match_the_files_a_config_at_the_top_names(repo: Path, runner:
     # pre-commit runs the hooks at the top, where talkcat reads this config: no args needed.
     (repo / "talkcat.toml").write_text('data = "talks.yaml"\nreadme = "docs/talks.md"\n', encoding="utf-8")
     assert runner.invoke(app, ["init"]).exit_code == 0
-    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == (
-        "repos:\n"
-        "  - repo: https://github.com/talkcat/talkcat\n"
-        "    rev: v0.1.0\n"
-        "    hooks:\n"
-        "      - id: talkcat-validate\n"
-        "        files: ^talks\\.yaml$\n"
-        "      - id: talkcat-sync-readme\n"
-        "        files: ^(talks\\.yaml|docs/talks\\.md)$\n"
-    )
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos:\n" + HOOKS
     _validate_config(repo)
 
 
 def test_the_hooks_are_pointed_at_the_files_the_flags_name(repo: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["init", "--data", "talks/my-talks.yaml", "--readme", "docs/index.md"])
     assert result.exit_code == 0, result.output
-    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == (
-        "repos:\n"
-        "  - repo: https://github.com/talkcat/talkcat\n"
-        "    rev: v0.1.0\n"
-        "    hooks:\n"
-        "      - id: talkcat-validate\n"
-        "        files: ^talks/my\\-talks\\.yaml$\n"
-        "        args: [--data, talks/my-talks.yaml]\n"
-        "      - id: talkcat-sync-readme\n"
-        "        files: ^(talks/my\\-talks\\.yaml|docs/index\\.md)$\n"
-        "        args: [--data, talks/my-talks.yaml, --readme, docs/index.md]\n"
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos:\n" + hook_at(
+        2, "args: [--data, talks/my-talks.yaml, --readme, docs/index.md]"
     )
     _validate_config(repo)
 
 
-def test_only_the_readme_moved_gives_sync_readme_alone_its_own_files(repo: Path, runner: CliRunner) -> None:
+def test_only_the_readme_moved_gives_the_hook_only_its_path(repo: Path, runner: CliRunner) -> None:
     (repo / ".pre-commit-config.yaml").write_text(EXISTING_CONFIG, encoding="utf-8")
     assert runner.invoke(app, ["init", "--readme", "README.rst.md"]).exit_code == 0
     assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == EXISTING_CONFIG.replace(
-        "keep this comment\n",
-        "keep this comment\n"
-        "- repo: https://github.com/talkcat/talkcat\n"
-        "  rev: v0.1.0\n"
-        "  hooks:\n"
-        "    - id: talkcat-validate\n"
-        "    - id: talkcat-sync-readme\n"
-        "      files: ^(data/talks\\.yaml|README\\.rst\\.md)$\n"
-        "      args: [--readme, README.rst.md]\n",
+        "keep this comment\n", "keep this comment\n" + hook_at(0, "args: [--readme, README.rst.md]")
     )
     _validate_config(repo)
 
@@ -375,44 +378,31 @@ def test_paths_yaml_would_misread_are_quoted(repo: Path, runner: CliRunner) -> N
     assert "        args: [--data, 'my talks/a,b [1].yaml']\n" in text
     hooks = yaml.safe_load(text)["repos"][0]["hooks"]
     assert hooks[0]["args"] == ["--data", "my talks/a,b [1].yaml"]
-    assert re.search(hooks[0]["files"], "my talks/a,b [1].yaml")
-    assert not re.search(hooks[0]["files"], "my talks/a,b 1.yaml")
     _validate_config(repo)
 
 
-def test_from_a_subfolder_without_a_config_the_files_are_there_and_the_hooks_at_the_top(
+def test_from_a_subfolder_without_a_config_init_sets_up_the_repository_root(
     repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # As every command does without a config, init takes data/talks.yaml and
-    # README.md from the current folder; the hooks, run at the top, are told.
+    # Where every command then finds them: from any folder, the defaults are the root's.
     (repo / "docs").mkdir()
     monkeypatch.chdir(repo / "docs")
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0, result.output
     assert result.stderr == (
         "talkcat init changes:\n"
-        "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
-        "  data/talks.yaml: create, with no talks yet\n"
-        "  README.md: create, with a Talks section\n"
-        "  ../.pre-commit-config.yaml: create, with talkcat's hooks\n" + DONE
+        "  ../data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
+        "  ../data/talks.yaml: create, with no talks yet\n"
+        "  ../README.md: create, with a Talks section\n"
+        "  ../.pre-commit-config.yaml: create, with talkcat's hook\n" + CHOICE + DONE
     )
     assert files(repo) == {
-        ".pre-commit-config.yaml": (
-            "repos:\n"
-            "  - repo: https://github.com/talkcat/talkcat\n"
-            "    rev: v0.1.0\n"
-            "    hooks:\n"
-            "      - id: talkcat-validate\n"
-            "        files: ^docs/data/talks\\.yaml$\n"
-            "        args: [--data, docs/data/talks.yaml]\n"
-            "      - id: talkcat-sync-readme\n"
-            "        files: ^(docs/data/talks\\.yaml|docs/README\\.md)$\n"
-            "        args: [--data, docs/data/talks.yaml, --readme, docs/README.md]\n"
-        ).encode(),
-        "docs/README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
-        "docs/data/talks.schema.json": schema_text().encode(),
-        "docs/data/talks.yaml": b"# yaml-language-server: $schema=talks.schema.json\ntalks: []\n",
+        ".pre-commit-config.yaml": ("repos:\n" + HOOKS).encode(),
+        "README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
+        "data/talks.schema.json": schema_text().encode(),
+        "data/talks.yaml": b"# yaml-language-server: $schema=talks.schema.json\ntalks: []\n",
     }
+    assert runner.invoke(app, ["sync-readme", "--check"]).stderr == "../README.md is up to date\n"
 
 
 def test_a_config_in_a_subfolder_is_not_what_the_hooks_read_so_they_get_args(
@@ -424,64 +414,38 @@ def test_a_config_in_a_subfolder_is_not_what_the_hooks_read_so_they_get_args(
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr  # the paths are all it sets, and the args carry them
-    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8").endswith(
-        "      - id: talkcat-validate\n"
-        "        files: ^docs/talks\\.yaml$\n"
-        "        args: [--data, docs/talks.yaml]\n"
-        "      - id: talkcat-sync-readme\n"
-        "        files: ^(docs/talks\\.yaml|docs/README\\.md)$\n"
-        "        args: [--data, docs/talks.yaml, --readme, docs/README.md]\n"
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos:\n" + hook_at(
+        2, "args: [--data, docs/talks.yaml, --readme, docs/README.md]"
     )
 
 
-def test_the_default_files_are_those_of_the_shipped_hooks() -> None:
+def test_the_hook_init_writes_is_the_shipped_one_run_from_the_installed_talkcat() -> None:
     import yaml
 
-    from talkcat.commands.init import HOOK_FILES
-
     shipped = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert HOOK_FILES == {hook["id"]: hook["files"] for hook in shipped}
+    written = yaml.safe_load("repos:\n" + HOOKS)["repos"][0]["hooks"][0]
+    assert [hook["id"] for hook in shipped] == ["talkcat-sync-readme", "talkcat-validate"]
+    (sync,) = [hook for hook in shipped if hook["id"] == written["id"]]
+    assert {**sync, "language": "system"} == {**written, "description": sync["description"]}
+    # The project runs its own hook the same way.
+    assert yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")) == yaml.safe_load(
+        "repos:\n" + HOOKS
+    )
 
 
-def test_a_hook_already_there_gets_no_override_and_crlf_is_kept(repo: Path, runner: CliRunner) -> None:
+def test_the_hook_added_beside_another_keeps_crlf(repo: Path, runner: CliRunner) -> None:
     config = "repos:\r\n  - repo: local\r\n    hooks:\r\n      - id: talkcat-validate"
     (repo / ".pre-commit-config.yaml").write_bytes(config.encode())
     assert runner.invoke(app, ["init", "--data", "talks.yaml"]).exit_code == 0
     assert (repo / ".pre-commit-config.yaml").read_bytes() == (
-        config + "\r\n"
-        "  - repo: https://github.com/talkcat/talkcat\r\n"
-        "    rev: v0.1.0\r\n"
-        "    hooks:\r\n"
-        "      - id: talkcat-sync-readme\r\n"
-        "        files: ^(talks\\.yaml|README\\.md)$\r\n"
-        "        args: [--data, talks.yaml]\r\n"
+        config + "\r\n" + hook_at(2, "args: [--data, talks.yaml]").replace("\n", "\r\n")
     ).encode()
-
-
-@pytest.fixture(scope="module")
-def talkcat_source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """This checkout's tracked files, as they are now, committed in a repository of their own.
-
-    As `pre-commit try-repo` does; but try-repo writes its own config, and
-    these tests run the config init wrote. Returns (path, commit) for `repo:`
-    and `rev:`.
-    """
-    source = tmp_path_factory.mktemp("talkcat-source")
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    for name in filter(None, listed.decode("utf-8").split("\0")):
-        if (ROOT / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, source / name)
-    git = ["git", "-c", "user.name=talkcat tests", "-c", "user.email=tests@example.invalid", "-c", "commit.gpgsign=false"]
-    subprocess.run([*git, "init", "-q"], cwd=source, check=True)
-    subprocess.run([*git, "add", "."], cwd=source, check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "talkcat under test"], cwd=source, check=True)
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True, check=True)
-    return source, commit.stdout.strip()
 
 
 def _pre_commit_run(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    # The hook runs the talkcat on PATH, as `git commit` would; PRE_COMMIT_HOME
+    # empty: a local hook has nothing to install, so no network is needed.
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     env.pop("TALKCAT_CACHE_DIR", None)  # the hook's own user cache, as in real use
     env["XDG_CACHE_HOME"] = str(home / "xdg-cache")
@@ -521,37 +485,29 @@ SYNCED_README = (
 )
 
 
-def test_pre_commit_runs_the_hooks_init_set_up_from_a_subfolder_on_its_files(
+def test_pre_commit_runs_the_hook_init_set_up_from_a_subfolder_as_written(
     repo: Path,
     runner: CliRunner,
     monkeypatch: pytest.MonkeyPatch,
-    talkcat_source: tuple[Path, str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     (repo / "docs").mkdir()
+    (repo / "docs" / "talkcat.toml").write_text("chart = false\n", encoding="utf-8")  # the files are docs/'s
     monkeypatch.chdir(repo / "docs")
     assert runner.invoke(app, ["init"]).exit_code == 0
-    source, commit = talkcat_source
-    config = repo / ".pre-commit-config.yaml"
-    written = config.read_text(encoding="utf-8")
-    config.write_text(
-        written.replace(f"repo: https://github.com/talkcat/talkcat\n    rev: v0.1.0", f"repo: {source}\n    rev: {commit}"),
-        encoding="utf-8",
-    )
-    assert config.read_text(encoding="utf-8") != written
     home = tmp_path_factory.mktemp("pre-commit-home")
     catalogue = repo / "docs" / "data" / "talks.yaml"
 
     catalogue.write_text(CATALOGUE.replace("location:", "loaction:"), encoding="utf-8")
     broken = _pre_commit_run(repo, home)
     assert broken.returncode == 1, broken.stdout + broken.stderr
-    assert re.search(r"^talkcat validate\.+Failed$", broken.stdout, re.MULTILINE), broken.stdout
+    assert re.search(r"^talkcat sync-readme\.+Failed$", broken.stdout, re.MULTILINE), broken.stdout
     assert "docs/data/talks.yaml:5:3: unknown key 'loaction' (did you mean 'location'?)" in broken.stdout
+    assert "files were modified by this hook" not in broken.stdout
 
     catalogue.write_text(CATALOGUE, encoding="utf-8")
     stale = _pre_commit_run(repo, home)
     assert stale.returncode == 1, stale.stdout + stale.stderr
-    assert re.search(r"^talkcat validate\.+Passed$", stale.stdout, re.MULTILINE), stale.stdout
     assert re.search(r"^talkcat sync-readme\.+Failed$", stale.stdout, re.MULTILINE), stale.stdout
     assert "files were modified by this hook" in stale.stdout
     assert (repo / "docs" / "README.md").read_text(encoding="utf-8") == SYNCED_README
@@ -559,6 +515,7 @@ def test_pre_commit_runs_the_hooks_init_set_up_from_a_subfolder_on_its_files(
     synced = _pre_commit_run(repo, home)
     assert synced.returncode == 0, synced.stdout + synced.stderr
     assert re.search(r"^talkcat sync-readme\.+Passed$", synced.stdout, re.MULTILINE), synced.stdout
+    assert {path.name for path in home.iterdir()} == {".lock", "db.db", "xdg-cache"}  # no repository cloned
 
 
 def test_a_warning_when_the_hooks_would_miss_a_subfolder_configs_markers(
@@ -574,15 +531,16 @@ def test_a_warning_when_the_hooks_would_miss_a_subfolder_configs_markers(
         "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  data/talks.yaml: create, with no talks yet\n"
         "  README.md: create, with a Talks section\n"
-        "  ../.pre-commit-config.yaml: create, with talkcat's hooks\n"
-        "warning: pre-commit runs the hooks at the top of the repository, where talkcat finds no config: "
-        "the README settings of talkcat.toml will not apply to them\n"
+        "  ../.pre-commit-config.yaml: create, with talkcat's hook\n"
+        + CHOICE
+        + "warning: pre-commit runs the hook at the top of the repository, where talkcat finds no config: "
+        "the README settings of talkcat.toml will not apply to it\n"
     )
     (repo / "talkcat.toml").write_text("chart = true\n", encoding="utf-8")
     result = runner.invoke(app, ["init", "--dry-run"])
     assert result.stderr.endswith(
-        "warning: pre-commit runs the hooks at the top of the repository, where talkcat reads ../talkcat.toml: "
-        "the README settings of talkcat.toml will not apply to them\n"
+        "warning: pre-commit runs the hook at the top of the repository, where talkcat reads ../talkcat.toml: "
+        "the README settings of talkcat.toml will not apply to it\n"
     )
 
 

@@ -204,7 +204,13 @@ def test_dead_links_in_json(project: Path, server: Server, runner: CliRunner) ->
     report = json.loads(result.stdout)
     assert report["valid"] is False
     assert report["problems"] == [
-        {"path": "data/talks.yaml", "line": 5, "col": 9, "message": f"link {base(server)}/gone is dead: HTTP 404 Not Found"}
+        {
+            "path": "data/talks.yaml",
+            "line": 5,
+            "col": 9,
+            "severity": "error",
+            "message": f"link {base(server)}/gone is dead: HTTP 404 Not Found",
+        }
     ]
 
 

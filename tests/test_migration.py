@@ -74,7 +74,7 @@ def test_init_then_sync_keeps_the_hand_kept_talks(speaker: Path, runner: CliRunn
     assert (
         "  README.md: holds 5 talks between the markers: run `talkcat import README.md` before the first sync\n"
     ) in err
-    assert err.endswith("done. Next: `talkcat import README.md`, `talkcat sync-readme`, and `pre-commit install` to run the hooks on every commit\n")
+    assert err.endswith("done. Next: `talkcat import README.md`, `talkcat sync-readme`, and `pre-commit install` to run the hook on every commit\n")
     assert (speaker / "README.md").read_bytes() == original
 
     code, out, err = invoke(runner, "sync-readme")

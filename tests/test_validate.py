@@ -122,6 +122,7 @@ def test_json_format(project: Path, runner: CliRunner) -> None:
                 "path": "data/talks.yaml",
                 "line": 2,
                 "col": 3,
+                "severity": "error",
                 "message": "talk #1 ('x'): missing required field 'event'",
             }
         ],
@@ -141,6 +142,7 @@ def test_json_format_for_a_file_that_cannot_be_read(project: Path, runner: CliRu
                 "path": "data/talks.yaml",
                 "line": 4,
                 "col": 10,
+                "severity": "error",
                 "message": "not valid UTF-8 (byte 0xe9); save the file as UTF-8",
             }
         ],
@@ -148,7 +150,7 @@ def test_json_format_for_a_file_that_cannot_be_read(project: Path, runner: CliRu
     result = runner.invoke(app, ["validate", "--format", "json", "--data", "missing.yaml"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["problems"] == [
-        {"path": "missing.yaml", "line": None, "col": None, "message": "no such file"}
+        {"path": "missing.yaml", "line": None, "col": None, "severity": "error", "message": "no such file"}
     ]
 
 
@@ -183,7 +185,7 @@ def test_missing_slides_folder(project: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 1
     assert result.stdout == (
-        f"data/talks.yaml:5:11: 'No Such Folder/' does not exist in the repository ({project.resolve()})\n"
+        f"data/talks.yaml:5:11: 'No Such%20Folder/' does not exist in the repository ({project.resolve()})\n"
     )
 
 

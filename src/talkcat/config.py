@@ -52,6 +52,27 @@ class Settings:
     folder_readmes: bool = False  # keep `<slides folder>/README.md` of each talk in sync too
 
 
+@dataclass(frozen=True)
+class Found:
+    """What `store.find_config` found: the folder the files are in, and its config if it has one.
+
+    Paths are relative to the folder the search started from (`..` for its parent).
+    """
+
+    folder: Path
+    config: Path | None = None
+    text: str = ""
+    table: dict[str, Any] | None = None
+
+
+def located(found: Found, start: Path, cwd: Path) -> Settings:
+    """The settings of what a search from `start` found, their paths as typed from `cwd`."""
+    if found.config is None or found.table is None:
+        folder = start / found.folder
+        return Settings(data=near(folder / DEFAULT_DATA, cwd), readmes=(near(folder / DEFAULT_README, cwd),))
+    return settings(found.table, start / found.config, cwd, found.text)
+
+
 def read_table(text: str, path: Path) -> dict[str, Any] | None:
     """The talkcat settings table of a config file's text; None for a pyproject.toml without one."""
     if path.name == PYPROJECT_NAME and "talkcat" not in text:
@@ -136,6 +157,11 @@ def near(path: Path, cwd: Path) -> Path:
         return Path(os.path.relpath(path, cwd))
     except ValueError:  # pragma: no cover - another drive on Windows
         return path
+
+
+def from_top(path: Path, root: Path) -> str:
+    """`path` as git and pre-commit name it: from the top of the work tree at `root`, with `/`."""
+    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
 
 
 class _Checker:

@@ -10,6 +10,10 @@ EXIT_USAGE = 2  # Typer's own usage errors
 EXIT_OUT_OF_DATE = 3  # `sync-readme --check` found the README out of date
 
 
+ERROR = "error"
+WARNING = "warning"  # said, but not a problem: no exit code of its own, nothing refused
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file, at a 1-based line and column."""
@@ -18,6 +22,7 @@ class Problem:
     line: int | None
     col: int | None
     message: str
+    severity: str = ERROR  # or WARNING
 
     def __str__(self) -> str:
         where = self.path
@@ -25,10 +30,17 @@ class Problem:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        return f"{where}: {self.message}" if where else self.message
+        message = f"warning: {self.message}" if self.severity == WARNING else self.message
+        return f"{where}: {message}" if where else message
 
     def to_json(self) -> dict[str, object]:
-        return {"path": self.path, "line": self.line, "col": self.col, "message": self.message}
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "message": self.message,
+        }
 
 
 class TalkcatError(Exception):

@@ -8,18 +8,32 @@ changes nothing the second time, and nothing the user wrote is overwritten.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from talkcat import __version__
 from talkcat.errors import TalkcatError
 from talkcat.validate import END_MARKER, START_MARKER
 
 if TYPE_CHECKING:
     from talkcat.yamlread import Mark
 
-HOOK_REPO = "https://github.com/talkcat/talkcat"
-HOOK_IDS = ("talkcat-validate", "talkcat-sync-readme")
+HOOK_ID = "talkcat-sync-readme"
+# The hook init writes: .pre-commit-hooks.yaml's (a test keeps them the same),
+# as a `repo: local` hook running the talkcat installed on the machine. No
+# release of talkcat is published for a `repo: <url>` entry's `rev:` to pin,
+# and a local hook installs nothing, so it runs as written with no network.
+# One hook, not validate and sync-readme: sync-readme validates first.
+LOCAL_HOOK = (
+    f"id: {HOOK_ID}",
+    "name: talkcat sync-readme",
+    "entry: talkcat sync-readme",
+    "language: system",
+    "pass_filenames: false",
+    # On every commit: pre-commit hands a hook only the files a commit adds or
+    # changes, never the ones it deletes, so `files:` would miss a slides
+    # folder deleted or renamed (a dead link) and a folder README edited.
+    "always_run: true",
+)
 
 
 def catalogue_text(header: str = "") -> str:
@@ -47,45 +61,37 @@ def readme_with_section(
     return body + glue + section.replace("\n", newline)
 
 
-def precommit_with_hooks(
-    text: str | None,
-    path: str,
-    rev: str = f"v{__version__}",
-    extra: Mapping[str, Sequence[str]] | None = None,
-) -> str | None:
-    """The pre-commit config with talkcat's hooks added, or None if it has them all.
+def precommit_with_hook(text: str | None, path: str, extra: Sequence[str] = ()) -> str | None:
+    """The pre-commit config with talkcat's hook added, or None if it has it.
 
-    `extra`: hook id -> lines (`files: ...`, `args: [...]`) to put under that hook.
+    `extra`: lines (`args: [...]`) to put under the hook.
     """
-    extra = extra or {}
     if text is None:
-        return "repos:\n" + _repo_entry(2, HOOK_IDS, rev, "\n", extra)
+        return "repos:\n" + _repo_entry(2, "\n", extra)
     from talkcat import yamlread
 
     doc = yamlread.load(text, path)
     if doc.problems:
-        raise TalkcatError(doc.problems, hint="fix the file, or add talkcat's hooks by hand (see README.md)")
+        raise TalkcatError(doc.problems, hint="fix the file, or add talkcat's hook by hand (see README.md)")
     data, mark = doc.data, doc.mark
     if data is None:
         data, mark = {}, (1, 1, {})
     if not isinstance(data, dict) or not isinstance(mark[2], dict):
         raise TalkcatError("not a pre-commit configuration (a mapping with `repos:`)", path=path)
-    present = _hook_ids(data.get("repos"))
-    missing = tuple(hook for hook in HOOK_IDS if hook not in present)
-    if not missing:
+    if HOOK_ID in _hook_ids(data.get("repos")):
         return None
     newline = _newline(text)
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
     if "repos" not in data:
-        new_lines = lines + [f"repos:{newline}", _repo_entry(2, missing, rev, newline, extra)]
+        new_lines = lines + [f"repos:{newline}", _repo_entry(2, newline, extra)]
     else:
-        entry = functools.partial(_repo_entry, hooks=missing, rev=rev, newline=newline, extra=extra)
+        entry = functools.partial(_repo_entry, newline=newline, extra=extra)
         new_lines = _append_to_repos(lines, data["repos"], mark[2], entry, path)
     result = "".join(new_lines)
     check = yamlread.load(result, path)
-    if check.problems or not isinstance(check.data, dict) or not set(HOOK_IDS) <= _hook_ids(check.data.get("repos")):
+    if check.problems or not isinstance(check.data, dict) or HOOK_ID not in _hook_ids(check.data.get("repos")):
         raise _by_hand(path)  # the text was not laid out as we thought: write nothing
     return result
 
@@ -133,21 +139,19 @@ def _hook_ids(repos: object) -> set[str]:
     return ids
 
 
-def _repo_entry(
-    indent: int, hooks: tuple[str, ...], rev: str, newline: str, extra: Mapping[str, Sequence[str]]
-) -> str:
+def _repo_entry(indent: int, newline: str, extra: Sequence[str]) -> str:
     pad = " " * indent
-    lines = [f"{pad}- repo: {HOOK_REPO}", f"{pad}  rev: {rev}", f"{pad}  hooks:"]
-    for hook in hooks:
-        lines += [f"{pad}    - id: {hook}", *(f"{pad}      {line}" for line in extra.get(hook, ()))]
+    first, *rest = LOCAL_HOOK
+    lines = [f"{pad}- repo: local", f"{pad}  hooks:", f"{pad}    - {first}"]
+    lines += [f"{pad}      {line}" for line in (*rest, *extra)]
     return newline.join(lines) + newline
 
 
 def _by_hand(path: str) -> TalkcatError:
     return TalkcatError(
-        "cannot add talkcat's hooks to this file's `repos:` without rewriting it",
+        "cannot add talkcat's hook to this file's `repos:` without rewriting it",
         path=path,
-        hint="add them by hand (see README.md, 'Use it as a pre-commit hook')",
+        hint="add it by hand (see README.md, 'Use it as a pre-commit hook')",
     )
 
 

@@ -18,6 +18,7 @@ from talkcat.model import Talk
 from talkcat.validate import Checked, Rules, check_document, check_local_paths
 
 if TYPE_CHECKING:
+    from talkcat.config import Found
     from talkcat.readme import Block
 
 BOM = "\ufeff"
@@ -36,6 +37,7 @@ class Catalogue:
     problems: list[Problem] = field(default_factory=list)
     digest: str | None = None  # the file's content hash, when read from a file
     rules: Rules | None = None  # what it was validated against
+    warnings: list[Problem] = field(default_factory=list)  # said, but no reason to refuse it
 
     @property
     def text(self) -> str:
@@ -225,19 +227,27 @@ def _fsync_dir(folder: Path) -> None:
 
 def find_repo_root(start: Path) -> Path:
     """The git work tree holding `start`, else the current directory."""
+    return find_git_root(start) or Path.cwd()
+
+
+def find_git_root(start: Path) -> Path | None:
+    """The git work tree holding `start` (the folder holding `.git`), or None outside any."""
     here = start.resolve()
     for folder in (here, *here.parents):
         if (folder / ".git").exists():
             return folder
-    return Path.cwd()
+    return None
 
 
-def find_config(start: Path) -> tuple[Path, str, dict[str, Any]] | None:
-    """The config from `start` upward: (path relative to `start`, text, settings table).
+def find_config(start: Path) -> Found:
+    """Where the commands' files are, looked for from `start` upward as git looks for its repository.
 
-    In each folder, `talkcat.toml` first, then a pyproject.toml with a
-    `[tool.talkcat]` table. The search stops at the folder holding `.git`, as
-    git does: a config above the repository belongs to something else.
+    The nearest folder holding a config (`talkcat.toml` first, then a
+    pyproject.toml with a `[tool.talkcat]` table) or the default catalogue
+    `data/talks.yaml`; else the repository root (the folder holding `.git`),
+    where the defaults then apply; outside any repository, `start` itself.
+    The search stops at the repository root: a config above it belongs to
+    something else. Paths in the answer are relative to `start`.
     """
     from talkcat import config
 
@@ -251,11 +261,11 @@ def find_config(start: Path) -> tuple[Path, str, dict[str, Any]] | None:
             text = decode(read_bytes(candidate), shown)
             table = config.read_table(text, shown)
             if table is not None:
-                return shown, text, table
-        if (folder / ".git").exists():
-            return None
+                return config.Found(up, shown, text, table)
+        if (folder / config.DEFAULT_DATA).is_file() or (folder / ".git").exists():
+            return config.Found(up)
         up = up / ".."
-    return None
+    return config.Found(Path("."))
 
 
 def load_catalogue(path: Path, rules: Rules | None = None, *, cache: bool = True) -> Catalogue:
@@ -334,6 +344,99 @@ def _catalogue(
         problems += check_local_paths(checked, str(path), rules.repo_root)
         problems.sort(key=lambda p: (p.line or 0, p.col or 0))
     return Catalogue(path, text, checked, problems, digest, rules)
+
+
+def check_tracked(catalogue: Catalogue) -> None:
+    """Add what git says of the catalogue's relative paths: an ignored one is a problem, an untracked one a warning.
+
+    One `git status` for all of them, and none when there are none or the
+    repository root holds no `.git`; when git cannot tell (not installed, not
+    a repository after all), nothing is added.
+    """
+    root = catalogue.rules.repo_root if catalogue.rules is not None else None
+    local = catalogue.checked.local_paths
+    if root is None or not local or not (root / ".git").exists():
+        return
+    from talkcat import tracked
+
+    specs = tracked.pathspecs(local)
+    status_args = ("status", "--porcelain=v1", "-z", "--ignored=traditional", "--untracked-files=normal")
+    output = _git(root, *status_args, "--", *specs) if specs else None
+    if output is None:
+        return
+    status = tracked.parse_status(output)
+    # git never names a folder without files: looked at on disk, where the first file found ends the walk.
+    empty = [spec for spec in tracked.unnamed(specs, status) if _is_empty_folder(root / spec)]
+    errors, warnings = tracked.problems(catalogue.checked.local_paths, str(catalogue.path), status, empty)
+    catalogue.problems = sorted([*catalogue.problems, *errors], key=lambda p: (p.line or 0, p.col or 0))
+    catalogue.warnings += warnings
+
+
+def repository_files(root: Path, limit: int) -> list[str]:
+    """The files of the work tree at `root` (at most `limit`), as paths from it with `/`, sorted.
+
+    In a git repository, those git tracks or would (tracked, and untracked
+    but not ignored); elsewhere the files under `root` but those in `.git`
+    and in virtual environments (a folder holding `pyvenv.cfg`), the walk
+    stopping at `limit`.
+    """
+    if (root / ".git").exists():
+        listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        if listed is not None:
+            return sorted({name.decode("utf-8", "surrogateescape") for name in listed.split(b"\0") if name})[:limit]
+    found: list[str] = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(name for name in folders if not _skipped_folder(os.path.join(folder, name)))
+        here = Path(folder).relative_to(root)
+        found += [(here / name).as_posix() for name in sorted(files)]
+        if len(found) >= limit:
+            break
+    return sorted(found[:limit])
+
+
+def _skipped_folder(path: str) -> bool:
+    return os.path.basename(path) == ".git" or os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+def read_small_text(path: Path, limit: int) -> str | None:
+    """A regular file's UTF-8 text when it has at most `limit` bytes and no NUL byte; else None.
+
+    A symlink is not followed: it may lead out of the repository.
+    """
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8").removeprefix(BOM)
+    except UnicodeDecodeError:
+        return None
+
+
+def _is_empty_folder(path: Path) -> bool:
+    """A folder with no file anywhere under it (the walk stops at the first file)."""
+    return path.is_dir() and not any(files for _, _, files in os.walk(path))
+
+
+def _git(root: Path, *args: str) -> bytes | None:
+    """What a git command run at `root` prints; None if git is missing or fails.
+
+    Paths are literal (a folder may be named `[draft]`), and git takes no
+    optional lock: inside a `git commit` hook, the index is git's.
+    """
+    import subprocess
+
+    command = ["git", "--literal-pathspecs", "--no-optional-locks", *args]
+    try:
+        done = subprocess.run(command, cwd=root, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 def derived(

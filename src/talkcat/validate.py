@@ -81,12 +81,42 @@ def _local_path_problem(rel: str, root: Path) -> str | None:
     pure = PurePosixPath(rel)
     if pure.is_absolute() or re.match(r"[A-Za-z]:[\\/]", rel):
         return f"{rel!r} is an absolute path; give a URL or a path inside the repository"
-    target = (root / pure).resolve()
-    if target != root and root not in target.parents:
+    target = _inside(rel, root)
+    if target is None:
         return f"{rel!r} points outside the repository ({root})"
     if not target.exists():
+        decoded = decoded_path(rel, root)
+        if decoded is not None:
+            return (
+                f"{rel!r} does not exist in the repository ({root}); the catalogue holds a path as it is, "
+                f"not percent-encoded as in a link: write it as {decoded!r}"
+            )
         return f"{rel!r} does not exist in the repository ({root})"
     return None
+
+
+def decoded_path(rel: str, root: Path) -> str | None:
+    """The path a percent-encoded one (`2022-09-01%20Euroscipy/`, copied from a README's link) names.
+
+    Only for a relative path that does not exist as written while its
+    decoding does, in the repository: a folder may well be named `100%25`.
+    The README encodes every path it links (`render`), so the catalogue
+    holds them as they are.
+    """
+    decoded = unquote(rel)
+    if decoded == rel or _has_scheme(rel):
+        return None
+    root = root.resolve()
+    written, meant = _inside(rel, root), _inside(decoded, root)
+    if written is not None and written.exists():
+        return None
+    return decoded if meant is not None and meant.exists() else None
+
+
+def _inside(rel: str, root: Path) -> Path | None:
+    """Where a relative path leads, if it stays in the repository at `root` (resolved)."""
+    target = (root / PurePosixPath(rel)).resolve()
+    return target if target == root or root in target.parents else None
 
 
 class _Checker:
@@ -300,7 +330,7 @@ class _Checker:
         if problem:
             self.add(url_mark, f"{name} {problem}")
         elif not _has_scheme(url):
-            self.local_paths.append((index, unquote(url), url_mark[0], url_mark[1]))
+            self.local_paths.append((index, url, url_mark[0], url_mark[1]))
 
     def slug(self, entry: Any, mark: Mark) -> None:
         """Note the entry's id, even if other fields are wrong, to find duplicates."""

@@ -117,6 +117,8 @@ def add(
         )
     if missing:
         answers.ask()
+    for name in ("link", "video", "slides"):
+        setattr(answers, name, common.literal_link(getattr(answers, name), rules, f"--{name}"))
     entry = answers.entry()
     if answers.end_date is not None and answers.date is not None and answers.end_date < answers.date:
         raise TalkcatError(f"--end-date {answers.end_date} is before --date {answers.date}")

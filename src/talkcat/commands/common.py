@@ -87,6 +87,29 @@ def read_description(source: str) -> str | None:
     return description_text(text)
 
 
+def literal_link(value: str | dict[str, str] | None, rules: Rules, option: str) -> str | dict[str, str] | None:
+    """A link as the catalogue keeps it: a percent-encoded path (copied from a README link) becomes the one it names.
+
+    The README encodes the paths it links, so `2022-09-01%20Euroscipy/`
+    kept as it is would render as `%2520`, a dead link. Said in a note.
+    """
+    from talkcat.model import Link
+    from talkcat.validate import decoded_path
+
+    if value is None or rules.repo_root is None:
+        return value
+    link = Link.from_value(value)
+    decoded = decoded_path(link.url, rules.repo_root)
+    if decoded is None:
+        return value
+    typer.echo(
+        f"note: {option} {link.url!r} is percent-encoded, as in a link: the catalogue keeps the path it names, "
+        f"{decoded!r}",
+        err=True,
+    )
+    return Link(decoded, link.label).to_value()
+
+
 def target(data: Path | None) -> tuple[Path, Rules]:
     """The catalogue to change (--data, else the config's) and the rules it must follow."""
     from talkcat.commands import options

@@ -63,6 +63,9 @@ def edit_talk(
 
     data, rules = common.target(data)
     requests = _requests(assignments or [], removals or [])
+    for name, value in requests.items():
+        if name in _LINKS or name.endswith(".url"):
+            requests[name] = common.literal_link(value.strip() if value else value, rules, f"--set {name}")
     if description_file is not None:
         if "description" in requests:
             raise typer.BadParameter("give the description once: --set description or --description-file")

@@ -66,7 +66,7 @@ def import_talks(
 ) -> None:
     """Read an existing README's TALKS block (or talk folders) into the catalogue."""
     from talkcat import store
-    from talkcat.commands import options
+    from talkcat.commands import migration, options
     from talkcat.ownership import shown_fields
     from talkcat.render import Layout
 
@@ -98,8 +98,12 @@ def import_talks(
         _refuse_invalid(catalogue, talks, base_url, named)
     for note in [*notes, *twins]:
         typer.echo(str(note), err=True)
+    assert rules.repo_root is not None
+    also = [source] if source else []
     if update and _holds_talks(data):
         _merge(data, rules, talks, entries, covers, dry_run)
+        if not dry_run:
+            _say(migration.other_writers(rules.repo_root, chosen, data, options.readme_paths(None, chosen), also))
         return
     if dry_run:
         typer.echo(text, nl=False)
@@ -109,6 +113,12 @@ def import_talks(
     typer.echo(f"imported {plural(len(talks), 'talk')} into {data}", err=True)
     if folders is not None:
         _keep_folder_readmes(chosen)
+    _say(migration.other_writers(rules.repo_root, chosen, data, options.readme_paths(None, chosen), also))
+
+
+def _say(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line, err=True)
 
 
 def _keep_folder_readmes(chosen: Settings) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,11 +20,10 @@ if TYPE_CHECKING:
 
 PRE_COMMIT_NAME = ".pre-commit-config.yaml"
 SCHEMA_NAME = "talks.schema.json"
-# Each hook's `files:` in .pre-commit-hooks.yaml (a test keeps them the same).
-HOOK_FILES = {
-    "talkcat-validate": r"^data/talks\.yaml$",
-    "talkcat-sync-readme": r"^(data/talks\.yaml|README\.md)$",
-}
+HOOK_CHOICE = (
+    "the hook: `repo: local`, running the talkcat installed here on every commit "
+    "(no talkcat release is published for a `rev:` to pin)"
+)
 Change = tuple[Path, str, str]  # the file, its new text, what init does to it
 
 
@@ -38,32 +36,36 @@ def init(
 ) -> None:
     """Set up a repository: data/talks.yaml, a Talks section in the README, the pre-commit hooks."""
     from talkcat import store
-    from talkcat.commands import common, options
+    from talkcat.commands import common, migration, options
 
     chosen = options.settings()
     data = options.data_path(data, chosen)
     readmes = options.readme_paths(readme, chosen)
-    root = store.find_repo_root(Path.cwd())
+    git_root = store.find_git_root(Path.cwd())
+    root = git_root or Path.cwd()
     changes = [
         *_catalogue_changes(data, chosen),
         # A new README is titled with the project's name, wherever init was run from.
         *_readme_changes(readmes, chosen, root.name),
     ]
-    hooks, warning = _hook_changes(root, chosen, data, readmes)
+    hooks, notes = _hook_changes(root, chosen, data, readmes)
     changes += hooks
     kept = _hand_kept(readmes, chosen, data)
+    others = migration.other_writers(root, chosen, data, readmes)
     if not changes:
-        typer.echo("nothing to do: the catalogue, the README and the hooks are set up", err=True)
+        typer.echo("nothing to do: the catalogue, the README and the hook are set up", err=True)
         for path, what in kept:
             typer.echo(f"{path}: {what}", err=True)
+        for line in others:
+            typer.echo(line, err=True)
         return
     typer.echo("talkcat init " + ("would change:" if dry_run else "changes:"), err=True)
     for path, _, what in changes:
         typer.echo(f"  {path}: {what}", err=True)
     for path, what in kept:
         typer.echo(f"  {path}: {what}", err=True)
-    if warning:
-        typer.echo(warning, err=True)
+    for note in [*notes, *others]:
+        typer.echo(note, err=True)
     if dry_run:
         return
     if not yes and common.interactive(ask) and not typer.confirm("Go ahead?", default=True):
@@ -71,10 +73,18 @@ def init(
         raise typer.Exit(1)
     for path, text, _ in changes:
         store.write_text(path, text, make_folder=True)
-    first = " and ".join(f"`talkcat import {path}`" for path, _ in kept) or "`talkcat add` (or `talkcat import OLD_README`)"
-    typer.echo(
-        f"done. Next: {first}, `talkcat sync-readme`, and `pre-commit install` to run the hooks on every commit",
-        err=True,
+    typer.echo(_next_steps(git_root is not None, [path for path, _ in kept]), err=True)
+
+
+def _next_steps(in_git: bool, kept: Sequence[Path]) -> str:
+    imports = " and ".join(f"`talkcat import {path}`" for path in kept)
+    first = f"done. Next: {imports or '`talkcat add` (or `talkcat import OLD_README`)'}"
+    if in_git:
+        return f"{first}, `talkcat sync-readme`, and `pre-commit install` to run the hook on every commit"
+    # `pre-commit install` would only fail here: "git failed. Is it installed, and are you in a Git repository?"
+    return (
+        f"{first} and `talkcat sync-readme`; this folder is not in a git repository, so no hook can run: "
+        "`git init`, then `pre-commit install`"
     )
 
 
@@ -146,32 +156,41 @@ def _readme_changes(readmes: list[Path], chosen: Settings, title: str) -> list[C
     return changes
 
 
-def _hook_changes(root: Path, chosen: Settings, data: Path, readmes: list[Path]) -> tuple[list[Change], str | None]:
-    """The hooks added to the config at the top of the work tree (the only one pre-commit reads); a warning."""
+def _hook_changes(root: Path, chosen: Settings, data: Path, readmes: list[Path]) -> tuple[list[Change], list[str]]:
+    """The hook added to the config at the top of the work tree (the only one pre-commit reads); notes."""
+    import shutil
+
     from talkcat import config, scaffold
 
     path = config.near(root / PRE_COMMIT_NAME, Path.cwd())
     text = _read_if_there(path)
     there = _settings_at(root)
-    overrides = _hook_overrides(root, there, data, readmes)
-    extra = {hook: override.lines() for hook, override in overrides.items()}
-    new_text = scaffold.precommit_with_hooks(text, str(path), extra=extra)
+    args = _hook_args(root, there, data, readmes)
+    extra = [f"args: [{', '.join(_flow_item(arg) for arg in args)}]"] if args else []
+    new_text = scaffold.precommit_with_hook(text, str(path), extra)
     if new_text is None:
-        return [], None
-    what = "create, with talkcat's hooks" if text is None else "add talkcat's hooks to `repos:`"
-    return [(path, new_text, what)], _unseen_settings(chosen, there)
+        return [], []
+    what = "create, with talkcat's hook" if text is None else "add talkcat's hook to `repos:`"
+    notes = [HOOK_CHOICE]
+    if shutil.which("talkcat") is None:
+        notes.append(
+            "warning: `talkcat` is not on PATH, so the hook cannot run it: install talkcat "
+            "where you run `git commit` (or activate the environment that has it)"
+        )
+    unseen = _unseen_settings(chosen, there)
+    return [(path, new_text, what)], notes + ([unseen] if unseen else [])
 
 
 def _unseen_settings(chosen: Settings, there: Settings) -> str | None:
-    """A warning when the hooks, run at the top, would render the block otherwise than `chosen` says."""
+    """A warning when the hook, run at the top, would render the block otherwise than `chosen` says."""
     mine = (chosen.markers, chosen.layout, _absolute(chosen.template))
     if mine == (there.markers, there.layout, _absolute(there.template)):
         return None
     # No flag carries these, as --data and --readme carry the paths.
     seen = f"talkcat reads {there.path}" if there.path else "talkcat finds no config"
     return (
-        f"warning: pre-commit runs the hooks at the top of the repository, where {seen}: "
-        f"the README settings of {chosen.path} will not apply to them"
+        f"warning: pre-commit runs the hook at the top of the repository, where {seen}: "
+        f"the README settings of {chosen.path} will not apply to it"
     )
 
 
@@ -181,44 +200,14 @@ def _read_if_there(path: Path) -> str | None:
     return store.read_text(path) if path.exists() or path.is_symlink() else None
 
 
-@dataclass(frozen=True)
-class _HookOverride:
-    """What a hook needs beyond .pre-commit-hooks.yaml to see the user's files."""
+def _hook_args(root: Path, there: Settings, data: Path, readmes: list[Path]) -> tuple[str, ...]:
+    """What the hook, run by pre-commit at `root` where talkcat finds `there`, must be told to see these files."""
+    from talkcat import config
 
-    files: str | None = None
-    args: tuple[str, ...] = ()
-
-    def lines(self) -> list[str]:
-        """The keys to put under the hook's `- id:` line, without indentation."""
-        from talkcat.yamlwrite import dump_scalar
-
-        lines = [] if self.files is None else [f"files: {dump_scalar(self.files)}"]
-        if self.args:
-            lines.append(f"args: [{', '.join(_flow_item(arg) for arg in self.args)}]")
-        return lines
-
-
-def _hook_overrides(root: Path, there: Settings, data: Path, readmes: list[Path]) -> dict[str, _HookOverride]:
-    """Each hook's override for these files, as pre-commit runs it: at `root`, where talkcat finds `there`."""
-    paths = [_from_top(data, root)]
-    readme_paths = [_from_top(path, root) for path in readmes]
-    data_args = () if _same([there.data], [data]) else ("--data", paths[0])
-    readme_args = () if _same(there.readmes, readmes) else tuple(a for p in readme_paths for a in ("--readme", p))
-    return {
-        "talkcat-validate": _override("talkcat-validate", paths, data_args),
-        "talkcat-sync-readme": _override("talkcat-sync-readme", paths + readme_paths, data_args + readme_args),
-    }
-
-
-def _override(hook: str, paths: list[str], args: tuple[str, ...]) -> _HookOverride:
-    escaped = [re.escape(path) for path in dict.fromkeys(paths)]
-    files = f"^{escaped[0]}$" if len(escaped) == 1 else f"^({'|'.join(escaped)})$"
-    return _HookOverride(None if files == HOOK_FILES[hook] else files, args)
-
-
-def _from_top(path: Path, root: Path) -> str:
-    """`path` as pre-commit names it: from the top of the work tree, with `/`."""
-    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+    data_args = () if _same([there.data], [data]) else ("--data", config.from_top(data, root))
+    if _same(there.readmes, readmes):
+        return data_args
+    return data_args + tuple(arg for path in readmes for arg in ("--readme", config.from_top(path, root)))
 
 
 def _same(these: Sequence[Path], those: Sequence[Path]) -> bool:
@@ -233,14 +222,7 @@ def _settings_at(root: Path) -> Settings:
     """The settings talkcat finds when pre-commit runs it at `root`; paths from the current folder."""
     from talkcat import config, store
 
-    cwd = Path.cwd()
-    found = store.find_config(root)
-    if found is None:
-        return config.Settings(
-            data=config.near(root / config.DEFAULT_DATA, cwd), readmes=(config.near(root / config.DEFAULT_README, cwd),)
-        )
-    path, text, table = found
-    return config.settings(table, root / path, cwd, text)
+    return config.located(store.find_config(root), root, Path.cwd())
 
 
 def _flow_item(text: str) -> str:

@@ -27,7 +27,10 @@ DataOption = Annotated[
     Optional[Path],
     typer.Option(
         "--data",
-        help="The catalogue file. (default: `data` in the config, else data/talks.yaml)",
+        help=(
+            "The catalogue file. (default: `data` in the config, else data/talks.yaml; both looked for from here "
+            "up to the repository root)"
+        ),
         metavar="PATH",
         show_default=False,
     ),
@@ -70,15 +73,11 @@ GroupByYearOption = Annotated[
 
 
 def settings() -> Settings:
-    """The settings of the config found from the current directory upward (defaults if none)."""
+    """The settings found from the current directory upward (see `store.find_config`)."""
     from talkcat import config, store
 
     cwd = Path.cwd()
-    found = store.find_config(cwd)
-    if found is None:
-        return config.Settings()
-    path, text, table = found
-    return config.settings(table, path, cwd, text)
+    return config.located(store.find_config(cwd), cwd, cwd)
 
 
 def data_path(flag: Path | None, chosen: Settings | None = None) -> Path:

@@ -79,6 +79,9 @@ def sync_readme(
     data = options.data_path(data, chosen)
     layout = options.layout(chosen, heading_level, group_by_year, sort, chart)
     catalogue = store.load_catalogue(data, options.rules(data, chosen, layout), cache=not no_cache)
+    store.check_tracked(catalogue)  # validate's git checks: this is the one hook
+    for warning in catalogue.warnings:
+        typer.echo(str(warning), err=True)
     _require_valid(catalogue)
     texts = [(path, *store.read_readme(path)) for path in options.readme_paths(readme, chosen)]
     template = store.read_text(chosen.template) if chosen.template is not None else None

@@ -11,6 +11,8 @@ from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.errors import EXIT_INVALID, TalkcatError, plural
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from talkcat.errors import Problem
     from talkcat.store import Catalogue
 
@@ -24,7 +26,11 @@ def validate(
     data: DataOption = None,
     output_format: Annotated[
         ValidateFormat,
-        typer.Option("--format", help="text: one `path:line:col: message` per line; json: for machines."),
+        typer.Option(
+            "--format",
+            help="text: one `path:line:col: message` per line (`path:line:col: warning: message` for a warning, "
+            "which does not fail); json: for machines.",
+        ),
     ] = ValidateFormat.text,
     no_cache: NoCacheOption = False,
     check_links: Annotated[
@@ -46,7 +52,7 @@ def validate(
 ) -> None:
     """Check the catalogue and report every problem, one per line."""
     from talkcat.commands.common import target
-    from talkcat.store import load_catalogue
+    from talkcat.store import check_tracked, load_catalogue
 
     data, rules = target(data)
     try:
@@ -57,29 +63,42 @@ def validate(
         # A file that cannot be read or decoded is still a report for machines.
         _print_json(str(data), None, exc.problems)
         raise typer.Exit(exc.exit_code) from None
+    check_tracked(catalogue)
     problems = catalogue.problems
     if check_links:
         problems = _with_dead_links(catalogue, link_timeout, link_retries, link_concurrency)
+    warnings = catalogue.warnings
     if output_format is ValidateFormat.json:
-        _print_json(str(data), len(catalogue.checked.talks), problems)
+        _print_json(str(data), len(catalogue.checked.talks), problems, warnings)
     else:
-        for problem in problems:
+        for problem in _in_file_order([*problems, *warnings]):
             typer.echo(str(problem))
         count = len(catalogue.checked.talks)
         if problems:
-            typer.echo(f"{plural(len(problems), 'problem')} in {data}", err=True)
+            also = f" (and {plural(len(warnings), 'warning')})" if warnings else ""
+            typer.echo(f"{plural(len(problems), 'problem')} in {data}{also}", err=True)
         else:
-            typer.echo(f"{data}: {plural(count, 'talk')}, all valid", err=True)
+            also = f" ({plural(len(warnings), 'warning')})" if warnings else ""
+            typer.echo(f"{data}: {plural(count, 'talk')}, all valid{also}", err=True)
     if problems:
         raise typer.Exit(EXIT_INVALID)
 
 
-def _print_json(path: str, talks: int | None, problems: list[Problem]) -> None:
-    """The report as one JSON object; `talks` is None (null) when the file could not be read."""
+def _print_json(path: str, talks: int | None, problems: list[Problem], warnings: Sequence[Problem] = ()) -> None:
+    """The report as one JSON object; `talks` is None (null) when the file could not be read.
+
+    Warnings are listed with the problems, each entry saying its `severity`;
+    only problems make the catalogue not `valid`.
+    """
     import json
 
-    report = {"path": path, "valid": not problems, "talks": talks, "problems": [p.to_json() for p in problems]}
+    listed = [p.to_json() for p in _in_file_order([*problems, *warnings])]
+    report = {"path": path, "valid": not problems, "talks": talks, "problems": listed}
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.col or 0))
 
 
 def _with_dead_links(catalogue: Catalogue, timeout: float, retries: int, concurrency: int) -> list[Problem]:
@@ -93,4 +112,4 @@ def _with_dead_links(catalogue: Catalogue, timeout: float, retries: int, concurr
     outcomes = links.check_urls([link.url for link in found], settings)
     dead = links.dead_links(found, outcomes, str(catalogue.path))
     typer.echo(f"checked {plural(len(outcomes), 'link')}: {sum(not o.alive for o in outcomes.values())} dead", err=True)
-    return sorted([*catalogue.problems, *dead], key=lambda p: (p.line or 0, p.col or 0))
+    return _in_file_order([*catalogue.problems, *dead])
