@@ -409,3 +409,13 @@ def test_a_readme_without_markers(project: Path, runner: CliRunner) -> None:
         "README.md:3: <!-- TALKS --> has no <!-- //TALKS --> after it\n",
     )
     assert list((project / "data").iterdir()) == []
+
+
+def test_a_block_whose_start_marker_sits_in_a_list_item_is_read_on_its_own(project: Path, runner: CliRunner) -> None:
+    # The README is parsed once, and the block's talks are read from that parse when the
+    # start marker is a block of its own; indented under a list item it is not, and the
+    # block is parsed alone, as sync-readme writes it.
+    talk = "### T\n\n| Event | Location | Date | Link | Video | Slides |\n| - | - | - | - | - | - |\n| E | | 2024-05-01 | | | |\n"
+    (project / "README.md").write_text(f"- my talks:\n  <!-- TALKS -->\n{talk}<!-- //TALKS -->\n", encoding="utf-8")
+    assert invoke(runner, "import", "README.md") == (0, "", "imported 1 talk into data/talks.yaml\n")
+    assert "- title: T\n  date: 2024-05-01\n  event: E\n" in (project / "data/talks.yaml").read_text(encoding="utf-8")

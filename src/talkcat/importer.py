@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin
 
 from talkcat.errors import Problem, TalkcatError
-from talkcat.markdown import parse, parse_autolink, parse_link, shift_headings
+from talkcat.markdown import inline_children, parse_autolink, parse_blocks, parse_link, shift_headings
 from talkcat.model import FIELD_NAMES, Link
 from talkcat.render import COLUMN_ATTRIBUTES, DEFAULT_LABELS, Layout
 
@@ -96,19 +96,75 @@ class _Table:
     line: int
 
 
+def read_readme(
+    text: str,
+    *,
+    path: str,
+    markers: tuple[str, str],
+    layout: Layout | None = None,
+    base_url: str | None = None,
+) -> list[ImportedTalk]:
+    """The talks of a README's block, as `read_block` reads them, from one parse of the README.
+
+    A 20,000-talk README takes seconds to parse: the parse that tells the real
+    markers from ones in code is the one the talks are read from.
+    """
+    from talkcat import readme
+
+    tokens = parse_blocks(text)
+    block = readme.find_block(text, path, markers, in_code=readme.code_lines_in(text, tokens))
+    # The block's lines, without the stamp line talkcat wrote after them (and
+    # the blank line before it): each line a copy of its own, the block as a
+    # whole never, since a 20,000-talk README's text takes 90 MB in memory.
+    lines = _lines(text[block.start : block.end])
+    if len(lines) > 2 and readme.unstamped(lines[-2] + "\n")[1] is not None:
+        lines[-3:] = [""] if len(lines) > 3 and lines[-3] == "" else [lines[-3], ""]
+    first = len(_lines(text[: block.start])) - 1
+    own = _block_tokens(tokens, first, len(lines) - 1)
+    del tokens
+    return read_block(
+        lines, layout=layout, base_url=base_url, path=path, first_line=block.first_line, tokens=own
+    )
+
+
+def _block_tokens(tokens: list[Token], first: int, count: int) -> list[Token] | None:
+    """The tokens of the `count` lines from markdown line `first`, numbered from there.
+
+    The README's tokens between the marker lines are those the block alone
+    parses to when the start marker is a block of its own at the top level
+    (an HTML block ends at its line, so the block starts afresh); else None.
+    """
+    start = next((n for n, t in enumerate(tokens) if t.level == 0 and t.map and t.map[1] >= first), len(tokens))
+    marker = tokens[start] if start < len(tokens) else None
+    if marker is None or marker.type != "html_block" or marker.map != [first - 1, first]:
+        return None
+    start += 1
+    own = []
+    for token in tokens[start:]:
+        if token.map is not None:
+            if token.level == 0 and token.map[0] >= first + count:
+                break  # the end marker, or the stamp line after the content
+            token.map = [token.map[0] - first, token.map[1] - first]
+        own.append(token)
+    return own
+
+
 def read_block(
-    block: str,
+    block: str | list[str],
     *,
     heading_level: int = 3,
     layout: Layout | None = None,
     base_url: str | None = None,
     path: str = "README.md",
     first_line: int = 1,
+    tokens: list[Token] | None = None,
 ) -> list[ImportedTalk]:
     """The talks of a README block (the text between the markers), in README order.
 
     `layout` says how the block was rendered: its headings' level, year
     headings, column headers. A Mermaid chart before the first talk is skipped.
+    `block` may be its lines already (split at markdown's line breaks), and
+    `tokens` the block's tokens (`markdown.parse_blocks`), where the caller has them.
     """
     if layout is None:
         layout = Layout(heading_level=heading_level)
@@ -116,8 +172,9 @@ def read_block(
         raise ValueError(f"heading_level must be 1..6, not {layout.talk_level}")
     level = layout.talk_level
     context = _Context(path, first_line, level, base_url, layout=layout)
-    lines = _lines(block)
-    tokens = parse("\n".join(lines))
+    lines = _lines(block) if isinstance(block, str) else block
+    if tokens is None:
+        tokens = parse_blocks("\n".join(lines))
     first = 1 if tokens and _is_chart(tokens[0]) else 0
     starts: list[int] = []
     bounds: list[int] = []  # where a talk's tokens end: the next talk or year heading
@@ -208,7 +265,7 @@ def read_folder_readme(text: str, folder: str, *, path: str, base_url: str | Non
         base_url = urljoin(base_url, quote(folder + "/", safe="/"))
     context = _Context(path, 1, 1, base_url=base_url, folder=folder)
     lines = _lines(text)
-    tokens = parse("\n".join(lines))
+    tokens = parse_blocks("\n".join(lines))
     if not tokens or not _is_talk_heading(tokens[0], 1):
         raise context.error(
             "a talk folder's README must start with `# Title`", _line(tokens[0]) if tokens else 0, NotATalk
@@ -358,7 +415,7 @@ def _read_date(context: _Context, text: str, line: int) -> dt.date:
 def _read_link(context: _Context, token: Token, attribute: str, line: int) -> str | dict[str, str]:
     """A link cell (its inline token) as a catalogue value: a URL or path string, or {label, url}."""
     column = context.column(attribute)
-    cell, children = token.content, token.children or []
+    cell, children = token.content, inline_children(token)
     try:
         link = parse_link(cell, children)
     except ValueError as error:

@@ -38,6 +38,30 @@ def parse(text: str) -> list[Token]:
     return parser().parse(text)
 
 
+@functools.cache
+def _block_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    md.core.ruler.disable(["inline", "text_join"])
+    return md
+
+
+def parse_blocks(text: str) -> list[Token]:
+    """`parse`'s tokens without their inline children: the block structure only, in half the time.
+
+    Each `inline` token keeps its source as `content`; `inline_children` parses one when needed.
+    """
+    return _block_parser().parse(text)
+
+
+def inline_children(token: Token) -> list[Token]:
+    """An `inline` token's children: the ones a full parse made, else parsed now from its content."""
+    if token.children or not token.content:
+        return token.children or []
+    return _inline_children(token.content)  # a block parse leaves them empty
+
+
 def split_lines(text: str) -> list[str]:
     """`text` cut at markdown's line breaks, each line keeping its own break."""
     parts = _LINE_BREAK.split(text)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from talkcat.errors import TalkcatError
 from talkcat.validate import END_MARKER, START_MARKER
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 
 class NoBlock(TalkcatError):
@@ -200,15 +204,19 @@ def _expected_blocks(
     return found
 
 
-def _block_lines(text: str) -> tuple[frozenset[int], frozenset[int]]:
-    """(lines inside fenced or indented code blocks, top-level blocks of one line), 0-based."""
-    from markdown_it import MarkdownIt
+def code_lines_in(text: str, tokens: list[Token]) -> frozenset[int]:
+    """`code_lines(text)`, from the block tokens of `text` that a caller has parsed already."""
+    return _block_lines(text, tokens)[0]
 
-    md = MarkdownIt("commonmark")
-    md.core.ruler.disable(["inline", "text_join"])  # block structure is all it takes: 2.6x faster
+
+def _block_lines(text: str, tokens: list[Token] | None = None) -> tuple[frozenset[int], frozenset[int]]:
+    """(lines inside fenced or indented code blocks, top-level blocks of one line), 0-based."""
+    from talkcat.markdown import parse_blocks
+
     code: set[int] = set()
     tops: set[int] = set()
-    for token in md.parse(text):
+    # Block structure is all it takes: 2.6x faster than a parse with inline rules.
+    for token in parse_blocks(text) if tokens is None else tokens:
         if not token.map:
             continue
         if token.type in ("fence", "code_block"):

@@ -242,19 +242,11 @@ def _refuse_invalid(catalogue: Catalogue, talks: list[ImportedTalk], base_url: s
 
 
 def _from_readme(source: Path, base_url: str | None, chosen: Settings, layout: Layout) -> list[ImportedTalk]:
-    from talkcat import readme, store
-    from talkcat.importer import read_block
+    from talkcat import store
+    from talkcat.importer import read_readme
 
     text = store.read_text(source)
-    block = readme.find_block(text, str(source), chosen.markers)
-    content, _ = readme.unstamped(readme.block_content(text, block))
-    return read_block(
-        content,
-        layout=layout,
-        base_url=base_url,
-        path=str(source),
-        first_line=block.first_line,
-    )
+    return read_readme(text, path=str(source), markers=chosen.markers, layout=layout, base_url=base_url)
 
 
 def _from_folders(
