@@ -35,7 +35,9 @@ KEYS = (
     "chart",
     "template",
     "folder_readmes",
+    "sources",
 )
+_HOST_KEY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d+)?(?:/[A-Za-z0-9._~%-]+)*/?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -50,6 +52,8 @@ class Settings:
     layout: Layout = field(default_factory=Layout)
     template: Path | None = None
     folder_readmes: bool = False  # keep `<slides folder>/README.md` of each talk in sync too
+    # Mirror sites of pretalx talks: host (or host/path) -> the pretalx event's URL.
+    sources: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,8 @@ class _Checker:
         if "template" in table:
             result = replace(result, template=self.path("template", table["template"]))
         result = replace(result, folder_readmes=self.flag("folder_readmes", table.get("folder_readmes", False)))
+        if "sources" in table:
+            result = replace(result, sources=self.sources(table["sources"]))
         layout = replace(
             layout,
             columns=self.columns(table.get("columns")),
@@ -310,6 +316,23 @@ class _Checker:
                 self.add(("labels",), f"labels: {folded[header]} and {attribute} would both be headed {headers.header(attribute)!r}")
             folded[header] = attribute
         return tuple(labels)
+
+    def sources(self, value: Any) -> tuple[tuple[str, str], ...]:
+        from talkcat.sources.pretalx import event_of
+
+        example = '"2025.pycon.de" = "https://pretalx.com/pyconde-pydata-2025/"'
+        if not isinstance(value, dict):
+            self.add(("sources",), f"sources must be a table of mirror host = pretalx event URL ({example}), not {_kind(value)}")
+            return ()
+        mirrors = []
+        for host, target in value.items():
+            if not _HOST_KEY.fullmatch(host):
+                self.add(("sources", host), f"sources: {host!r} is not a host name (with a path if need be), such as \"2025.pycon.de\"")
+            elif not isinstance(target, str) or event_of(target) is None:
+                self.add(("sources", host), f"sources.{host} must be a pretalx event's URL, such as \"https://pretalx.com/pyconde-pydata-2025/\", not {_kind(target)}")
+            else:
+                mirrors.append((host, target))
+        return tuple(mirrors)
 
     def heading_level(self, value: Any, layout: Layout) -> int:
         top = 5 if layout.group_by_year else 6

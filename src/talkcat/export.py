@@ -61,6 +61,11 @@ def _event(event: Any, talk: Talk) -> Any:
         event.add("url", talk.link.url)
     event.add("description", _ics_description(talk))
     event.add("categories", [talk.kind, *talk.tags])
+    from talkcat.sources.calendar import FIELDS_PROPERTY, extra_fields
+
+    extra = extra_fields(talk)  # what `import --ics` needs to give back the same talk
+    if extra is not None:
+        event.add(FIELDS_PROPERTY, extra)
     return event
 
 

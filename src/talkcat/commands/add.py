@@ -69,6 +69,10 @@ def add(
     talk_id: Annotated[
         Optional[str], _text("--id", "A stable id; derived from date and title when left out.", "ID")
     ] = None,
+    from_url: Annotated[
+        Optional[str], _text("--from", "Read the talk from its pretalx page; the flags given win.", "URL")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the entry it would add; write nothing.")] = False,
     data: DataOption = None,
     ask: InputOption = None,
     sync: SyncOption = False,
@@ -107,6 +111,10 @@ def add(
         answers.description = common.read_description(description_file)
     elif description is not None:
         answers.description = common.description_text(description)
+    if from_url is not None:
+        from talkcat.commands import sources
+
+        sources.prefill(answers, from_url)
     can_ask = common.interactive(ask) and description_file != "-"
     missing = answers.missing()
     if missing and not can_ask:
@@ -115,7 +123,7 @@ def add(
             f"missing {flags}: give them as options (nothing asks for them without a terminal; "
             "--input asks anyway)"
         )
-    if missing:
+    if missing or (from_url is not None and can_ask):
         answers.ask()
     for name in ("link", "video", "slides"):
         setattr(answers, name, common.literal_link(getattr(answers, name), rules, f"--{name}"))
@@ -133,6 +141,11 @@ def add(
         text = edit.insert_entry(
             catalogue.text, catalogue.checked.entry_lines, index, dump_entry(entry), str(data)
         )
+        if dry_run:
+            from talkcat.commands import sources
+
+            sources.show_entry(catalogue, text, [*talks[:index], new, *talks[index:]], entry, index)
+            return
         result = common.save(catalogue, text, [*talks[:index], new, *talks[index:]])
     typer.echo(new.slug)
     typer.echo(f"added {common.describe(new)} to {data}:{result.checked.entry_lines[index]}", err=True)

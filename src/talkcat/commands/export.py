@@ -27,6 +27,7 @@ class ExportFormat(str, enum.Enum):
     ics = "ics"
     bibtex = "bibtex"
     pages = "pages"
+    pyvideo = "pyvideo"
 
 
 class Site(str, enum.Enum):
@@ -41,7 +42,8 @@ def export_talks(
         ExportFormat,
         typer.Option(
             "--format",
-            help="json, csv (RFC 4180), ics (iCalendar), bibtex (@misc entries) or pages (one markdown page a talk).",
+            help="json, csv (RFC 4180), ics (iCalendar), bibtex (@misc entries), pages (one markdown page a talk) "
+            "or pyvideo (pyvideo.org's data folders).",
             case_sensitive=False,
             show_default=False,
         ),
@@ -51,7 +53,7 @@ def export_talks(
         typer.Option(
             "--output",
             "-o",
-            help="Write to this file (for pages: this folder) instead of stdout.",
+            help="Write to this file (for pages and pyvideo: this folder) instead of stdout.",
             metavar="PATH",
             show_default=False,
         ),
@@ -61,7 +63,7 @@ def export_talks(
         typer.Option("--site", help="For pages: hugo, jekyll or nikola.", case_sensitive=False, show_default=False),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="For pages: overwrite pages edited by hand since talkcat wrote them.")
+        bool, typer.Option("--force", help="For pages and pyvideo: overwrite files edited by hand since talkcat wrote them.")
     ] = False,
     *,
     filters: Filters,
@@ -75,6 +77,9 @@ def export_talks(
     if output_format is ExportFormat.pages:
         if site is None or output is None:
             raise typer.BadParameter("--format pages needs --site hugo|jekyll|nikola and --output DIR")
+    elif output_format is ExportFormat.pyvideo:
+        if output is None or site is not None:
+            raise typer.BadParameter("--format pyvideo needs --output DIR (and no --site)")
     elif site is not None or force:
         raise typer.BadParameter("--site and --force are for --format pages only")
     loaded = filtering.load_talks(data, no_cache)
@@ -88,6 +93,12 @@ def export_talks(
     if output_format is ExportFormat.pages:
         assert site is not None and output is not None
         _write_pages(talks, site.value, output, force)
+        return
+    if output_format is ExportFormat.pyvideo:
+        from talkcat.commands import sources
+
+        assert output is not None
+        sources.export_pyvideo(talks, output, force)
         return
     text = _render(loaded, talks, output_format)
     if output is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import shlex
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
@@ -63,15 +64,22 @@ def import_talks(
     ] = False,
     heading_level: HeadingLevelOption = None,
     group_by_year: GroupByYearOption = None,
+    schedule: Annotated[Optional[str], _source("--schedule", "A conference schedule: frab/c3voc JSON or frab XML, a file or a URL; or a pretalx event's URL.", "FILE_OR_URL")] = None,
+    ics: Annotated[Optional[Path], _source("--ics", "A calendar of talks (pretalx's talks.ics, talkcat's export).", "FILE")] = None,
+    pyvideo: Annotated[Optional[Path], _source("--pyvideo", "pyvideo.org's data: its folder, or one event's folder in it.", "DIR")] = None,
+    speaker: Annotated[Optional[str], _source("--speaker", "With --schedule, --ics or --pyvideo: only this speaker's talks.", "NAME")] = None,
+    event: Annotated[Optional[str], _source("--event", "With --ics: the conference its talks belong to.", "NAME")] = None,
 ) -> None:
-    """Read an existing README's TALKS block (or talk folders) into the catalogue."""
+    """Read a README's TALKS block (or talk folders, a schedule, a calendar, pyvideo's data) into the catalogue."""
     from talkcat import store
     from talkcat.commands import migration, options
     from talkcat.ownership import shown_fields
     from talkcat.render import Layout
 
-    if (source is None) == (folders is None):
-        raise typer.BadParameter("give a README to read, or --folders DIR (one of the two)")
+    from_source = schedule is not None or ics is not None or pyvideo is not None
+    given = (source, folders, schedule, ics, pyvideo)
+    if sum(value is not None for value in given) != 1:
+        raise typer.BadParameter("give one thing to read: a README, --folders DIR, --schedule, --ics or --pyvideo")
     if update and force:
         raise typer.BadParameter("--update keeps the catalogue's talks and --force replaces them: give one")
     if exclude and folders is None:
@@ -80,6 +88,16 @@ def import_talks(
     data = options.data_path(data, chosen)
     layout = options.layout(chosen, heading_level, group_by_year)
     rules = options.rules(data, chosen, layout)
+    if from_source:
+        from talkcat.commands import sources
+
+        if force:
+            raise typer.BadParameter("--force replaces the catalogue with a README's talks; a source adds to it")
+        sources.import_from(schedule=schedule, ics=ics, pyvideo=pyvideo, speaker=speaker, event=event,
+                            data=data, rules=rules, update=update, dry_run=dry_run)  # fmt: skip
+        return
+    if speaker is not None or event is not None:
+        raise typer.BadParameter("--speaker and --event go with --schedule, --ics or --pyvideo")
     if not update:
         _refuse_to_overwrite(data, force)
     if source is not None:
@@ -101,7 +119,7 @@ def import_talks(
     assert rules.repo_root is not None
     also = [source] if source else []
     if update and _holds_talks(data):
-        _merge(data, rules, talks, entries, covers, dry_run)
+        merge(data, rules, [f"{t.path}:{t.lines['title']}" for t in talks], entries, covers, dry_run)
         if not dry_run:
             _say(migration.other_writers(rules.repo_root, chosen, data, options.readme_paths(None, chosen), also))
         return
@@ -154,22 +172,27 @@ def _holds_talks(data: Path) -> bool:
         return True  # `--update` then says what is wrong with it
 
 
-def _merge(
+def merge(
     data: Path,
     rules: Rules,
-    talks: list[ImportedTalk],
+    sources: Sequence[str],
     entries: list[dict[str, Any]],
-    covers: tuple[str, ...],
+    covers: Sequence[str],
     dry_run: bool,
+    *,
+    update: bool = True,
 ) -> None:
-    """Add the talks the catalogue lacks and take the changed fields of the others: `import --update`."""
+    """Add the talks the catalogue lacks and (`update`) take the changed fields of the others: `import --update`.
+
+    `sources` names where each entry was read, for the messages (`README.md:12`).
+    """
     from talkcat import incoming, store
     from talkcat.commands import common
     from talkcat.commands.sync_readme import _unified_diff
 
     with store.locked(data):
         catalogue = common.load_valid(data, rules)
-        outcomes = incoming.plan(catalogue.talks, entries, covers, update=True)
+        outcomes = incoming.plan(catalogue.talks, entries, covers, update=update)
         lines = catalogue.checked.entry_lines
         text = incoming.apply_text(
             catalogue.text,
@@ -186,9 +209,8 @@ def _merge(
             typer.echo(_unified_diff(catalogue.text, text, str(data)), nl=False)
         elif text != catalogue.text:
             common.save(catalogue, text, merged)
-    for imported, outcome in zip(talks, outcomes):
-        where = f"{imported.path}:{imported.lines['title']}"
-        if outcome.action == "add":
+    for where, outcome in zip(sources, outcomes):
+        if outcome.action == "add" and catalogue.talks:
             typer.echo(f"{where}: added {outcome.talk.title!r}", err=True)
         elif outcome.action == "update":
             assert outcome.index is not None
@@ -198,14 +220,24 @@ def _merge(
             old_id, new_id = old.slug, incoming.updated(old, outcome.changes).slug
             if old_id != new_id:
                 typer.echo(f"note: its id changed from {old_id!r} to {new_id!r} (derived from the date and title)", err=True)
-    counts = {action: sum(o.action == action for o in outcomes) for action in ("add", "update", "same")}
+        elif outcome.action == "differs":
+            assert outcome.index is not None
+            at = f"{data}:{lines[outcome.index]}"
+            typer.echo(f"{where}: skipped {outcome.talk.title!r} ({at}): its {', '.join(outcome.fields)} changed; "
+                       "--update takes them", err=True)  # fmt: skip
+    counts = {action: sum(o.action == action for o in outcomes) for action in ("add", "update", "same", "differs")}
+    skipped = f", {counts['differs']} skipped (changed; --update takes them)" if counts["differs"] else ""
     verb = "would import" if dry_run else "imported"
     tail = "; nothing was written" if dry_run else ""
     typer.echo(
         f"{verb} into {data}: {counts['add']} added, {counts['update']} updated, "
-        f"{counts['same']} unchanged{tail}",
+        f"{counts['same']} unchanged{skipped}{tail}",
         err=True,
     )
+
+
+def _source(flag: str, help: str, metavar: str) -> Any:
+    return typer.Option(flag, help=help, metavar=metavar, show_default=False)
 
 
 def _refuse_to_overwrite(data: Path, force: bool) -> None:
