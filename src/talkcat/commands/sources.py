@@ -223,6 +223,8 @@ def merge(
     from talkcat.yamlwrite import dump_catalogue
 
     progress = progress if progress is not None and len(talks) >= PROGRESS_FROM else _Progress(None)
+    # Newest first, and by title within a day: the same catalogue whatever order the source lists them in.
+    talks = sorted(talks, key=lambda t: (-t.entry["date"].toordinal(), t.entry["title"]))
     entries = _with_ids([talk.entry for talk in talks])
     progress.step("checking the talks", len(talks))
     _refuse_invalid(entries, talks, data, rules)
@@ -230,7 +232,7 @@ def merge(
     if data.exists():
         import_.merge(data, rules, [talk.where for talk in talks], entries, covers, dry_run, update=update)
         return
-    text = dump_catalogue(sorted(entries, key=lambda e: e["date"], reverse=True))
+    text = dump_catalogue(entries)
     if dry_run:
         typer.echo(text, nl=False)
         typer.echo(f"would import {plural(len(talks), 'talk')} into {data}; nothing was written", err=True)
