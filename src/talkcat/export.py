@@ -77,7 +77,7 @@ def _ics_description(talk: Talk) -> str:
         if link is not None and link.is_url:
             lines.append(f"{name}: {link.url}")
     if talk.description:
-        lines += ["", talk.description.rstrip("\n")]
+        lines += ["", talk.description]  # as it is, a final line break too: `import --ics` gives it back
     return "\n".join(lines)
 
 

@@ -142,7 +142,7 @@ def _talkcat_entry(
         location=sources.one_line(str(component.get("LOCATION") or "")),
         kind=kind,
         tags=tags,
-        description=sources.description(body),
+        description=body or None,  # as the export wrote it
         **fields,
     )
 
