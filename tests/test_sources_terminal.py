@@ -64,7 +64,8 @@ def test_importing_the_modules_opens_no_socket_and_loads_no_httpx() -> None:
     code = (
         "import socket, sys\n"
         "def refuse(*a, **k): raise OSError('network at import time')\n"
-        "socket.socket = socket.create_connection = socket.getaddrinfo = refuse\n"
+        "socket.socket.connect = socket.socket.connect_ex = refuse\n"
+        "socket.create_connection = socket.getaddrinfo = refuse\n"
         "import pkgutil, importlib, talkcat\n"
         "for m in pkgutil.walk_packages(talkcat.__path__, 'talkcat.'):\n"
         "    if not m.name.endswith('__main__'): importlib.import_module(m.name)\n"
