@@ -74,3 +74,47 @@ def test_importing_the_modules_opens_no_socket_and_loads_no_httpx() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout == "ok\n", done.stderr
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_add_from_on_a_terminal_offers_the_rest(project: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "pretalx"))
+    import served
+
+    (project / "data" / "talks.yaml").write_text("talks: []\n", encoding="utf-8")
+    session = f"talkcat-add-from-{project.name}"
+    with served.serving(served.Recorded()) as pretalx:
+        url = f"{pretalx.origin}/democon/talk/{pretalx.talks['workshop']}/"
+        cache = shlex.quote(os.environ["TALKCAT_CACHE_DIR"])
+        command = (f"cd {shlex.quote(str(project))} && TALKCAT_CACHE_DIR={cache} {shlex.quote(str(TALKCAT))} "
+                   f"add --from {url}; echo EXIT=$?; sleep 30")  # fmt: skip
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "30", command], check=True)
+        try:
+            answers = iter([("Location", "Berlin, Germany"), *((p, "") for p in (
+                "Video URL", "Slides URL", "Last day"))])  # fmt: skip
+            screen = _wait(session, "Location (City, Country, or Online):")
+            prompts = []
+            for prompt, answer in answers:
+                screen = _wait(session, prompt)
+                prompts.append(prompt)
+                subprocess.run(["tmux", "send-keys", "-t", session, answer, "Enter"], check=True)
+            screen = _wait(session, "EXIT=")
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    assert "EXIT=0" in screen, screen
+    # What pretalx had was not asked for: title, date, event, kind, tags, speakers, language, link, description.
+    for asked_not in ("Title", "Event:", "Kind", "Tags", "Other speakers", "Language", "Link", "Description"):
+        assert asked_not not in screen, screen
+    text = (project / "data" / "talks.yaml").read_text(encoding="utf-8")
+    assert "  location: Berlin, Germany\n  kind: workshop\n" in text
+    assert f"  link: {url}\n" in text
+
+
+def _wait(session: str, text: str) -> str:
+    screen = ""
+    for _ in range(200):  # bounded: 20 s at most
+        screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+        if text in screen:
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never came:\n{screen}")
