@@ -67,7 +67,7 @@ def test_an_unknown_key_names_file_line_key_and_the_likely_one(repo: Path, runne
         "",
         "talkcat.toml:2: unknown key 'colums' (did you mean 'columns'?)\n"
         "hint: the settings are data, readme, markers, columns, labels, heading_level, sort, "
-        "group_by_year, chart, template, folder_readmes\n",
+        "group_by_year, chart, template, folder_readmes, sources\n",
     )
     assert (repo / "README.md").read_text() == README
 
