@@ -136,7 +136,7 @@ def _schedule(source: str, progress: _Progress) -> list[Incoming]:
             return [Incoming(t.entry, f"{source}: talk {t.ref}") for t in schedule.read(answer.text(), source)]
         found = pretalx.event_of(source)
         if found is None:
-            raise TalkcatError("not a schedule's URL nor a pretalx event's", path=source, hint=schedule._SCHEDULE_HINT)
+            raise TalkcatError("not a schedule's URL nor a pretalx event's", path=source, hint=schedule.SCHEDULE_HINT)
         # A pretalx event's page: its talks from the API, page by page.
         event = pretalx.Event(found.root, found.slug)
         entries = pretalx.read_talks(event, _json_fetcher(client), progress.pages(f"reading {event.page}"))

@@ -8,7 +8,6 @@ the conference's time zone; rooms are left out (a room is not a location).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +44,7 @@ def read_json(data: Any, path: str) -> list[Talk]:
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(conference, dict) or not isinstance(conference.get("days"), list):
         raise TalkcatError(
-            "not a frab/c3voc schedule: no schedule.conference.days", path=path, hint=_SCHEDULE_HINT
+            "not a frab/c3voc schedule: no schedule.conference.days", path=path, hint=SCHEDULE_HINT
         )
     event = _conference_title(conference.get("title"), conference.get("acronym"), path)
     zone = conference.get("time_zone_name") if isinstance(conference.get("time_zone_name"), str) else None
@@ -77,7 +76,7 @@ def read_json(data: Any, path: str) -> list[Talk]:
     return talks
 
 
-_SCHEDULE_HINT = "give a frab or c3voc schedule, such as pretalx's /EVENT/schedule/export/schedule.json or .xml"
+SCHEDULE_HINT = "give a frab or c3voc schedule, such as pretalx's /EVENT/schedule/export/schedule.json or .xml"
 
 
 def read_xml(text: str, path: str) -> list[Talk]:
@@ -93,7 +92,7 @@ def read_xml(text: str, path: str) -> list[Talk]:
         raise TalkcatError(f"not valid XML: {exc}", path=path, line=line, col=col + 1) from None
     conference = root.find("conference")
     if root.tag != "schedule" or conference is None:
-        raise TalkcatError("not a frab schedule: no <schedule> with a <conference>", path=path, hint=_SCHEDULE_HINT)
+        raise TalkcatError("not a frab schedule: no <schedule> with a <conference>", path=path, hint=SCHEDULE_HINT)
     event = _conference_title(conference.findtext("title"), conference.findtext("acronym"), path)
     zone = conference.findtext("time_zone_name")
     talks = []
@@ -167,27 +166,3 @@ class _Fields:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def by_speaker(talks: list[Talk], name: str) -> list[Talk]:
-    """The talks one of whose speakers is `name` (any case, any accents)."""
-    from talkcat.textfold import fold
-
-    wanted = " ".join(fold(name).split())
-    return [talk for talk in talks if any(" ".join(fold(s).split()) == wanted for s in talk.entry.get("speakers", []))]
-
-
-def each(talks: list[Talk], step: Callable[[], None]) -> Iterator[Talk]:
-    """The talks, calling `step` after each (for a progress bar)."""
-    for talk in talks:
-        yield talk
-        step()
-
-
-def speakers_of(talks: list[Talk]) -> Mapping[str, int]:
-    """How many talks each speaker has: for the message when --speaker matches nobody."""
-    counts: dict[str, int] = {}
-    for talk in talks:
-        for speaker in talk.entry.get("speakers", []):
-            counts[speaker] = counts.get(speaker, 0) + 1
-    return counts
