@@ -52,7 +52,9 @@ talks:
 
 
 def talks_of(path: Path) -> list[dict[str, object]]:
-    return sorted(yaml.safe_load(path.read_text(encoding="utf-8"))["talks"], key=lambda t: (str(t["date"]), t["title"]))
+    return sorted(
+        yaml.safe_load(path.read_text(encoding="utf-8"))["talks"], key=lambda t: (str(t["date"]), t["title"])
+    )
 
 
 @pytest.mark.parametrize("catalogue", ["tricky", "repository"])
@@ -100,8 +102,9 @@ def test_pretalx_speaker_calendar(project: Path, runner: CliRunner) -> None:
 
 def test_a_calendar_that_names_no_conference(project: Path, runner: CliRunner) -> None:
     (project / "other.ics").write_text(
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\nUID:1@x\r\nDTSTAMP:20240101T000000Z\r\n"
-        "DTSTART;VALUE=DATE:20240301\r\nSUMMARY:A talk\r\nLOCATION:Zürich\\, Switzerland\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\nUID:1@x\r\n"
+        "DTSTAMP:20240101T000000Z\r\nDTSTART;VALUE=DATE:20240301\r\nSUMMARY:A talk\r\n"
+        "LOCATION:Zürich\\, Switzerland\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
         encoding="utf-8",
     )
     result = runner.invoke(app, ["import", "--ics", "other.ics"])

@@ -35,7 +35,9 @@ def legacy() -> Iterator[served.Recorded]:
 @pytest.fixture
 def catalogue(project: Path) -> Path:
     path = project / "data" / "talks.yaml"
-    path.write_text("# my talks\ntalks:\n- title: Older\n  date: 2020-01-01\n  event: Meetup  # kept\n", encoding="utf-8")
+    path.write_text(
+        "# my talks\ntalks:\n- title: Older\n  date: 2020-01-01\n  event: Meetup  # kept\n", encoding="utf-8"
+    )
     return path
 
 
@@ -64,7 +66,9 @@ def expected_entry(recorded: served.Recorded, code: str) -> str:
     )
 
 
-def test_add_from_a_talk_page_fills_every_field_pretalx_has(pretalx: served.Recorded, catalogue: Path, runner: CliRunner) -> None:
+def test_add_from_a_talk_page_fills_every_field_pretalx_has(
+    pretalx: served.Recorded, catalogue: Path, runner: CliRunner
+) -> None:
     code = pretalx.talks["two_speakers"]
     before = catalogue.read_text(encoding="utf-8")
     result = run(runner, "add", "--from", talk_page(pretalx, code).lower(), "--no-input")
@@ -83,10 +87,26 @@ def test_the_legacy_api_gives_the_same_talk(legacy: served.Recorded, catalogue: 
     assert "  kind: workshop\n" in result.stdout
 
 
-def test_flags_win_and_location_is_asked_of_no_one(pretalx: served.Recorded, catalogue: Path, runner: CliRunner) -> None:
+def test_flags_win_and_location_is_asked_of_no_one(
+    pretalx: served.Recorded, catalogue: Path, runner: CliRunner
+) -> None:
     code = pretalx.talks["workshop"]
-    result = run(runner, "add", "--from", talk_page(pretalx, code), "--no-input", "--dry-run",
-                 "--title", "My own title", "--kind", "tutorial", "--location", "Berlin, Germany", "--tag", "mine")
+    result = run(
+        runner,
+        "add",
+        "--from",
+        talk_page(pretalx, code),
+        "--no-input",
+        "--dry-run",
+        "--title",
+        "My own title",
+        "--kind",
+        "tutorial",
+        "--location",
+        "Berlin, Germany",
+        "--tag",
+        "mine",
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "- title: My own title"
@@ -121,11 +141,14 @@ def test_a_mirror_site_maps_to_its_pretalx_event(pretalx: served.Recorded, catal
     ("config", "message"),
     [
         ('[sources]\n"2025.pycon.de" = "pretalx.com"\n',
-         'talkcat.toml:2: sources.2025.pycon.de must be a pretalx event\'s URL, such as "https://pretalx.com/pyconde-pydata-2025/", not \'pretalx.com\''),
+         "talkcat.toml:2: sources.2025.pycon.de must be a pretalx event's URL, "
+         'such as "https://pretalx.com/pyconde-pydata-2025/", not \'pretalx.com\''),
         ('[sources]\n"https://2025.pycon.de/" = "https://pretalx.com/pyconde-pydata-2025/"\n',
-         'talkcat.toml:2: sources: \'https://2025.pycon.de/\' is not a host name (with a path if need be), such as "2025.pycon.de"'),
+         "talkcat.toml:2: sources: 'https://2025.pycon.de/' is not a host name (with a path if need be), "
+         'such as "2025.pycon.de"'),
         ('sources = "pretalx.com"\n',
-         'talkcat.toml:1: sources must be a table of mirror host = pretalx event URL ("2025.pycon.de" = "https://pretalx.com/pyconde-pydata-2025/"), not \'pretalx.com\''),
+         "talkcat.toml:1: sources must be a table of mirror host = pretalx event URL "
+         '("2025.pycon.de" = "https://pretalx.com/pyconde-pydata-2025/"), not \'pretalx.com\''),
     ],
 )  # fmt: skip
 def test_the_sources_setting_is_checked(project: Path, runner: CliRunner, config: str, message: str) -> None:
@@ -267,14 +290,18 @@ def imported(runner: CliRunner, source: str, *more: str, data: str = "data/talks
 def test_every_format_gives_the_same_talks(pretalx: served.Recorded, project: Path, runner: CliRunner) -> None:
     from_api = imported(runner, f"{pretalx.origin}/democon/", data="api.yaml")
     from_json = imported(runner, f"{pretalx.origin}/democon/schedule/export/schedule.json", data="json.yaml")
-    (project / "schedule.xml").write_bytes(pretalx.body(pretalx.answers[served._key("current", "/democon/schedule/export/schedule.xml")]["file"]))
+    (project / "schedule.xml").write_bytes(
+        pretalx.body(pretalx.answers[served._key("current", "/democon/schedule/export/schedule.xml")]["file"])
+    )
     from_xml = imported(runner, "schedule.xml", data="xml.yaml")
     assert from_api.count("\n- title: ") == 36
     assert from_json == from_api
     assert from_xml == from_api
 
 
-def test_the_legacy_api_lists_the_same_talks(pretalx: served.Recorded, legacy: served.Recorded, project: Path, runner: CliRunner) -> None:
+def test_the_legacy_api_lists_the_same_talks(
+    pretalx: served.Recorded, legacy: served.Recorded, project: Path, runner: CliRunner
+) -> None:
     current = imported(runner, f"{pretalx.origin}/democon/", data="current.yaml")
     old = imported(runner, f"{legacy.origin}/democon/", data="legacy.yaml")
     assert old == current.replace(pretalx.origin, legacy.origin)
@@ -332,13 +359,19 @@ def test_into_an_existing_catalogue_new_talks_are_added_and_changes_wait_for_upd
     assert len(lines) == 37 and lines[-1] == "imported into data/talks.yaml: 36 added, 0 updated, 0 unchanged"
     assert all(line.startswith(f"{url}: talk ") and ": added '" in line for line in lines[:-1])
     text = catalogue.read_text(encoding="utf-8")
-    assert text.startswith("# my talks\ntalks:\n") and text.endswith("- title: Older\n  date: 2020-01-01\n  event: Meetup  # kept\n")
+    assert text.startswith("# my talks\ntalks:\n") and text.endswith(
+        "- title: Older\n  date: 2020-01-01\n  event: Meetup  # kept\n"
+    )
     # Upstream, a talk is renamed; here, one gets a location of the speaker's own.
     schedule = pretalx.json("/democon/schedule/export/schedule.json")
     talk = schedule["schedule"]["conference"]["days"][0]["rooms"]
     first_talk = next(iter(talk.values()))[0]
     old_title, first_talk["title"] = first_talk["title"], "Renamed upstream"
-    pretalx.overrides["/democon/schedule/export/schedule.json"] = (200, "application/json", json.dumps(schedule).encode())
+    pretalx.overrides["/democon/schedule/export/schedule.json"] = (
+        200,
+        "application/json",
+        json.dumps(schedule).encode(),
+    )
     edited = text.replace(f"- title: {old_title}\n", f"- title: {old_title}\n  location: Online\n", 1)
     catalogue.write_text(edited, encoding="utf-8")
     line = edited.splitlines().index(f"- title: {old_title}") + 1
@@ -352,8 +385,12 @@ def test_into_an_existing_catalogue_new_talks_are_added_and_changes_wait_for_upd
     assert catalogue.read_text(encoding="utf-8") == edited
     updated = run(runner, "import", "--schedule", url, "--update")
     assert updated.exit_code == 0
-    assert updated.stderr.startswith(f"{url}: talk {first_talk['code']}: updated title of 'Renamed upstream' (data/talks.yaml:{line})\n")
-    assert catalogue.read_text(encoding="utf-8") == edited.replace(f"- title: {old_title}\n", "- title: Renamed upstream\n")
+    assert updated.stderr.startswith(
+        f"{url}: talk {first_talk['code']}: updated title of 'Renamed upstream' (data/talks.yaml:{line})\n"
+    )
+    assert catalogue.read_text(encoding="utf-8") == edited.replace(
+        f"- title: {old_title}\n", "- title: Renamed upstream\n"
+    )
 
 
 def test_a_schedule_that_is_not_one(project: Path, runner: CliRunner) -> None:

@@ -1,4 +1,4 @@
-"""`import --pyvideo DIR` and `export --format pyvideo`: real pyvideo/data files (tests/data/pyvideo, CC0) both ways."""
+"""`import --pyvideo DIR` and `export --format pyvideo`: real pyvideo/data files (tests/data/pyvideo, CC0)."""
 
 from __future__ import annotations
 
@@ -29,12 +29,16 @@ def archive(project: Path) -> Path:
 
 
 def talks_of(path: Path) -> list[dict[str, object]]:
-    return sorted(yaml.safe_load(path.read_text(encoding="utf-8"))["talks"], key=lambda t: (str(t["date"]), t["title"]))
+    return sorted(
+        yaml.safe_load(path.read_text(encoding="utf-8"))["talks"], key=lambda t: (str(t["date"]), t["title"])
+    )
 
 
 def check_like_pyvideo(folder: Path) -> list[Path]:
     """What pyvideo/data's own checks (`make test`) ask of its files; the video files checked."""
-    schemas = {name: json.loads((SCHEMAS / name).read_text(encoding="utf-8")) for name in ("category.json", "video.json")}
+    schemas = {
+        name: json.loads((SCHEMAS / name).read_text(encoding="utf-8")) for name in ("category.json", "video.json")
+    }
     videos = sorted(folder.glob("*/videos/*.json"))
     slugs: set[tuple[str, str]] = set()
     for path in [*folder.glob("*/category.json"), *videos]:
@@ -65,7 +69,12 @@ def test_import_reads_each_video(archive: Path, project: Path, runner: CliRunner
     assert result.exit_code == 0, result.output
     assert result.stderr == "imported 9 talks into data/talks.yaml\n"
     talks = {t["title"]: t for t in talks_of(project / "data" / "talks.yaml")}
-    flask = json.loads((archive / "europython-2019/videos/adrian-monnich-useflask-or-how-to-use-a-react-frontend-for-your-flask-app.json").read_text())
+    flask = json.loads(
+        (
+            archive
+            / "europython-2019/videos/adrian-monnich-useflask-or-how-to-use-a-react-frontend-for-your-flask-app.json"
+        ).read_text()
+    )
     talk = talks[flask["title"]]
     assert str(talk["date"]) == flask["recorded"]
     assert talk["event"] == "EuroPython 2019"
@@ -80,12 +89,18 @@ def test_import_reads_each_video(archive: Path, project: Path, runner: CliRunner
 
 
 def test_one_event_folder_is_read_too(archive: Path, project: Path, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["import", "--pyvideo", str(archive / "pycon-fr-2019"), "--speaker", "maxime morinière"])
+    result = runner.invoke(
+        app, ["import", "--pyvideo", str(archive / "pycon-fr-2019"), "--speaker", "maxime morinière"]
+    )
     assert result.exit_code == 0, result.output
-    assert [t["title"] for t in talks_of(project / "data" / "talks.yaml")] == ["Après Jupyter notebook, voici JupyterLab"]
+    assert [t["title"] for t in talks_of(project / "data" / "talks.yaml")] == [
+        "Après Jupyter notebook, voici JupyterLab"
+    ]
 
 
-def test_export_writes_what_pyvideo_accepts_and_reads_back_the_same(archive: Path, project: Path, runner: CliRunner) -> None:
+def test_export_writes_what_pyvideo_accepts_and_reads_back_the_same(
+    archive: Path, project: Path, runner: CliRunner
+) -> None:
     assert runner.invoke(app, ["import", "--pyvideo", str(archive)]).exit_code == 0
     result = runner.invoke(app, ["export", "--format", "pyvideo", "--output", "out"])
     assert result.exit_code == 0, result.output

@@ -40,10 +40,13 @@ def test_add_from_and_import_schedule_against_a_real_pretalx(tmp_path: Path, pro
             for talk in room
         ]
         talk = next(t for t in talks if len(t["persons"]) >= 2)
-        added = runner.invoke(app, ["add", "--from", pretalx.url(f"/democon/talk/{talk['code'].lower()}/"), "--no-input"])
+        added = runner.invoke(
+            app, ["add", "--from", pretalx.url(f"/democon/talk/{talk['code'].lower()}/"), "--no-input"]
+        )
         assert added.exit_code == 0, added.output
         from_schedule = runner.invoke(
-            app, ["import", "--schedule", pretalx.url("/democon/schedule/export/schedule.json"), "--data", "schedule.yaml"]
+            app,
+            ["import", "--schedule", pretalx.url("/democon/schedule/export/schedule.json"), "--data", "schedule.yaml"],
         )
         assert from_schedule.exit_code == 0, from_schedule.output
         from_api = runner.invoke(app, ["import", "--schedule", pretalx.url("/democon/"), "--data", "api.yaml"])

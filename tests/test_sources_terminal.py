@@ -38,7 +38,9 @@ def test_a_progress_bar_on_a_terminal(project: Path) -> None:
     try:
         screen = ""
         for _ in range(300):  # bounded: 30 s at most
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
             if "EXIT=" in screen:
                 break
             time.sleep(0.1)
@@ -54,7 +56,9 @@ def test_a_progress_bar_on_a_terminal(project: Path) -> None:
 
 def test_no_progress_when_piped(project: Path) -> None:
     (project / "big.json").write_text(json.dumps(schedule(300)), encoding="utf-8")
-    done = subprocess.run([str(TALKCAT), "import", "--schedule", "big.json"], cwd=project, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(TALKCAT), "import", "--schedule", "big.json"], cwd=project, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr == "imported 300 talks into data/talks.yaml\n"
 

@@ -322,14 +322,18 @@ class _Checker:
 
         example = '"2025.pycon.de" = "https://pretalx.com/pyconde-pydata-2025/"'
         if not isinstance(value, dict):
-            self.add(("sources",), f"sources must be a table of mirror host = pretalx event URL ({example}), not {_kind(value)}")
+            message = f"sources must be a table of mirror host = pretalx event URL ({example}), not {_kind(value)}"
+            self.add(("sources",), message)
             return ()
         mirrors = []
         for host, target in value.items():
             if not _HOST_KEY.fullmatch(host):
-                self.add(("sources", host), f"sources: {host!r} is not a host name (with a path if need be), such as \"2025.pycon.de\"")
+                why = f"sources: {host!r} is not a host name (with a path if need be), such as \"2025.pycon.de\""
+                self.add(("sources", host), why)
             elif not isinstance(target, str) or event_of(target) is None:
-                self.add(("sources", host), f"sources.{host} must be a pretalx event's URL, such as \"https://pretalx.com/pyconde-pydata-2025/\", not {_kind(target)}")
+                url = '"https://pretalx.com/pyconde-pydata-2025/"'
+                why = f"sources.{host} must be a pretalx event's URL, such as {url}, not {_kind(target)}"
+                self.add(("sources", host), why)
             else:
                 mirrors.append((host, target))
         return tuple(mirrors)

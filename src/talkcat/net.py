@@ -151,7 +151,9 @@ def _httpx() -> Any:
     try:
         import httpx
     except ImportError:
-        raise TalkcatError("reading from the web needs the httpx package, which is not installed", hint=NET_HINT) from None
+        raise TalkcatError(
+            "reading from the web needs the httpx package, which is not installed", hint=NET_HINT
+        ) from None
     return httpx
 
 
@@ -172,7 +174,9 @@ def _connection_error(url: str, exc: Exception) -> TalkcatError:
     if isinstance(cause, ConnectionRefusedError):
         return TalkcatError(f"{host} refused the connection (nothing listens there)", path=url)
     if cause is not None and cause.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN):
-        return TalkcatError(f"cannot reach {host}: no network ({cause.strerror})", path=url, hint="check the connection")
+        return TalkcatError(
+            f"cannot reach {host}: no network ({cause.strerror})", path=url, hint="check the connection"
+        )
     detail = str(cause or exc) or type(exc).__name__
     return TalkcatError(f"cannot connect to {host} ({detail})", path=url)
 

@@ -63,7 +63,8 @@ def export_talks(
         typer.Option("--site", help="For pages: hugo, jekyll or nikola.", case_sensitive=False, show_default=False),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="For pages and pyvideo: overwrite files edited by hand since talkcat wrote them.")
+        bool,
+        typer.Option("--force", help="For pages and pyvideo: overwrite files edited by hand since talkcat wrote them."),
     ] = False,
     *,
     filters: Filters,

@@ -64,11 +64,26 @@ def import_talks(
     ] = False,
     heading_level: HeadingLevelOption = None,
     group_by_year: GroupByYearOption = None,
-    schedule: Annotated[Optional[str], _source("--schedule", "A conference schedule: frab/c3voc JSON or frab XML, a file or a URL; or a pretalx event's URL.", "FILE_OR_URL")] = None,
-    ics: Annotated[Optional[Path], _source("--ics", "A calendar of talks (pretalx's talks.ics, talkcat's export).", "FILE")] = None,
-    pyvideo: Annotated[Optional[Path], _source("--pyvideo", "pyvideo.org's data: its folder, or one event's folder in it.", "DIR")] = None,
-    speaker: Annotated[Optional[str], _source("--speaker", "With --schedule, --ics or --pyvideo: only this speaker's talks.", "NAME")] = None,
-    event: Annotated[Optional[str], _source("--event", "With --ics: the conference its talks belong to.", "NAME")] = None,
+    schedule: Annotated[
+        Optional[str],
+        _source(
+            "--schedule",
+            "A conference schedule: frab/c3voc JSON or frab XML, a file or a URL; or a pretalx event's URL.",
+            "FILE_OR_URL",
+        ),
+    ] = None,
+    ics: Annotated[
+        Optional[Path], _source("--ics", "A calendar of talks (pretalx's talks.ics, talkcat's export).", "FILE")
+    ] = None,
+    pyvideo: Annotated[
+        Optional[Path], _source("--pyvideo", "pyvideo.org's data: its folder, or one event's folder in it.", "DIR")
+    ] = None,
+    speaker: Annotated[
+        Optional[str], _source("--speaker", "With --schedule, --ics or --pyvideo: only this speaker's talks.", "NAME")
+    ] = None,
+    event: Annotated[
+        Optional[str], _source("--event", "With --ics: the conference its talks belong to.", "NAME")
+    ] = None,
 ) -> None:
     """Read a README's TALKS block (or talk folders, a schedule, a calendar, pyvideo's data) into the catalogue."""
     from talkcat import store

@@ -1,4 +1,4 @@
-"""Talks from elsewhere into the catalogue: `add --from URL`, `import --schedule/--ics/--pyvideo`, `export --format pyvideo`.
+"""Talks from elsewhere: `add --from URL`, `import --schedule/--ics/--pyvideo`, `export --format pyvideo`.
 
 Parses and prints only: the sources' formats are read in `talkcat.sources`,
 files through `store`, the web through `net`, and every catalogue change
@@ -148,7 +148,8 @@ def _calendar(path: Path, event: str | None) -> tuple[list[Incoming], tuple[str,
     from talkcat.sources import calendar
 
     events = calendar.read(store.read_bytes(path), str(path), event)
-    kinds = {"talkcat" if e.ref.endswith(calendar.TALKCAT_UID) else "pretalx" if e.ref.startswith("pretalx-") else "other"
+    kinds = {"talkcat" if e.ref.endswith(calendar.TALKCAT_UID)
+             else "pretalx" if e.ref.startswith("pretalx-") else "other"
              for e in events}  # fmt: skip
     covers = sorted({name for kind in kinds for name in CALENDAR_COVERS[kind]})
     if event is not None:
@@ -162,11 +163,15 @@ def _pyvideo(folder: Path) -> list[Incoming]:
 
     if not folder.is_dir():
         raise TalkcatError("not a folder (give pyvideo/data's folder, or one event's folder in it)", path=str(folder))
-    events = [folder] if (folder / pyvideo.CATEGORY).is_file() else sorted(
-        child for child in folder.iterdir() if (child / pyvideo.CATEGORY).is_file()
+    events = (
+        [folder]
+        if (folder / pyvideo.CATEGORY).is_file()
+        else sorted(child for child in folder.iterdir() if (child / pyvideo.CATEGORY).is_file())
     )
     if not events:
-        raise TalkcatError(f"no event folders here (a folder holding {pyvideo.CATEGORY} and videos/)", path=str(folder))
+        raise TalkcatError(
+            f"no event folders here (a folder holding {pyvideo.CATEGORY} and videos/)", path=str(folder)
+        )
     talks: list[Incoming] = []
     for event_folder in events:
         category_path = event_folder / pyvideo.CATEGORY
@@ -288,7 +293,9 @@ def export_pyvideo(talks: Sequence[Talk], folder: Path, force: bool) -> None:
     rendered = [pages.Page(file.name, file.text) for file in files]
     manifest_path = folder / pages.MANIFEST
     manifest = store.read_if_exists(manifest_path)
-    written = {} if manifest is None else pages.parse_manifest(store.decode(manifest, manifest_path), str(manifest_path))
+    written = (
+        {} if manifest is None else pages.parse_manifest(store.decode(manifest, manifest_path), str(manifest_path))
+    )
     for name in (*(page.name for page in rendered), pages.MANIFEST):
         if not _inside(folder, name):
             raise TalkcatError("leads outside the folder (a symlink?); nothing was written", path=str(folder / name))

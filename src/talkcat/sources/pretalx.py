@@ -97,9 +97,7 @@ def talk_page(url: str, mirrors: Mapping[str, str] = {}) -> TalkPage:
             event = Event(root, segments[at - 1])
             code = segments[at + 1].upper()
             return TalkPage(event, code, event.talk_page(code))
-    raise TalkcatError(
-        "not a pretalx talk page: expected https://HOST/EVENT/talk/CODE/", path=url, hint=_MIRROR_HINT
-    )
+    raise TalkcatError("not a pretalx talk page: expected https://HOST/EVENT/talk/CODE/", path=url, hint=_MIRROR_HINT)
 
 
 def _mirror(host: str, segments: Sequence[str], mirrors: Mapping[str, str]) -> str | None:
@@ -121,7 +119,8 @@ def read_talk(page: TalkPage, fetch: Fetch) -> dict[str, Any]:
     url = f"{page.event.api}submissions/{page.code}/?expand={EXPAND}"
     submission = fetch(
         url,
-        missing=f"talk {page.code} is not public on {page.event.page} (no such talk, or not in the published schedule)",
+        missing=f"talk {page.code} is not public on {page.event.page} "
+        "(no such talk, or not in the published schedule)",
     )
     if not isinstance(submission, dict) or not submission:
         raise TalkcatError(f"talk {page.code} is not public on {page.event.page} (its API answer is empty)", path=url)
@@ -216,7 +215,9 @@ def _named(value: Any, endpoint: str, locale: str | None, fetch: Fetch) -> str |
     return sources.localized(value, locale)
 
 
-def read_talks(event: Event, fetch: Fetch, on_page: Callable[[int, int], None] = lambda done, total: None) -> list[dict[str, Any]]:
+def read_talks(
+    event: Event, fetch: Fetch, on_page: Callable[[int, int], None] = lambda done, total: None
+) -> list[dict[str, Any]]:
     """Every public talk of an event, in the order of their codes: all pages read, each talk once.
 
     Pages are counted in offsets, and a talk published or withdrawn while
@@ -259,7 +260,9 @@ def _pages(first: str, fetch: Fetch) -> Iterator[tuple[list[Any], int]]:
         seen.add(url)
         data = fetch(url)
         if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-            raise TalkcatError("the answer is JSON, but not a pretalx talk list (no results)", path=url, hint=_OLD_HINT)
+            raise TalkcatError(
+                "the answer is JSON, but not a pretalx talk list (no results)", path=url, hint=_OLD_HINT
+            )
         count = data.get("count")
         yield data["results"], count if isinstance(count, int) else len(data["results"])
         following = data.get("next")

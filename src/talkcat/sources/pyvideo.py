@@ -141,7 +141,9 @@ def render(talks: Sequence[Talk]) -> tuple[list[File], list[Talk]]:
             folders[talk.event] = folder
             files.append(File(f"{folder}/{CATEGORY}", dumps({"title": talk.event})))
         folder = folders[talk.event]
-        stem = _unique(slug(talk.title)[: _MAX_NAME - len(".json")].strip("-") or "talk", taken_names.setdefault(folder, set()))
+        stem = _unique(
+            slug(talk.title)[: _MAX_NAME - len(".json")].strip("-") or "talk", taken_names.setdefault(folder, set())
+        )
         files.append(File(f"{folder}/{VIDEOS}/{stem}.json", dumps(video(talk, stem))))
     return files, left_out
 

@@ -43,9 +43,7 @@ def read_json(data: Any, path: str) -> list[Talk]:
     schedule = data.get("schedule") if isinstance(data, dict) else None
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(conference, dict) or not isinstance(conference.get("days"), list):
-        raise TalkcatError(
-            "not a frab/c3voc schedule: no schedule.conference.days", path=path, hint=SCHEDULE_HINT
-        )
+        raise TalkcatError("not a frab/c3voc schedule: no schedule.conference.days", path=path, hint=SCHEDULE_HINT)
     event = _conference_title(conference.get("title"), conference.get("acronym"), path)
     zone = conference.get("time_zone_name") if isinstance(conference.get("time_zone_name"), str) else None
     talks = []
@@ -58,7 +56,9 @@ def read_json(data: Any, path: str) -> list[Talk]:
             for number, talk in enumerate(room_talks if isinstance(room_talks, list) else []):
                 if not isinstance(talk, dict):
                     raise TalkcatError(f"a talk of day {day_date} is not an object", path=path)
-                persons = [p.get("public_name") or p.get("name") for p in talk.get("persons") or [] if isinstance(p, dict)]
+                persons = [
+                    p.get("public_name") or p.get("name") for p in talk.get("persons") or [] if isinstance(p, dict)
+                ]
                 fields = _Fields(
                     title=talk.get("title"),
                     moment=talk.get("date"),
