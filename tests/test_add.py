@@ -227,7 +227,7 @@ def test_empty_list_becomes_a_block_list(project: Path, runner: CliRunner) -> No
 def test_prompts_for_missing_fields_and_offers_the_others(repo: Path, runner: CliRunner) -> None:
     answers = [
         "Prompted talk",  # title
-        "yesterday",  # not a date: asked again
+        "someday",  # not a date: asked again
         "2023-06-01",
         "",  # event is required: asked again
         "PyData",
@@ -238,15 +238,17 @@ def test_prompts_for_missing_fields_and_offers_the_others(repo: Path, runner: Cl
         "",  # speakers
         "",  # language
         "https://example.org/l",  # link
+        "-",  # its label: none
         "",  # video
         "",  # slides
         "",  # end date
-        "One line.",  # description
+        "One line.",  # description, then its end mark
+        ".",
     ]
     result = runner.invoke(app, ["add", "--input"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith("2023-06-01-prompted-talk\n")
-    assert "Error: date 'yesterday' is not a date; write it as YYYY-MM-DD (or `today`)" in result.stdout
+    assert "Error: date 'someday' is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)" in result.stdout
     assert "Event: \nEvent: PyData\n" in result.stdout  # an empty answer asks again
     assert "Error: kind 'keynot' is not a kind of talk (did you mean 'keynote'?)" in result.stdout
     assert "Location (City, Country, or Online): " in result.stdout
@@ -259,7 +261,7 @@ def test_prompts_for_missing_fields_and_offers_the_others(repo: Path, runner: Cl
 
 
 def test_prompts_only_for_what_flags_did_not_give(repo: Path, runner: CliRunner) -> None:
-    answers = ["2023-06-01", "", "", "", "", "", "", "", "", ""]
+    answers = ["2023-06-01", "", "", "", "", "", "", "", "."]
     result = runner.invoke(
         app,
         ["add", "--input", "--title", "T", "--event", "E", "--location", "Here", "--tag", "x"],
@@ -316,7 +318,8 @@ def test_duplicate_explicit_id_is_refused(repo: Path, runner: CliRunner) -> None
     ("args", "message"),
     [
         (["--date", "2023-02-30"], "--date '2023-02-30' is not a real date (day is out of range for month)\n"),
-        (["--date", "03/04/2023"], "--date '03/04/2023' is not a date; write it as YYYY-MM-DD (or `today`)\n"),
+        (["--date", "03/04/2023"], "--date '03/04/2023' is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)\n"),
+        (["--date", "2026-02-30"], "--date '2026-02-30' is not a real date (day is out of range for month)\n"),
         (
             ["--date", "2023-01-01", "--kind", "keynot"],
             "--kind 'keynot' is not a kind of talk (did you mean 'keynote'?); use one of talk, keynote, "
@@ -325,23 +328,39 @@ def test_duplicate_explicit_id_is_refused(repo: Path, runner: CliRunner) -> None
         (["--date", "2023-01-02", "--end-date", "2023-01-01"], "--end-date 2023-01-01 is before --date 2023-01-02\n"),
     ],
 )
-def test_bad_input_is_exit_1_and_writes_nothing(
+def test_bad_option_values_are_usage_errors_and_write_nothing(
     repo: Path, runner: CliRunner, args: list[str], message: str
 ) -> None:
     result = runner.invoke(app, ["add", "--title", "T", "--event", "E", *args])
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
     assert catalogue() == ODD
 
 
-def test_invalid_values_are_caught_by_validating_the_whole_file(repo: Path, runner: CliRunner) -> None:
-    result = runner.invoke(
-        app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", "--video", "https://no host/"]
-    )
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "data/talks.yaml:34:12: video 'https://no host/' is not a valid URL (it contains spaces)\n"
-        "hint: nothing was written\n"
-    )
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--video", "https://no host/"], "--video 'https://no host/' is not a valid URL (it contains spaces)\n"),
+        (
+            ["--video", "youtu.be/xyz"],
+            "--video 'youtu.be/xyz' is a web address without its scheme: did you mean 'https://youtu.be/xyz'?\n",
+        ),
+        (
+            ["--link", "pydata.org/global2026/talk/1"],
+            "--link 'pydata.org/global2026/talk/1' is a web address without its scheme: "
+            "did you mean 'https://pydata.org/global2026/talk/1'?\n",
+        ),
+        (["--slides", "decks/2026/"], "--slides 'decks/2026/' does not exist in the repository ({root})\n"),
+        (["--tag", "a\tb"], "--tag item 1 must be one line without control characters\n"),
+        (["--id", "my id"], "--id 'my id' must have no spaces or slashes\n"),
+        (["--title", "Ends in #"], "--title ends in ' #', which a markdown heading drops; the README would lose it\n"),
+    ],
+)
+def test_each_value_is_checked_as_validate_would_before_anything_is_read(
+    repo: Path, runner: CliRunner, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", *args])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == message.replace("{root}", str(repo.resolve()))
     assert catalogue() == ODD
 
 

@@ -178,7 +178,7 @@ def test_unknown_id_suggests_the_closest(repo: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["edit", "zzz", "--set", "title=x"])
     assert result.stderr == (
         "data/talks.yaml: no talk with id 'zzz'\n"
-        "hint: see every id with `talkcat list --format csv --data data/talks.yaml`\n"
+        "hint: see every id with `talkcat list --data data/talks.yaml`\n"
     )
     assert catalogue() == CATALOGUE
 
@@ -203,28 +203,31 @@ def test_unknown_id_suggests_the_closest(repo: Path, runner: CliRunner) -> None:
         (["--set", "tags=,"], "--set tags: give at least one (comma-separated), or --unset tags\n"),
         (["--set", "video.label=x"], "this talk has no video: --set video=URL first\n"),
         (["--set", "end_date=2024-04-01"], "end_date 2024-04-01 would be before date 2024-05-01\n"),
+        (["--set", "link=https://bad host"], "--set link 'https://bad host' is not a valid URL (it contains spaces)\n"),
         (
-            ["--set", "link=https://bad host"],
-            "data/talks.yaml:11:10: link 'https://bad host' is not a valid URL (it contains spaces)\n"
-            "hint: nothing was written\n",
+            ["--set", "video=youtu.be/xyz"],
+            "--set video 'youtu.be/xyz' is a web address without its scheme: did you mean 'https://youtu.be/xyz'?\n",
         ),
+        (["--set", "title=Ends in #"], "--set title ends in ' #', which a markdown heading drops; the README would lose it\n"),
     ],
 )
-def test_bad_input_is_exit_1_and_changes_nothing(
+def test_bad_values_are_usage_errors_and_change_nothing(
     repo: Path, runner: CliRunner, args: list[str], message: str
 ) -> None:
     result = runner.invoke(app, ["edit", FIRST, *args])
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
     assert catalogue() == CATALOGUE
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "nothing to change: give --set FIELD=VALUE or --unset FIELD"),
+        ([], "nothing to change: give --set FIELD=VALUE, --unset FIELD or --description TEXT"),
         (["--set", "title"], "--set wants FIELD=VALUE, not 'title'"),
         (["--set", "title=a", "--set", "title=b"], "title is changed twice; give it once"),
         (["--set", "description=x", "--description-file", "f"], "give the description once"),
+        (["--description", "x", "--description-file", "f"], "not with both --description and --description-file"),
+        (["--unset", "description", "--description", "x"], "not with both --unset description and --description"),
     ],
 )
 def test_usage_errors_are_exit_2(repo: Path, runner: CliRunner, args: list[str], message: str) -> None:

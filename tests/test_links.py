@@ -175,7 +175,7 @@ def test_dead_links_are_reported_where_they_are_written(project: Path, server: S
         f"data/talks.yaml:7:10: video {url}/moved-to-gone is dead: HTTP 404 Not Found\n"
         "data/talks.yaml:11:3: unknown key 'loaction' (did you mean 'location'?)\n"
         f"data/talks.yaml:12:11: slides {url}/error is dead: HTTP 500 Internal Server Error (after 2 tries)\n"
-        f"data/talks.yaml:13:10: video {url}/slow is dead: no answer within 1 s\n"
+        f"data/talks.yaml:13:10: video {url}/slow is dead: timed out (no answer within 1 s)\n"
         f"data/talks.yaml:18:10: video {url}/busy is dead: HTTP 429 Too Many Requests "
         "(asks to retry after 3600 s, longer than talkcat waits)\n"
         f"data/talks.yaml:19:11: slides {url}/loop is dead: too many redirects\n"

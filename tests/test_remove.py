@@ -82,7 +82,7 @@ def test_confirmation_yes(repo: Path, runner: CliRunner) -> None:
 @pytest.mark.parametrize("answer", ["n\n", "\n"])
 def test_confirmation_no_keeps_the_file(repo: Path, runner: CliRunner, answer: str) -> None:
     result = runner.invoke(app, ["remove", "2024-05-01-first", "--input"], input=answer)
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # declined
     assert result.stderr == "nothing was removed\n"
     assert catalogue() == CATALOGUE
 
@@ -105,13 +105,16 @@ def test_unknown_id(repo: Path, runner: CliRunner) -> None:
 
 
 def test_several_suggestions(repo: Path, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["remove", "2023", "--yes"])
+    result = runner.invoke(app, ["remove", "2023-03-11", "--yes"])
     assert result.exit_code == 1
     assert result.stderr.endswith("hint: did you mean '2023-03-10-second'?\n")
     result = runner.invoke(app, ["remove", "202", "--yes"])
-    assert result.stderr.endswith(
-        "hint: did you mean '2024-05-01-first' or '2023-03-10-second' or '2022-01-01-third'?\n"
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/talks.yaml: '202' is the start of 3 ids: 2024-05-01-first, 2023-03-10-second, 2022-01-01-third\n"
+        "hint: give more of the id\n"
     )
+    assert catalogue() == CATALOGUE
 
 
 def test_invalid_catalogue_is_left_alone(project: Path, runner: CliRunner) -> None:
