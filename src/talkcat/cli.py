@@ -5,17 +5,14 @@ from __future__ import annotations
 import functools
 import gc
 import os
-import signal
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from talkcat import __version__
-from talkcat.errors import Declined, Interrupted, LinksUnchecked, OutOfDate, TalkcatError, UsageError
+from talkcat.errors import Declined, LinksUnchecked, OutOfDate, TalkcatError, UsageError
 
 if TYPE_CHECKING:
-    from types import FrameType
-
     import typer
 
 # Every way a command ends: its exit code, the error it ends with, a few words
@@ -45,7 +42,8 @@ EXIT_CODES: tuple[tuple[int, type[BaseException] | None, str, str], ...] = (
         "links not checked",
         "`validate --check-links` could not check the links (no network), and found no other problem",
     ),
-    (130, Interrupted, "interrupted", "interrupted (Ctrl-C); nothing was half-written"),
+    # Ctrl-C: Python's own KeyboardInterrupt, which asyncio, click and Typer all let through.
+    (130, KeyboardInterrupt, "interrupted", "interrupted (Ctrl-C); nothing was half-written"),
 )
 EXIT_CODES_HELP = "Exit codes: " + "; ".join(f"{code} {words}" for code, _, words, _ in EXIT_CODES) + "."
 
@@ -70,12 +68,12 @@ def report_errors(command: F) -> F:
 
         try:
             return command(*args, **kwargs)
-        except (TalkcatError, Interrupted, KeyboardInterrupt) as exc:
+        except (TalkcatError, KeyboardInterrupt) as exc:
             raise typer.Exit(_report(exc)) from None
         except typer.Abort as exc:
-            # click's prompts end so at the end of stdin (Ctrl-D, or piped answers run out).
+            # click's prompts end so on Ctrl-C, and at the end of stdin (Ctrl-D, or piped answers run out).
             if isinstance(exc.__context__, KeyboardInterrupt):
-                raise typer.Exit(_report(Interrupted())) from None
+                raise typer.Exit(_report(exc.__context__)) from None
             unanswered = UsageError("a question was left without an answer (the input ended); nothing was changed")
             raise typer.Exit(_report(unanswered)) from None
 
@@ -84,9 +82,9 @@ def report_errors(command: F) -> F:
 
 def _report(error: BaseException) -> int:
     """Print what went wrong; the exit code."""
-    if isinstance(error, (Interrupted, KeyboardInterrupt)):
+    if isinstance(error, KeyboardInterrupt):
         print("\ninterrupted", file=sys.stderr)
-        return exit_code(Interrupted())
+        return exit_code(error)
     assert isinstance(error, TalkcatError)
     for problem in error.problems:
         print(problem, file=sys.stderr)
@@ -208,9 +206,6 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    # Ctrl-C from here on, wherever it lands (importing, parsing, at a prompt,
-    # in a command), ends the run with exit code 130 and one line, no traceback.
-    signal.signal(signal.SIGINT, _interrupt)
     # One command, then exit: let the cyclic collector run rarely. At its
     # default pace (a pass per 700 new objects) it walks the large acyclic
     # trees a command builds again and again: a fifth of importing a README
@@ -218,12 +213,8 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 100)
     try:
         _app_for(sys.argv[1:])(prog_name="talkcat")
-    except (Interrupted, KeyboardInterrupt) as exc:
+    except KeyboardInterrupt as exc:  # Ctrl-C before a command runs: importing, building the app
         sys.exit(_report(exc))
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
-    raise Interrupted()
 
 
 def _app_for(args: list[str]) -> typer.Typer:

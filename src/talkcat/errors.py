@@ -84,12 +84,6 @@ class LinksUnchecked(TalkcatError):
     """`validate --check-links` could not reach the network: the links are neither alive nor dead."""
 
 
-class Interrupted(BaseException):
-    """Ctrl-C (SIGINT), from anywhere. A BaseException, as KeyboardInterrupt is, so that
-    no `except Exception` takes it for an error, and click's prompts, which turn a
-    KeyboardInterrupt into a plain "Aborted!", let it through."""
-
-
 def plural(count: int, noun: str) -> str:
     """`1 talk`, `2 talks`: the count and its noun, for messages."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

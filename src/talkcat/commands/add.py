@@ -17,7 +17,7 @@ import typer
 from talkcat.commands import completion
 from talkcat.commands.common import InputOption, SyncOption
 from talkcat.commands.options import DataOption, ReadmeOption
-from talkcat.errors import Interrupted, TalkcatError, UsageError
+from talkcat.errors import TalkcatError, UsageError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -149,7 +149,7 @@ def add(
     if missing:
         try:
             _Prompts(answers, common.load_valid(data, rules), check).ask()
-        except (Interrupted, KeyboardInterrupt, typer.Abort):
+        except (KeyboardInterrupt, typer.Abort):
             again.say()
             raise
         finally:
