@@ -247,3 +247,36 @@ def test_data_and_sync(project: Path, runner: CliRunner) -> None:
     assert "  title: Renamed\n" in Path("talks.yaml").read_text(encoding="utf-8")
     assert "### Renamed" in Path("docs.md").read_text(encoding="utf-8")
     assert result.stderr.endswith("docs.md updated (3 talks)\n")
+
+
+def test_an_id_prefix_names_the_talk_it_took(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["edit", "2024-05", "--set", "location=Darmstadt, Germany"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{FIRST}\n"
+    assert result.stderr == (
+        f"'2024-05' is {FIRST}: 'Reproducible research' (2024-05-01, PyCon DE)\n"
+        "updated location of 'Reproducible research' (2024-05-01, PyCon DE) in data/talks.yaml\n"
+    )
+    assert catalogue() == CATALOGUE.replace('"Berlin, Germany"', 'Darmstadt, Germany')
+    # The start of an explicit id too, and in another case: the one talk it fits.
+    assert runner.invoke(app, ["edit", "DATA-z", "--set", "kind=panel"]).stderr.startswith("'DATA-z' is data-zurich: ")
+
+
+def test_a_prefix_of_several_ids_names_them_and_changes_nothing(repo: Path, runner: CliRunner) -> None:
+    (repo / DATA).write_text(CATALOGUE.replace("Flow style, date: 2022-01-01", "Flow style, date: 2024-05-02"))
+    before = catalogue()
+    result = runner.invoke(app, ["edit", "2024-05", "--set", "kind=panel"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "data/talks.yaml: '2024-05' is the start of 2 ids: 2024-05-01-reproducible-research, 2024-05-02-flow-style\n"
+        "hint: give more of the id\n"
+    )
+    assert catalogue() == before
+
+
+def test_description_as_text(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["edit", "data-zurich", "--description", "New text.\n\n## More\n\nDetails."])
+    assert result.exit_code == 0, result.output
+    assert catalogue() == CATALOGUE.replace(
+        "  description: |\n    Old text.\n", "  description: |\n    New text.\n\n    ## More\n\n    Details.\n"
+    )

@@ -141,3 +141,16 @@ def test_data_and_sync(project: Path, runner: CliRunner) -> None:
     readme = Path("talks.md").read_text(encoding="utf-8")
     assert "### Second" in readme and "Third" not in readme
     assert result.stderr.endswith("talks.md updated (2 talks)\n")
+
+
+def test_an_id_prefix_names_the_talk_it_took(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["remove", "2023-03", "--input"], input="y\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "'2023-03' is 2023-03-10-second: 'Second' (2023-03-10, Data Meetup)\n"
+        "removed 'Second' (2023-03-10, Data Meetup) from data/talks.yaml\n"
+    )
+    assert "Remove 'Second' (2023-03-10, Data Meetup) from data/talks.yaml? [y/N]: y\n" in result.stdout
+    assert "Second" not in catalogue()
+    result = runner.invoke(app, ["remove", "2022", "--yes"])
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (0, "'2022' is 2022-01-01-third: 'Third' (2022-01-01, EuroSciPy)")

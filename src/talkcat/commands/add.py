@@ -150,17 +150,15 @@ def add(
         try:
             _Prompts(answers, common.load_valid(data, rules), check).ask()
         except (KeyboardInterrupt, typer.Abort):
-            again.say()
+            typer.echo(f"\nnothing was written; {again.text('to go on from here, run what you typed')}", err=True)
             raise
         finally:
             _forget_typeahead()
     try:
         new, line = _write(data, rules, answers)
     except TalkcatError as exc:
-        if missing:
-            exc.hint = f"{exc.hint}; " if exc.hint else ""
-            exc.hint += "nothing was written: run the command below to add the talk once this is fixed"
-            again.say()
+        if missing:  # what was typed comes last, under the problems, ready to copy
+            exc.hint = (f"{exc.hint}\n" if exc.hint else "") + again.text("once this is fixed, add the talk with")
         raise
     typer.echo(new.slug)
     typer.echo(f"added {common.describe(new)} to {data}:{line}", err=True)
@@ -371,9 +369,8 @@ class _Again:
         put("--description", a.description)
         return " ".join(shlex.quote(arg) for arg in args)
 
-    def say(self) -> None:
-        typer.echo("\nnothing was written; what you typed, as the command that adds the talk:", err=True)
-        typer.echo(self.command(), err=True)
+    def text(self, lead: str) -> str:
+        return f"{lead}:\n{self.command()}"
 
 
 class _Prompts:
