@@ -10,6 +10,7 @@ than fail: a shell's Tab key must never print an error.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -23,11 +24,12 @@ def _talks(ctx: typer.Context) -> Sequence[Talk]:
     from talkcat.commands import options
     from talkcat.errors import TalkcatError
 
+    given = ctx.params.get("data")  # as typed: completion does not convert values
     try:
         chosen = options.settings()
-        path = options.data_path(ctx.params.get("data"), chosen)
+        path = options.data_path(Path(given) if given else None, chosen)
         return store.load_catalogue(path, options.rules(path, chosen)).talks
-    except (TalkcatError, OSError):
+    except (TalkcatError, OSError, ValueError):
         return []
 
 
