@@ -33,7 +33,7 @@ talks:
   date: 2023-03-10
   event: EuroPython
 """
-README = "# Me\n\n<!-- TALKS -->\nstale\n<!-- //TALKS -->\n"
+README = "# Me\n\n<!-- TALKS -->\n<!-- //TALKS -->\n"  # an empty block: out of date
 
 
 @pytest.fixture
