@@ -319,7 +319,10 @@ def test_duplicate_explicit_id_is_refused(repo: Path, runner: CliRunner) -> None
     ("args", "message"),
     [
         (["--date", "2023-02-30"], "--date '2023-02-30' is not a real date (day is out of range for month)\n"),
-        (["--date", "03/04/2023"], "--date '03/04/2023' is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)\n"),
+        (
+            ["--date", "03/04/2023"],
+            "--date '03/04/2023' is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)\n",
+        ),
         (["--date", "2026-02-30"], "--date '2026-02-30' is not a real date (day is out of range for month)\n"),
         (
             ["--date", "2023-01-01", "--kind", "keynot"],
@@ -666,7 +669,8 @@ def test_date_yesterday(repo: Path, runner: CliRunner) -> None:
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     result = runner.invoke(app, ["add", "--title", "Late", "--date", "Yesterday", "--event", "E"])
     assert (result.exit_code, result.stdout) == (0, f"{yesterday}-late\n")
-    answered = runner.invoke(app, ["add", "--input", "--title", "Later", "--event", "E"], input="yesterday\n" * 1 + "\n" * 9 + ".\n")
+    answers = "yesterday\n" + "\n" * 9 + ".\n"  # the date, no optional field, no description
+    answered = runner.invoke(app, ["add", "--input", "--title", "Later", "--event", "E"], input=answers)
     assert answered.exit_code == 0, answered.output
     assert f"  - title: Later\n    date: {yesterday}\n    event: E\n" in catalogue()
 
@@ -764,7 +768,8 @@ def test_the_end_of_the_input_ends_the_description(repo: Path, runner: CliRunner
 
 
 def test_a_taken_id_is_asked_for_at_once(repo: Path, runner: CliRunner) -> None:
-    answers = ["Data pipelines", "2023-03-10", "Other meetup", "data-pipelines-2023", *SKIP_FIVE[1:], "", "", "", "", "."]
+    answers = ["Data pipelines", "2023-03-10", "Other meetup", "data-pipelines-2023", *SKIP_FIVE[1:]]
+    answers += ["", "", "", "", "."]
     result = prompted(runner, answers)
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(

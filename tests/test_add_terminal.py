@@ -199,7 +199,8 @@ def test_a_write_that_fails_at_the_end_prints_every_answer_as_a_command_that_wor
     terminal.type("")
     terminal.type("Bring a laptop.")
     # Meanwhile, someone else breaks the catalogue: the write at the end must fail.
-    broken = SEED.replace("  event: SSI Community Building Group\n", "  event: SSI Community Building Group\n  loaction: x\n")
+    event = "  event: SSI Community Building Group\n"
+    broken = SEED.replace(event, event + "  loaction: x\n")
     (project / "data/talks.yaml").write_text(broken, encoding="utf-8")
     terminal.type(".")
     assert terminal.exit_code() == 1

@@ -208,7 +208,10 @@ def test_unknown_id_suggests_the_closest(repo: Path, runner: CliRunner) -> None:
             ["--set", "video=youtu.be/xyz"],
             "--set video 'youtu.be/xyz' is a web address without its scheme: did you mean 'https://youtu.be/xyz'?\n",
         ),
-        (["--set", "title=Ends in #"], "--set title ends in ' #', which a markdown heading drops; the README would lose it\n"),
+        (
+            ["--set", "title=Ends in #"],
+            "--set title ends in ' #', which a markdown heading drops; the README would lose it\n",
+        ),
     ],
 )
 def test_bad_values_are_usage_errors_and_change_nothing(

@@ -554,7 +554,8 @@ def test_bibtex_author_is_the_speaker_setting_and_the_talks_speakers(
 def test_speaker_and_name_together_are_refused(tricky: Path, runner: CliRunner) -> None:
     (tricky / "talkcat.toml").write_text('speaker = "A"\nname = "B"\n', encoding="utf-8")
     result = runner.invoke(app, ["export", "--format", "bibtex"])
-    assert (result.exit_code, result.stderr) == (1, "talkcat.toml:2: speaker and name are one setting: give one of them\n")
+    message = "talkcat.toml:2: speaker and name are one setting: give one of them\n"
+    assert (result.exit_code, result.stderr) == (1, message)
 
 
 # A base URL for the repository's folders: links in every export but the README.
@@ -603,7 +604,7 @@ def test_base_url_never_reaches_the_readme(tricky: Path, runner: CliRunner) -> N
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("ftp://example.org/", "--base-url 'ftp://example.org/' must be an http:// or https:// URL, not 'ftp://example.org/'"),
+        ("ftp://example.org/", "--base-url 'ftp://example.org/' must be an http:// or https:// URL, not 'ftp://"),
         ("github.com/me/talks", "--base-url 'github.com/me/talks' must be an http:// or https:// URL"),
         ("https://no host/", "--base-url 'https://no host/' is not a valid URL (it contains spaces)"),
     ],
@@ -641,7 +642,8 @@ def test_pages_of_talks_that_are_gone_are_removed(tricky: Path, runner: CliRunne
 def test_a_renamed_talk_moves_its_page(tricky: Path, runner: CliRunner) -> None:
     pages(runner, "jekyll")
     catalogue = tricky / "data/talks.yaml"
-    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("title: データ科学 入門", "title: Data science"))
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace("title: データ科学 入門", "title: Data science"), encoding="utf-8")
     result = runner.invoke(app, ["export", "--format", "pages", "--site", "jekyll", "-o", "site"])
     assert result.stderr == "jekyll pages in site: 1 written, 3 unchanged, 1 removed (their talks are gone)\n"
     assert (tricky / "site/2021-12-01-data-science.md").exists()
@@ -697,7 +699,8 @@ def test_a_manifest_naming_a_file_elsewhere_is_refused(
     manifest.write_text(json.dumps(data), encoding="utf-8")
     result = runner.invoke(app, ["export", "--format", "pages", "--site", "hugo", "-o", "site"])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"site/.talkcat-pages.json: names '../{outside.parent.name}/precious.md', which is not")
+    named = f"'../{outside.parent.name}/precious.md'"
+    assert result.stderr.startswith(f"site/.talkcat-pages.json: names {named}, which is not a page of this folder")
     assert outside.read_text(encoding="utf-8") == "keep me\n"
 
 
@@ -708,7 +711,7 @@ def test_a_manifest_naming_a_file_elsewhere_is_refused(
     ("description", "expected"),
     [
         ("First paragraph\non two lines.\n\nSecond.", "First paragraph on two lines."),
-        ("##### 🔁 THE CRISIS\nMachine learning can do amazing feats.\n\nWhy?", "Machine learning can do amazing feats."),
+        ("##### 🔁 THE CRISIS\nMachine learning can do feats.\n\nWhy?", "Machine learning can do feats."),
         ("Setext heading\n==============\n\nThe text.", "The text."),
         ("Also setext\n---\nThe text.", "The text."),
         ("```python\nprint('code')\n```\n\nThe text.", "The text."),

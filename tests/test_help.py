@@ -10,7 +10,9 @@ from talkcat.cli import COMMANDS, app
 
 
 @pytest.mark.parametrize("name", [None, *COMMANDS])
-def test_no_option_name_is_cut_at_80_columns(runner: CliRunner, monkeypatch: pytest.MonkeyPatch, name: str | None) -> None:
+def test_no_option_name_is_cut_at_80_columns(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, name: str | None
+) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     result = runner.invoke(app, [*([name] if name else []), "--help"])
     assert result.exit_code == 0, result.output

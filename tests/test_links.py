@@ -333,7 +333,9 @@ def test_without_a_network_the_links_are_not_checked_and_say_so(project: Path) -
     assert as_json.returncode == 5
     report = json.loads(as_json.stdout)
     assert (report["valid"], report["problems"]) == (True, [])
-    assert report["unchecked_links"] == ["https://pydata.org/global2023/", "https://youtu.be/xyz", "https://example.org/deck"]
+    assert report["unchecked_links"] == [
+        "https://pydata.org/global2023/", "https://youtu.be/xyz", "https://example.org/deck"
+    ]
 
 
 def test_without_a_network_other_problems_still_decide_the_exit_code(project: Path) -> None:
@@ -350,7 +352,8 @@ def test_a_host_that_does_not_resolve_is_dead_when_other_links_answer(project: P
     result = offline_talkcat(project, "validate", "--check-links", *FAST)
     assert result.returncode == 1
     assert result.stdout == (
-        "data/talks.yaml:14:10: video https://gone.example/talk is dead: its host name 'gone.example' does not resolve\n"
+        "data/talks.yaml:14:10: video https://gone.example/talk is dead: "
+        "its host name 'gone.example' does not resolve\n"
     )
     assert result.stderr.startswith("checked 4 links: 1 dead\n")
 

@@ -264,8 +264,11 @@ def test_empty_catalogue(project: Path, runner: CliRunner) -> None:
     [
         (["--since", "2023-02-30"], "--since '2023-02-30' is not a real date (day is out of range for month)\n"),
         (["--until", "someday"], "--until 'someday' is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)\n"),
-        (["--kind", "tutorials"], "--kind 'tutorials' is not a kind of talk (did you mean 'tutorial'?); use one of talk, "
-         "keynote, workshop, tutorial, panel, lightning, poster, podcast, lecture\n"),
+        (
+            ["--kind", "tutorials"],
+            "--kind 'tutorials' is not a kind of talk (did you mean 'tutorial'?); use one of talk, "
+            "keynote, workshop, tutorial, panel, lightning, poster, podcast, lecture\n",
+        ),
         (["--since", "2023-13-01"], "--since '2023-13-01' is not a real date (month must be in 1..12)\n"),
         (
             ["--kind", "keynot"],

@@ -153,4 +153,5 @@ def test_an_id_prefix_names_the_talk_it_took(repo: Path, runner: CliRunner) -> N
     assert "Remove 'Second' (2023-03-10, Data Meetup) from data/talks.yaml? [y/N]: y\n" in result.stdout
     assert "Second" not in catalogue()
     result = runner.invoke(app, ["remove", "2022", "--yes"])
-    assert (result.exit_code, result.stderr.splitlines()[0]) == (0, "'2022' is 2022-01-01-third: 'Third' (2022-01-01, EuroSciPy)")
+    took = "'2022' is 2022-01-01-third: 'Third' (2022-01-01, EuroSciPy)"
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (0, took)

@@ -325,7 +325,8 @@ class _Checker:
             return None
         value = self.table[given[0]]
         if not isinstance(value, str) or not value.strip() or value != value.strip() or _CONTROL.search(value):
-            self.add((given[0],), f"{given[0]} must be a name on one line, without surrounding spaces, not {_kind(value)}")
+            message = f"{given[0]} must be a name on one line, without surrounding spaces, not {_kind(value)}"
+            self.add((given[0],), message)
             return None
         return value
 

@@ -265,10 +265,11 @@ def to_table(
 
     columns = table_columns(width, matched is not None)
     wide = width >= 80
+    longest_id = max(map(len, map(shown, talks)), default=2)
     table = Table(show_edge=False, pad_edge=False, highlight=False)
     headers = {
         # Whole on a wide terminal (they are typed back), folded on a narrow one.
-        "id": ("Id", {"overflow": "fold", "min_width": min(24 if wide else 8, max(map(len, map(shown, talks)), default=2))}),
+        "id": ("Id", {"overflow": "fold", "min_width": min(24 if wide else 8, longest_id)}),
         "date": ("Date", {"no_wrap": True, "min_width": 10}),
         "title": ("Title", {"overflow": "fold", "ratio": 3, "min_width": 8}),
         "event": ("Event", {"overflow": "fold", "ratio": 2, "min_width": 6}),

@@ -79,7 +79,11 @@ def add(
     tags: Annotated[
         Optional[list[str]],
         typer.Option(
-            "--tag", help="A topic (repeat for more).", metavar="TAG", show_default=False, autocompletion=completion.tags
+            "--tag",
+            help="A topic (repeat for more).",
+            metavar="TAG",
+            show_default=False,
+            autocompletion=completion.tags,
         ),
     ] = None,
     speakers: Annotated[

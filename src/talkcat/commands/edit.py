@@ -204,7 +204,8 @@ def _check_values(mapping: dict[str, Any], requests: dict[str, Any], rules: Rule
     problems = []
     for name in dict.fromkeys(name.partition(".")[0] for name in requests):
         if name in mapping:
-            problems += [Problem("", None, None, f"--set {message}") for message in check_value(name, mapping[name], rules)]
+            messages = check_value(name, mapping[name], rules)
+            problems += [Problem("", None, None, f"--set {message}") for message in messages]
     if problems:
         raise UsageError(problems)
 

@@ -165,7 +165,8 @@ def _write_pages(talks: Sequence[Talk], names: dict[str, str], site: str, folder
             hint="pass --force to overwrite them (or move your edits into the catalogue)",
         )
     others = [name for name in written if name not in names.values()]
-    left = pages.leftovers(written, list(names.values()), {name: store.read_if_exists(folder / name) for name in others})
+    on_disk_others = {name: store.read_if_exists(folder / name) for name in others}
+    left = pages.leftovers(written, list(names.values()), on_disk_others)
     changed = sum(store.write_output(folder / page.name, page.text) for page in rendered)
     for name in left.remove:
         store.remove_output(folder / name)
