@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -227,7 +228,7 @@ def test_empty_list_becomes_a_block_list(project: Path, runner: CliRunner) -> No
 def test_prompts_for_missing_fields_and_offers_the_others(repo: Path, runner: CliRunner) -> None:
     answers = [
         "Prompted talk",  # title
-        "yesterday",  # not a date: asked again
+        "someday",  # not a date: asked again
         "2023-06-01",
         "",  # event is required: asked again
         "PyData",
@@ -238,15 +239,17 @@ def test_prompts_for_missing_fields_and_offers_the_others(repo: Path, runner: Cl
         "",  # speakers
         "",  # language
         "https://example.org/l",  # link
+        "-",  # its label: none
         "",  # video
         "",  # slides
         "",  # end date
-        "One line.",  # description
+        "One line.",  # description, then its end mark
+        ".",
     ]
     result = runner.invoke(app, ["add", "--input"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith("2023-06-01-prompted-talk\n")
-    assert "Error: date 'yesterday' is not a date; write it as YYYY-MM-DD (or `today`)" in result.stdout
+    assert "Error: date 'someday' is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)" in result.stdout
     assert "Event: \nEvent: PyData\n" in result.stdout  # an empty answer asks again
     assert "Error: kind 'keynot' is not a kind of talk (did you mean 'keynote'?)" in result.stdout
     assert "Location (City, Country, or Online): " in result.stdout
@@ -259,7 +262,7 @@ def test_prompts_for_missing_fields_and_offers_the_others(repo: Path, runner: Cl
 
 
 def test_prompts_only_for_what_flags_did_not_give(repo: Path, runner: CliRunner) -> None:
-    answers = ["2023-06-01", "", "", "", "", "", "", "", "", ""]
+    answers = ["2023-06-01", "", "", "", "", "", "", "", "."]
     result = runner.invoke(
         app,
         ["add", "--input", "--title", "T", "--event", "E", "--location", "Here", "--tag", "x"],
@@ -316,7 +319,11 @@ def test_duplicate_explicit_id_is_refused(repo: Path, runner: CliRunner) -> None
     ("args", "message"),
     [
         (["--date", "2023-02-30"], "--date '2023-02-30' is not a real date (day is out of range for month)\n"),
-        (["--date", "03/04/2023"], "--date '03/04/2023' is not a date; write it as YYYY-MM-DD (or `today`)\n"),
+        (
+            ["--date", "03/04/2023"],
+            "--date '03/04/2023' is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)\n",
+        ),
+        (["--date", "2026-02-30"], "--date '2026-02-30' is not a real date (day is out of range for month)\n"),
         (
             ["--date", "2023-01-01", "--kind", "keynot"],
             "--kind 'keynot' is not a kind of talk (did you mean 'keynote'?); use one of talk, keynote, "
@@ -325,23 +332,39 @@ def test_duplicate_explicit_id_is_refused(repo: Path, runner: CliRunner) -> None
         (["--date", "2023-01-02", "--end-date", "2023-01-01"], "--end-date 2023-01-01 is before --date 2023-01-02\n"),
     ],
 )
-def test_bad_input_is_exit_1_and_writes_nothing(
+def test_bad_option_values_are_usage_errors_and_write_nothing(
     repo: Path, runner: CliRunner, args: list[str], message: str
 ) -> None:
     result = runner.invoke(app, ["add", "--title", "T", "--event", "E", *args])
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
     assert catalogue() == ODD
 
 
-def test_invalid_values_are_caught_by_validating_the_whole_file(repo: Path, runner: CliRunner) -> None:
-    result = runner.invoke(
-        app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", "--video", "https://no host/"]
-    )
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "data/talks.yaml:34:12: video 'https://no host/' is not a valid URL (it contains spaces)\n"
-        "hint: nothing was written\n"
-    )
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--video", "https://no host/"], "--video 'https://no host/' is not a valid URL (it contains spaces)\n"),
+        (
+            ["--video", "youtu.be/xyz"],
+            "--video 'youtu.be/xyz' is a web address without its scheme: did you mean 'https://youtu.be/xyz'?\n",
+        ),
+        (
+            ["--link", "pydata.org/global2026/talk/1"],
+            "--link 'pydata.org/global2026/talk/1' is a web address without its scheme: "
+            "did you mean 'https://pydata.org/global2026/talk/1'?\n",
+        ),
+        (["--slides", "decks/2026/"], "--slides 'decks/2026/' does not exist in the repository ({root})\n"),
+        (["--tag", "a\tb"], "--tag item 1 must be one line without control characters\n"),
+        (["--id", "my id"], "--id 'my id' must have no spaces or slashes\n"),
+        (["--title", "Ends in #"], "--title ends in ' #', which a markdown heading drops; the README would lose it\n"),
+    ],
+)
+def test_each_value_is_checked_as_validate_would_before_anything_is_read(
+    repo: Path, runner: CliRunner, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", *args])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == message.replace("{root}", str(repo.resolve()))
     assert catalogue() == ODD
 
 
@@ -640,3 +663,128 @@ def test_a_symlinked_catalogue_is_written_through_and_keeps_its_mode(repo: Path,
         "...\n", "\n  - title: Linked\n    date: 2020-01-01\n    event: E\n...\n"
     )
     assert os.stat(repo / "shared/talks.yaml").st_mode & 0o777 == 0o640
+
+
+def test_date_yesterday(repo: Path, runner: CliRunner) -> None:
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    result = runner.invoke(app, ["add", "--title", "Late", "--date", "Yesterday", "--event", "E"])
+    assert (result.exit_code, result.stdout) == (0, f"{yesterday}-late\n")
+    answers = "yesterday\n" + "\n" * 9 + ".\n"  # the date, no optional field, no description
+    answered = runner.invoke(app, ["add", "--input", "--title", "Later", "--event", "E"], input=answers)
+    assert answered.exit_code == 0, answered.output
+    assert f"  - title: Later\n    date: {yesterday}\n    event: E\n" in catalogue()
+
+
+SEED = (Path(__file__).resolve().parent.parent / "data" / "talks.yaml").read_text(encoding="utf-8")
+
+
+def test_labels_default_to_what_the_catalogue_uses_most(project: Path) -> None:
+    from talkcat.commands.add import usual_label
+
+    (project / DATA).write_text(SEED, encoding="utf-8")
+    talks = store.load_catalogue(DATA).talks
+    # The seed labels its links with the event's first word (Pydata, Euroscipy, SSI), its videos
+    # `Video` twice and `Youtube` once, its slides `Slides`.
+    assert usual_label(talks, "link", "PyCon DE 2026") == "PyCon"
+    assert usual_label(talks, "video", "PyCon DE 2026") == "Video"
+    assert usual_label(talks, "slides", "PyCon DE 2026") == "Slides"
+    assert usual_label([], "video", "PyCon DE 2026") == "Video"
+    (project / DATA).write_text(ODD, encoding="utf-8")  # one video, labelled `Video`; no link, no slides
+    talks = store.load_catalogue(DATA).talks
+    assert (usual_label(talks, "video", "X"), usual_label(talks, "link", "Data Meetup")) == ("Video", "Data")
+
+
+def prompted(runner: CliRunner, answers: list[str], *args: str) -> Any:
+    return runner.invoke(app, ["add", "--input", *args], input="".join(f"{answer}\n" for answer in answers))
+
+
+# The date, then no location, kind, tags, speakers or language.
+SKIP_FIVE = ["2026-04-22", "", "", "", "", ""]
+
+
+def test_a_link_is_checked_at_its_own_prompt(repo: Path, runner: CliRunner) -> None:
+    answers = [
+        *SKIP_FIVE,
+        "pydata.org/global2026/talk/1",  # link: a host without its scheme
+        "n",  # not https: then it is refused, and asked again
+        "pydata.org/global2026/talk/1",
+        "y",
+        "",  # its label: the event's first word, as the catalogue does (no link yet: the default)
+        "youtu.be/xyz",
+        "",  # https:// then (the default)
+        "Watch",  # the video's label
+        "decks/",  # slides: no such folder
+        "",
+        "",  # last day
+        ".",  # no description
+    ]
+    result = prompted(runner, answers, "--title", "T", "--event", "PyData Global 2026")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Link (the event's or talk's page): ") == 3 - 1
+    assert "Did you mean https://pydata.org/global2026/talk/1? [Y/n]: n\n" in result.stdout
+    assert (
+        "Error: link 'pydata.org/global2026/talk/1' is a web address without its scheme: "
+        "did you mean 'https://pydata.org/global2026/talk/1'?\n"
+    ) in result.stdout
+    assert "Its label in the README (- for none) [PyData]: \n" in result.stdout
+    assert f"Error: slides 'decks/' does not exist in the repository ({repo.resolve()})\n" in result.stdout
+    assert "does not exist in the repository" not in result.stdout.replace("'decks/' does not exist", "")
+    assert (
+        "  - title: T\n    date: 2026-04-22\n    event: PyData Global 2026\n"
+        "    link:\n      label: PyData\n      url: https://pydata.org/global2026/talk/1\n"
+        "    video:\n      label: Watch\n      url: https://youtu.be/xyz\n\n"
+    ) in catalogue()
+
+
+def test_a_label_of_dash_means_none(repo: Path, runner: CliRunner) -> None:
+    answers = [*SKIP_FIVE, "", "https://example.org/v", "-", "", "", "."]
+    result = prompted(runner, answers, "--title", "T", "--event", "E")
+    assert result.exit_code == 0, result.output
+    assert "Its label in the README (- for none) [Video]: -\n" in result.stdout
+    assert "  - title: T\n    date: 2026-04-22\n    event: E\n    video: https://example.org/v\n\n" in catalogue()
+
+
+def test_the_description_takes_paragraphs_until_the_end_mark(repo: Path, runner: CliRunner) -> None:
+    answers = [*SKIP_FIVE, "", "", "", "", "First paragraph.", "", "  indented line", "", "Last.", "."]
+    result = prompted(runner, answers, "--title", "T", "--event", "E")
+    assert result.exit_code == 0, result.output
+    assert (
+        "    description: |\n      First paragraph.\n\n        indented line\n\n      Last.\n\n  # --- 2024 ---\n"
+    ) in catalogue()
+
+
+def test_a_description_that_would_break_the_readme_is_asked_again(repo: Path, runner: CliRunner) -> None:
+    answers = [*SKIP_FIVE, "", "", "", "", "# Too high", "Text.", ".", "## Fine", "Text.", "."]
+    result = prompted(runner, answers, "--title", "T", "--event", "E")
+    assert result.exit_code == 0, result.output
+    assert "Error: description line 1: a level-1 heading cannot nest under the talk's title" in result.stdout
+    assert "    description: |\n      ## Fine\n      Text.\n" in catalogue()
+
+
+def test_the_end_of_the_input_ends_the_description(repo: Path, runner: CliRunner) -> None:
+    result = prompted(runner, [*SKIP_FIVE, "", "", "", "", "Only line."], "--title", "T", "--event", "E")
+    assert result.exit_code == 0, result.output
+    assert "    description: Only line.\n" in catalogue()
+
+
+def test_a_taken_id_is_asked_for_at_once(repo: Path, runner: CliRunner) -> None:
+    answers = ["Data pipelines", "2023-03-10", "Other meetup", "data-pipelines-2023", *SKIP_FIVE[1:]]
+    answers += ["", "", "", "", "."]
+    result = prompted(runner, answers)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "The id '2023-03-10-data-pipelines' is taken, by 'Data pipelines' (2023-03-10, Data Meetup).\n"
+    )
+    assert "Id for this talk [2023-03-10-data-pipelines-2]: data-pipelines-2023\n" in result.stdout
+    assert result.stdout.endswith("data-pipelines-2023\n")
+
+
+def test_answers_running_out_is_a_usage_error_that_says_what_was_typed(repo: Path, runner: CliRunner) -> None:
+    result = prompted(runner, ["A title"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "\nnothing was written; to go on from here, run what you typed:\n"
+        "talkcat add --title 'A title'\n"
+        "a question was left without an answer (the input ended); nothing was changed\n"
+    )
+    assert catalogue() == ODD

@@ -1,7 +1,7 @@
 """Bad input, refused cleanly: the corpus in tests/bad/, each case with its exact message.
 
-Every bad case: exit 1, the message on stderr naming the file (and the line
-where there is one), no traceback, no socket opened, and no file in the
+Every bad case: exit 1 (2 for a bad option value), the message on stderr
+naming the file (and the line where there is one, or the option), no traceback, no socket opened, and no file in the
 project changed, added or removed (bytes and mtime). The files whose names
 start with `ok-` are odd but legal, and must just work.
 """
@@ -109,6 +109,7 @@ class Case:
     readme: str | None = None  # a file of tests/bad/, as README.md
     setup: Callable[[Path], None] | None = None
     stdout: str = ""
+    exit_code: int = 1
 
 
 def catalogue(name: str, stderr: str, args: tuple[str, ...] = SYNC, stdout: str = "") -> Any:
@@ -121,6 +122,11 @@ def readme(name: str, stderr: str, args: tuple[str, ...] = SYNC) -> Any:
 
 def made(name: str, stderr: str, setup: Callable[[Path], None] | None, args: tuple[str, ...] = SYNC, **marks: Any) -> Any:
     return pytest.param(Case(name, stderr, args, setup=setup), id=name, **marks)
+
+
+def option(name: str, stderr: str, args: tuple[str, ...]) -> Any:
+    """A bad option value: a usage error (exit 2), before any file is read."""
+    return pytest.param(Case(name, stderr, args, exit_code=2), id=name)
 
 
 CASES = [
@@ -281,22 +287,19 @@ CASES = [
         stdout=at(2, 3, "the tag !!python/object/apply:os.system is not allowed in a catalogue")
         + at(2, 3, "talk #1 must be a mapping of fields, not a list"),
     ),
-    made(
+    option(
         "add-a-title-holding-the-end-marker",
-        at(2, 10, "title contains the README marker '<!-- //TALKS -->'; it would break the README") + NOTHING_WRITTEN,
-        None,
+        "--title contains the README marker '<!-- //TALKS -->'; it would break the README\n",
         (*ADD, "--title", "Markers <!-- //TALKS --> here"),
     ),
-    made(
+    option(
         "add-a-title-with-an-escape-character",
-        at(2, 10, "title must be one line without control characters") + NOTHING_WRITTEN,
-        None,
+        "--title must be one line without control characters\n",
         (*ADD, "--title", "A \x1b[31mred\x1b[0m talk"),
     ),
-    made(
+    option(
         "add-slides-outside-the-repository",
-        at(5, 11, "'../../etc' points outside the repository ({root})") + NOTHING_WRITTEN,
-        None,
+        "--slides '../../etc' points outside the repository ({root})\n",
         (*ADD, "--title", "T", "--slides", "../../etc"),
     ),
     made(
@@ -366,7 +369,7 @@ def test_bad_input_is_refused_cleanly(
     result = runner.invoke(app, list(case.args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.stdout + result.stderr
-    assert (result.exit_code, result.stderr) == (1, case.stderr.replace("{root}", str(project.resolve())))
+    assert (result.exit_code, result.stderr) == (case.exit_code, case.stderr.replace("{root}", str(project.resolve())))
     assert result.stdout == case.stdout
     assert snapshot(project) == before
 

@@ -464,7 +464,9 @@ def test_the_search_index_comes_from_the_cache_and_sees_a_one_byte_edit(
 
     args = ["search", "science", "--format", "plain"]
     first = runner.invoke(app, args)
-    assert first.stdout == "2019-07-01\tMachine learning in science\tEuroSciPy\tOnline\ttitle\n"
+    assert first.stdout == (
+        "2019-07-01-machine-learning-in-science\t2019-07-01\tMachine learning in science\tEuroSciPy\tOnline\ttitle\n"
+    )
     talks = store.load_catalogue(mixed).talks
     key, prepared = read_entry("search")
     assert prepared == search.prepare(talks)
@@ -574,12 +576,12 @@ def test_search_ranks_by_the_cached_dates_and_sees_a_one_byte_edit(mixed: Path, 
     first = runner.invoke(app, args)
     assert runner.invoke(app, args).stdout == first.stdout  # from the cache
     # A tie on score goes to the newer talk, then to catalogue order.
-    assert [line.split("\t")[1] for line in first.stdout.splitlines()][:2] == [
+    assert [line.split("\t")[2] for line in first.stdout.splitlines()][:2] == [
         "Zürich | pipes | and \\ backslashes: größer",
         "東京のPython",
     ]
     # The second talk a day later: one byte, same size.
     mixed.write_bytes(mixed.read_bytes().replace(b"2023-05-01\n  event: PyCon JP", b"2023-05-02\n  event: PyCon JP"))
     again = runner.invoke(app, args)
-    assert again.stdout.splitlines()[0].startswith("2023-05-02\t東京のPython\t")
+    assert again.stdout.splitlines()[0].startswith("2023-05-02-東京のpython\t2023-05-02\t東京のPython\t")
     assert again.stdout == runner.invoke(app, [*args, "--no-cache"]).stdout

@@ -67,7 +67,7 @@ def test_an_unknown_key_names_file_line_key_and_the_likely_one(repo: Path, runne
         "",
         "talkcat.toml:2: unknown key 'colums' (did you mean 'columns'?)\n"
         "hint: the settings are data, readme, markers, columns, labels, heading_level, sort, "
-        "group_by_year, chart, template, folder_readmes, sources\n",
+        "group_by_year, chart, template, folder_readmes, sources, speaker, name, base_url\n",
     )
     assert (repo / "README.md").read_text() == README
 
@@ -209,7 +209,7 @@ def test_the_data_setting_moves_the_catalogue_for_every_command(repo: Path, runn
     (repo / "talkcat.toml").write_text('data = "talks.yaml"\n')
     assert invoke(runner, "validate") == (0, "", "talks.yaml: 3 talks, all valid\n")
     assert invoke(runner, "list", "--format", "plain", "--year", "2022")[1] == (
-        "2022-12-02\tReproducible ML\tPyData Global 2022\tOnline\n"
+        "2022-12-02-reproducible-ml\t2022-12-02\tReproducible ML\tPyData Global 2022\tOnline\n"
     )
     code, _, err = invoke(runner, "remove", "2020-05-01-old-talk", "--yes", "--sync")
     assert (code, err) == (0, "removed 'Old talk' (2020-05-01, PyCon DE) from talks.yaml\nREADME.md updated (2 talks)\n")
@@ -418,3 +418,13 @@ def test_a_cache_hit_with_a_config_imports_no_heavy_library(repo: Path) -> None:
     hot = run_probe(repo, "sync-readme", "--check")
     assert (hot.returncode, hot.stdout) == (0, "heavy:\n"), hot.stderr
     assert block(repo / "README.md").startswith("```mermaid\n")
+
+
+def test_speaker_and_base_url_are_checked(repo: Path, runner: CliRunner) -> None:
+    (repo / "talkcat.toml").write_text('speaker = ""\nbase_url = "github.com/me/talks"\n', encoding="utf-8")
+    assert invoke(runner, "export", "--format", "json") == (
+        1,
+        "",
+        "talkcat.toml:1: speaker must be a name on one line, without surrounding spaces, not ''\n"
+        "talkcat.toml:2: base_url must be an http:// or https:// URL, not 'github.com/me/talks'\n",
+    )

@@ -33,7 +33,7 @@ def test_from_inside_a_talks_folder_every_command_finds_the_catalogue_and_readme
 
     listed = runner.invoke(app, ["list", "--format", "plain", "--year", "2022"])
     assert listed.exit_code == 0, listed.output
-    assert listed.stdout.splitlines() == [
+    assert [line.split("\t", 1)[1] for line in listed.stdout.splitlines()] == [  # after each id
         "2022-12-02\tReal-world Perspectives to Avoid the Worst Mistakes using Machine Learning in Science\t"
         "Pydata Global 2022\tOnline",
         "2022-09-01\tIncrease citations, ease review & collaboration – Making machine learning in research "

@@ -178,7 +178,7 @@ def test_unknown_id_suggests_the_closest(repo: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["edit", "zzz", "--set", "title=x"])
     assert result.stderr == (
         "data/talks.yaml: no talk with id 'zzz'\n"
-        "hint: see every id with `talkcat list --format csv --data data/talks.yaml`\n"
+        "hint: see every id with `talkcat list --data data/talks.yaml`\n"
     )
     assert catalogue() == CATALOGUE
 
@@ -203,28 +203,34 @@ def test_unknown_id_suggests_the_closest(repo: Path, runner: CliRunner) -> None:
         (["--set", "tags=,"], "--set tags: give at least one (comma-separated), or --unset tags\n"),
         (["--set", "video.label=x"], "this talk has no video: --set video=URL first\n"),
         (["--set", "end_date=2024-04-01"], "end_date 2024-04-01 would be before date 2024-05-01\n"),
+        (["--set", "link=https://bad host"], "--set link 'https://bad host' is not a valid URL (it contains spaces)\n"),
         (
-            ["--set", "link=https://bad host"],
-            "data/talks.yaml:11:10: link 'https://bad host' is not a valid URL (it contains spaces)\n"
-            "hint: nothing was written\n",
+            ["--set", "video=youtu.be/xyz"],
+            "--set video 'youtu.be/xyz' is a web address without its scheme: did you mean 'https://youtu.be/xyz'?\n",
+        ),
+        (
+            ["--set", "title=Ends in #"],
+            "--set title ends in ' #', which a markdown heading drops; the README would lose it\n",
         ),
     ],
 )
-def test_bad_input_is_exit_1_and_changes_nothing(
+def test_bad_values_are_usage_errors_and_change_nothing(
     repo: Path, runner: CliRunner, args: list[str], message: str
 ) -> None:
     result = runner.invoke(app, ["edit", FIRST, *args])
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
     assert catalogue() == CATALOGUE
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "nothing to change: give --set FIELD=VALUE or --unset FIELD"),
+        ([], "nothing to change: give --set FIELD=VALUE, --unset FIELD or --description TEXT"),
         (["--set", "title"], "--set wants FIELD=VALUE, not 'title'"),
         (["--set", "title=a", "--set", "title=b"], "title is changed twice; give it once"),
         (["--set", "description=x", "--description-file", "f"], "give the description once"),
+        (["--description", "x", "--description-file", "f"], "not with both --description and --description-file"),
+        (["--unset", "description", "--description", "x"], "not with both --unset description and --description"),
     ],
 )
 def test_usage_errors_are_exit_2(repo: Path, runner: CliRunner, args: list[str], message: str) -> None:
@@ -244,3 +250,36 @@ def test_data_and_sync(project: Path, runner: CliRunner) -> None:
     assert "  title: Renamed\n" in Path("talks.yaml").read_text(encoding="utf-8")
     assert "### Renamed" in Path("docs.md").read_text(encoding="utf-8")
     assert result.stderr.endswith("docs.md updated (3 talks)\n")
+
+
+def test_an_id_prefix_names_the_talk_it_took(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["edit", "2024-05", "--set", "location=Darmstadt, Germany"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{FIRST}\n"
+    assert result.stderr == (
+        f"'2024-05' is {FIRST}: 'Reproducible research' (2024-05-01, PyCon DE)\n"
+        "updated location of 'Reproducible research' (2024-05-01, PyCon DE) in data/talks.yaml\n"
+    )
+    assert catalogue() == CATALOGUE.replace('"Berlin, Germany"', 'Darmstadt, Germany')
+    # The start of an explicit id too, and in another case: the one talk it fits.
+    assert runner.invoke(app, ["edit", "DATA-z", "--set", "kind=panel"]).stderr.startswith("'DATA-z' is data-zurich: ")
+
+
+def test_a_prefix_of_several_ids_names_them_and_changes_nothing(repo: Path, runner: CliRunner) -> None:
+    (repo / DATA).write_text(CATALOGUE.replace("Flow style, date: 2022-01-01", "Flow style, date: 2024-05-02"))
+    before = catalogue()
+    result = runner.invoke(app, ["edit", "2024-05", "--set", "kind=panel"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "data/talks.yaml: '2024-05' is the start of 2 ids: 2024-05-01-reproducible-research, 2024-05-02-flow-style\n"
+        "hint: give more of the id\n"
+    )
+    assert catalogue() == before
+
+
+def test_description_as_text(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["edit", "data-zurich", "--description", "New text.\n\n## More\n\nDetails."])
+    assert result.exit_code == 0, result.output
+    assert catalogue() == CATALOGUE.replace(
+        "  description: |\n    Old text.\n", "  description: |\n    New text.\n\n    ## More\n\n    Details.\n"
+    )

@@ -523,3 +523,209 @@ def test_pages_into_a_file_is_an_error(tricky: Path, runner: CliRunner) -> None:
     (tricky / "site").write_text("", encoding="utf-8")
     result = runner.invoke(app, ["export", "--format", "pages", "--site", "hugo", "-o", "site"])
     assert (result.exit_code, result.stderr) == (1, "site: is not a folder; --output for pages names a folder\n")
+
+
+# The author of a BibTeX entry: the `speaker` (or `name`) setting, then the talk's speakers.
+
+
+def bib_authors(text: str) -> list[str | None]:
+    import bibtexparser
+
+    return [entry.fields_dict["author"].value if "author" in entry.fields_dict else None
+            for entry in bibtexparser.parse_string(text).entries]
+
+
+@pytest.mark.parametrize("key", ["speaker", "name"])
+def test_bibtex_author_is_the_speaker_setting_and_the_talks_speakers(
+    tricky: Path, runner: CliRunner, key: str
+) -> None:
+    assert bib_authors(export(runner, "--format", "bibtex")) == [
+        "Ada Lovelace and {Grace Hopper and Friends}", None, None, None,
+    ]
+    (tricky / "talkcat.toml").write_text(f'{key} = "Jesper Dramsch"\n', encoding="utf-8")
+    assert bib_authors(export(runner, "--format", "bibtex")) == [
+        "Jesper Dramsch and Ada Lovelace and {Grace Hopper and Friends}",
+        "Jesper Dramsch",
+        "Jesper Dramsch",
+        "Jesper Dramsch",
+    ]
+
+
+def test_speaker_and_name_together_are_refused(tricky: Path, runner: CliRunner) -> None:
+    (tricky / "talkcat.toml").write_text('speaker = "A"\nname = "B"\n', encoding="utf-8")
+    result = runner.invoke(app, ["export", "--format", "bibtex"])
+    message = "talkcat.toml:2: speaker and name are one setting: give one of them\n"
+    assert (result.exit_code, result.stderr) == (1, message)
+
+
+# A base URL for the repository's folders: links in every export but the README.
+
+BASE = "https://github.com/me/talks/tree/main/"
+SLIDES_URL = BASE + "slides/data-models/"
+
+
+def test_base_url_makes_the_slides_folder_a_link_in_every_export(tricky: Path, runner: CliRunner) -> None:
+    plain = {name: export(runner, "--format", name) for name in FILES}
+    assert not any(SLIDES_URL in text for text in plain.values())
+    for given in (["--base-url", BASE], ["--base-url", BASE.rstrip("/")]):
+        texts = {name: export(runner, "--format", name, *given) for name in FILES}
+        assert json.loads(texts["json"])[0]["slides"] == SLIDES_URL
+        assert next(csv.DictReader(io.StringIO(texts["csv"])))["slides"] == SLIDES_URL
+        assert f"Slides: {SLIDES_URL}" in texts["ics"].replace("\r\n ", "")
+        # BibTeX's url is the first web link: the event's page here; the slides now count as one.
+        assert texts["bibtex"] == plain["bibtex"]
+    (tricky / "talkcat.toml").write_text(f'base_url = "{BASE}"\n', encoding="utf-8")
+    assert json.loads(export(runner, "--format", "json"))[0]["slides"] == SLIDES_URL
+    hugo = pages(runner, "hugo")
+    assert f"url_slides: {SLIDES_URL}\n" in hugo[FIRST]
+    assert f"[Slides]({SLIDES_URL})" in pages(runner, "nikola", "--force")[FIRST]
+
+
+def test_base_url_gives_bibtex_its_url_when_the_slides_are_the_only_link(project: Path, runner: CliRunner) -> None:
+    (project / "decks/2024 PyCon").mkdir(parents=True)
+    (project / "data/talks.yaml").write_text(
+        "talks:\n- {title: T, date: 2024-01-01, event: E, slides: 'decks/2024 PyCon/'}\n", encoding="utf-8"
+    )
+    assert "url =" not in export(runner, "--format", "bibtex")
+    text = export(runner, "--format", "bibtex", "--base-url", BASE)
+    assert f"  url = {{{BASE}decks/2024%20PyCon/}},\n" in text
+
+
+def test_base_url_never_reaches_the_readme(tricky: Path, runner: CliRunner) -> None:
+    (tricky / "README.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
+    assert runner.invoke(app, ["sync-readme"]).exit_code == 0
+    before = (tricky / "README.md").read_bytes()
+    (tricky / "talkcat.toml").write_text(f'base_url = "{BASE}"\n', encoding="utf-8")
+    check = runner.invoke(app, ["sync-readme", "--check"])
+    assert (check.exit_code, (tricky / "README.md").read_bytes()) == (0, before)
+    assert b"[Slides](slides/data-models/)" in before
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("ftp://example.org/", "--base-url 'ftp://example.org/' must be an http:// or https:// URL, not 'ftp://"),
+        ("github.com/me/talks", "--base-url 'github.com/me/talks' must be an http:// or https:// URL"),
+        ("https://no host/", "--base-url 'https://no host/' is not a valid URL (it contains spaces)"),
+    ],
+)
+def test_a_bad_base_url_is_a_usage_error(tricky: Path, runner: CliRunner, value: str, message: str) -> None:
+    result = runner.invoke(app, ["export", "--format", "json", "--base-url", value])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+
+
+# Pages of talks that are gone.
+
+
+def remove_talk(folder: Path, first_line: str) -> None:
+    catalogue = folder / "data/talks.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    start = text.index(first_line)
+    end = text.find("\n- ", start + 1)
+    catalogue.write_text(text[:start] + (text[end + 1 :] if end != -1 else ""), encoding="utf-8")
+
+
+def test_pages_of_talks_that_are_gone_are_removed(tricky: Path, runner: CliRunner) -> None:
+    before = pages(runner, "hugo")
+    remove_talk(tricky, "- title: データ科学 入門")
+    result = runner.invoke(app, ["export", "--format", "pages", "--site", "hugo", "-o", "site"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "hugo pages in site: 0 written, 3 unchanged, 1 removed (their talks are gone)\n"
+    gone = "2021-12-01-データ科学-入門.md"
+    assert gone in before
+    assert sorted(p.name for p in (tricky / "site").glob("*.md")) == sorted(set(before) - {gone})
+    manifest = json.loads((tricky / "site" / MANIFEST).read_text(encoding="utf-8"))
+    assert sorted(manifest["pages"]) == sorted(set(before) - {gone})
+
+
+def test_a_renamed_talk_moves_its_page(tricky: Path, runner: CliRunner) -> None:
+    pages(runner, "jekyll")
+    catalogue = tricky / "data/talks.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace("title: データ科学 入門", "title: Data science"), encoding="utf-8")
+    result = runner.invoke(app, ["export", "--format", "pages", "--site", "jekyll", "-o", "site"])
+    assert result.stderr == "jekyll pages in site: 1 written, 3 unchanged, 1 removed (their talks are gone)\n"
+    assert (tricky / "site/2021-12-01-data-science.md").exists()
+    assert not (tricky / "site/2021-12-01-データ科学-入門.md").exists()
+
+
+def test_a_hand_edited_page_of_a_talk_that_is_gone_is_kept_and_named(tricky: Path, runner: CliRunner) -> None:
+    pages(runner, "nikola")
+    page = tricky / "site/2021-12-01-データ科学-入門.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMy notes from the day.\n", encoding="utf-8")
+    edited = page.read_bytes()
+    remove_talk(tricky, "- title: データ科学 入門")
+    for force in ([], ["--force"]):
+        result = runner.invoke(app, ["export", "--format", "pages", "--site", "nikola", "-o", "site", *force])
+        assert result.exit_code == 0, result.output
+        assert page.read_bytes() == edited
+    first = runner.invoke(app, ["export", "--format", "pages", "--site", "nikola", "-o", "site"])
+    assert first.stderr == "nikola pages in site: 0 written, 3 unchanged\n"  # it is no longer talkcat's page
+
+
+def test_the_kept_page_is_named_once(tricky: Path, runner: CliRunner) -> None:
+    pages(runner, "hugo")
+    page = tricky / "site/talk.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMine.\n", encoding="utf-8")
+    remove_talk(tricky, "- id: ..")
+    result = runner.invoke(app, ["export", "--format", "pages", "--site", "hugo", "-o", "site"])
+    assert result.stderr == (
+        "kept site/talk.md: its talk is gone from the catalogue, but the page was edited by hand since talkcat "
+        "wrote it; it is yours now\n"
+        "hugo pages in site: 0 written, 3 unchanged\n"
+    )
+    assert "talk.md" not in json.loads((tricky / "site" / MANIFEST).read_text(encoding="utf-8"))["pages"]
+
+
+def test_a_filtered_export_removes_no_page_of_a_talk_still_there(tricky: Path, runner: CliRunner) -> None:
+    before = pages(runner, "hugo")
+    result = runner.invoke(app, ["export", "--format", "pages", "--site", "hugo", "-o", "site", "--year", "2023"])
+    assert result.stderr == "hugo pages in site: 0 written, 1 unchanged\n"
+    assert sorted(p.name for p in (tricky / "site").glob("*.md")) == sorted(before)
+
+
+def test_a_manifest_naming_a_file_elsewhere_is_refused(
+    tricky: Path, runner: CliRunner, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "precious.md"
+    outside.write_text("keep me\n", encoding="utf-8")
+    pages(runner, "hugo")
+    manifest = tricky / "site" / MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    import hashlib
+
+    data["pages"][f"../{outside.parent.name}/precious.md"] = hashlib.sha256(outside.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["export", "--format", "pages", "--site", "hugo", "-o", "site"])
+    assert result.exit_code == 1
+    named = f"'../{outside.parent.name}/precious.md'"
+    assert result.stderr.startswith(f"site/.talkcat-pages.json: names {named}, which is not a page of this folder")
+    assert outside.read_text(encoding="utf-8") == "keep me\n"
+
+
+# The summary: the description's first paragraph, as the markdown parser reads it.
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("First paragraph\non two lines.\n\nSecond.", "First paragraph on two lines."),
+        ("##### 🔁 THE CRISIS\nMachine learning can do feats.\n\nWhy?", "Machine learning can do feats."),
+        ("Setext heading\n==============\n\nThe text.", "The text."),
+        ("Also setext\n---\nThe text.", "The text."),
+        ("```python\nprint('code')\n```\n\nThe text.", "The text."),
+        ("    indented code\n\nThe text.", "The text."),
+        ("<!-- a comment\nover lines -->\n\nThe text.", "The text."),
+        ("[ref]: https://example.org\n\nThe text, with [a link][ref].", "The text, with [a link][ref]."),
+        ("- a list\n- of things\n\nThe text.", "The text."),
+        ("| a | b |\n|---|---|\n| 1 | 2 |\n\nThe text.", "The text."),
+        ("> Quoted first paragraph\n> goes on.\n>\n> Second quoted.", "Quoted first paragraph goes on."),
+        ("# Only a heading", None),
+        ("", None),
+    ],
+)
+def test_the_summary_is_the_first_paragraph(description: str, expected: str | None) -> None:
+    from talkcat.pages import summary
+
+    assert summary(description) == expected

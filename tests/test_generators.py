@@ -43,7 +43,7 @@ def test_import_names_the_script_and_the_workflow_that_runs_it(speaker_repo: Pat
 def test_init_names_them_in_its_plan_before_asking(speaker_repo: Path, runner: CliRunner) -> None:
     assert runner.invoke(app, ["import", "README.md"]).exit_code == 0
     result = runner.invoke(app, ["init", "--input"], input="n\n")
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # declined
     plan = result.output.split("Go ahead? [Y/n]: ")[0]
     assert plan.endswith(WARNING + SCRIPT_LINE + WORKFLOW_LINE)
     assert not (speaker_repo / ".pre-commit-config.yaml").exists()

@@ -231,7 +231,7 @@ def test_a_config_it_cannot_extend_is_an_error_and_nothing_is_written(
 
 def test_declining_on_a_terminal_changes_nothing(repo: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["init", "--input"], input="n\n")
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # declined
     assert result.stderr.endswith("nothing was changed\n")
     assert files(repo) == {}
 

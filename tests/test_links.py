@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
+import subprocess
 import sys
 import threading
 import time
@@ -175,7 +177,7 @@ def test_dead_links_are_reported_where_they_are_written(project: Path, server: S
         f"data/talks.yaml:7:10: video {url}/moved-to-gone is dead: HTTP 404 Not Found\n"
         "data/talks.yaml:11:3: unknown key 'loaction' (did you mean 'location'?)\n"
         f"data/talks.yaml:12:11: slides {url}/error is dead: HTTP 500 Internal Server Error (after 2 tries)\n"
-        f"data/talks.yaml:13:10: video {url}/slow is dead: no answer within 1 s\n"
+        f"data/talks.yaml:13:10: video {url}/slow is dead: timed out (no answer within 1 s)\n"
         f"data/talks.yaml:18:10: video {url}/busy is dead: HTTP 429 Too Many Requests "
         "(asks to retry after 3600 s, longer than talkcat waits)\n"
         f"data/talks.yaml:19:11: slides {url}/loop is dead: too many redirects\n"
@@ -281,3 +283,95 @@ def test_links_are_asked_a_bounded_number_at_a_time(
     assert result.stderr == "checked 20 links: 0 dead\ndata/talks.yaml: 20 talks, all valid\n"
     # 20 answers of 0.3 s each overlap: the bound is reached, never passed.
     assert 2 <= server.peak <= bound
+
+
+# Without a network: a real talkcat process whose name look-ups fail, as they do on a
+# machine with no network (an audit hook raises at each one, before any packet is sent).
+OFFLINE = """\
+import socket, sys
+def _offline(event, args):
+    if event == "socket.getaddrinfo" and args[0] not in ("127.0.0.1", b"127.0.0.1"):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+sys.addaudithook(_offline)
+from talkcat.cli import main
+main()
+"""
+
+
+def offline_talkcat(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", OFFLINE, *args], cwd=project, capture_output=True, text=True, timeout=60
+    )
+
+
+UNREACHABLE = """\
+talks:
+- title: One
+  date: 2023-01-01
+  event: E
+  link: https://pydata.org/global2023/
+  video: https://youtu.be/xyz
+- title: Two
+  date: 2023-01-02
+  event: E
+  slides: https://example.org/deck
+"""
+
+
+def test_without_a_network_the_links_are_not_checked_and_say_so(project: Path) -> None:
+    (project / "data/talks.yaml").write_text(UNREACHABLE, encoding="utf-8")
+    result = offline_talkcat(project, "validate", "--check-links", *FAST)
+    assert (result.returncode, result.stdout) == (5, "")
+    assert result.stderr == (
+        "checked 0 links: 0 dead; 3 could not be checked\n"
+        "data/talks.yaml: 2 talks, all valid\n"
+        "data/talks.yaml: could not check 3 links: no host name resolves (is this machine offline?)\n"
+        "hint: run `talkcat validate --check-links` again with a network\n"
+    )
+    assert "dead" not in result.stdout
+    as_json = offline_talkcat(project, "validate", "--check-links", "--format", "json", *FAST)
+    assert as_json.returncode == 5
+    report = json.loads(as_json.stdout)
+    assert (report["valid"], report["problems"]) == (True, [])
+    assert report["unchecked_links"] == [
+        "https://pydata.org/global2023/", "https://youtu.be/xyz", "https://example.org/deck"
+    ]
+
+
+def test_without_a_network_other_problems_still_decide_the_exit_code(project: Path) -> None:
+    (project / "data/talks.yaml").write_text(UNREACHABLE.replace("  event: E\n", "  event: E\n  loaction: x\n", 1))
+    result = offline_talkcat(project, "validate", "--check-links", *FAST)
+    assert result.returncode == 1
+    assert result.stdout == "data/talks.yaml:5:3: unknown key 'loaction' (did you mean 'location'?)\n"
+
+
+def test_a_host_that_does_not_resolve_is_dead_when_other_links_answer(project: Path, server: Server) -> None:
+    # The network works (the local server answers), so the name that does not resolve is a domain gone.
+    write_catalogue(project, server, ALIVE + "  description: x\n- title: T\n  date: 2023-01-02\n  event: E\n"
+                    "  video: https://gone.example/talk\n")
+    result = offline_talkcat(project, "validate", "--check-links", *FAST)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "data/talks.yaml:14:10: video https://gone.example/talk is dead: "
+        "its host name 'gone.example' does not resolve\n"
+    )
+    assert result.stderr.startswith("checked 4 links: 1 dead\n")
+
+
+def test_the_wording_tells_refused_timed_out_and_404_apart(project: Path, server: Server, runner: CliRunner) -> None:
+    closed = socket.create_server(("127.0.0.1", 0))
+    refused = f"http://127.0.0.1:{closed.getsockname()[1]}/talk"
+    closed.close()  # nothing listens there now: the connection is refused
+    write_catalogue(
+        project,
+        server,
+        f"talks:\n- title: T\n  date: 2023-01-01\n  event: E\n  link: {refused}\n  video: BASE/slow\n"
+        "  slides: BASE/gone\n",
+    )
+    result = runner.invoke(app, ["validate", "--check-links", *FAST])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"data/talks.yaml:5:9: link {refused} is dead: could not connect (connection refused)\n"
+        f"data/talks.yaml:6:10: video {base(server)}/slow is dead: timed out (no answer within 1 s)\n"
+        f"data/talks.yaml:7:11: slides {base(server)}/gone is dead: HTTP 404 Not Found\n"
+    )

@@ -53,10 +53,10 @@ talks:
 """
 
 ALL_PLAIN = (
-    "2999-06-01\tFuture keynote\tFutureCon\tZürich, Switzerland\n"
-    "2023-05-10\tWorkshop on data\tPyData Berlin\tBerlin, Germany\n"
-    '2023-01-20\tA talk, with "quotes"\tEuroPython\tOnline\n'
-    "2001-02-03\tOld podcast\tTalk Python | To Me\t\n"
+    "2999-06-01-future-keynote\t2999-06-01\tFuture keynote\tFutureCon\tZürich, Switzerland\n"
+    "2023-05-10-workshop-on-data\t2023-05-10\tWorkshop on data\tPyData Berlin\tBerlin, Germany\n"
+    '2023-01-20-a-talk-with-quotes\t2023-01-20\tA talk, with "quotes"\tEuroPython\tOnline\n'
+    "2001-02-03-old-podcast\t2001-02-03\tOld podcast\tTalk Python | To Me\t\n"
 )
 
 
@@ -69,7 +69,7 @@ def repo(project: Path) -> Path:
 def run(runner: CliRunner, *args: str) -> list[str]:
     result = runner.invoke(app, ["list", *args])
     assert result.exit_code == 0, result.output
-    return [line.split("\t")[1] for line in result.stdout.splitlines()]
+    return [line.split("\t")[2] for line in result.stdout.splitlines()]
 
 
 def test_plain_is_the_default_when_piped(repo: Path, runner: CliRunner) -> None:
@@ -207,22 +207,23 @@ def test_table(repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("COLUMNS", "120")
     result = runner.invoke(app, ["list", "--format", "table", "--year", "2023"])
     assert result.exit_code == 0, result.output
+    # The id column: the shortest start of each id that tells it from every other (edit takes it).
     assert result.stdout == (
-        "Date       ┃ Title                 ┃ Event         ┃ Location        ┃ Video ┃ Slides\n"
-        "━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━\n"
-        "2023-05-10 │ Workshop on data      │ PyData Berlin │ Berlin, Germany │   ✓   │   ✓   \n"
-        '2023-01-20 │ A talk, with "quotes" │ EuroPython    │ Online          │       │       \n'
+        "Id                  ┃ Date       ┃ Title                 ┃ Event         ┃ Location        ┃ Video ┃ Slides\n"
+        "━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━\n"
+        "2023-05-10-workshop │ 2023-05-10 │ Workshop on data      │ PyData Berlin │ Berlin, Germany │   ✓   │   ✓   \n"
+        '2023-01-20-a        │ 2023-01-20 │ A talk, with "quotes" │ EuroPython    │ Online          │       │       \n'
     )
 
 
 @pytest.mark.parametrize(
     ("width", "header"),
     [
-        (100, ["Date", "Title", "Event", "Location", "Video", "Slides"]),
-        (60, ["Date", "Title", "Event", "Location", "V", "S"]),
-        (50, ["Date", "Title", "Event", "V", "S"]),
-        (40, ["Date", "Title", "V", "S"]),
-        (24, ["Date", "Title"]),
+        (100, ["Id", "Date", "Title", "Event", "Location", "Video", "Slides"]),
+        (60, ["Id", "Date", "Title", "Event", "V", "S"]),
+        (50, ["Id", "Date", "Title", "V", "S"]),
+        (40, ["Id", "Date", "Title", "V"]),
+        (24, ["Id", "Title"]),
     ],
 )
 def test_narrow_terminal_wraps_titles_inside_the_table(
@@ -241,7 +242,8 @@ def test_narrow_terminal_wraps_titles_inside_the_table(
     assert [cell.strip() for cell in lines[0].split("┃")] == header
     # every line of the row has a cell for every column
     assert {line.count("│") for line in lines[2:]} == {len(header) - 1}
-    cells = "".join(line.split("│")[1].strip() for line in lines[2:])
+    column = header.index("Title")
+    cells = "".join(line.split("│")[column].strip() for line in lines[2:])
     assert cells.replace(" ", "") == title.replace(" ", "")
 
 
@@ -261,7 +263,13 @@ def test_empty_catalogue(project: Path, runner: CliRunner) -> None:
     ("args", "message"),
     [
         (["--since", "2023-02-30"], "--since '2023-02-30' is not a real date (day is out of range for month)\n"),
-        (["--until", "yesterday"], "--until 'yesterday' is not a date; write it as YYYY-MM-DD (or `today`)\n"),
+        (["--until", "someday"], "--until 'someday' is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)\n"),
+        (
+            ["--kind", "tutorials"],
+            "--kind 'tutorials' is not a kind of talk (did you mean 'tutorial'?); use one of talk, "
+            "keynote, workshop, tutorial, panel, lightning, poster, podcast, lecture\n",
+        ),
+        (["--since", "2023-13-01"], "--since '2023-13-01' is not a real date (month must be in 1..12)\n"),
         (
             ["--kind", "keynot"],
             "--kind 'keynot' is not a kind of talk (did you mean 'keynote'?); use one of talk, keynote, "
@@ -269,9 +277,9 @@ def test_empty_catalogue(project: Path, runner: CliRunner) -> None:
         ),
     ],
 )
-def test_bad_filter_values_are_exit_1(repo: Path, runner: CliRunner, args: list[str], message: str) -> None:
+def test_bad_filter_values_are_usage_errors(repo: Path, runner: CliRunner, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["list", *args])
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
 
 
 @pytest.mark.parametrize(
@@ -290,7 +298,7 @@ def test_invalid_entries_are_left_out_with_a_warning(project: Path, runner: CliR
     )
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "2020-01-01\tGood\tE\t\n"
+    assert result.stdout == "2020-01-01-good\t2020-01-01\tGood\tE\t\n"
     assert result.stderr == (
         "warning: 1 problem in data/talks.yaml; 1 talk left out "
         "(see `talkcat validate --data data/talks.yaml`)\n"

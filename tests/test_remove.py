@@ -82,7 +82,7 @@ def test_confirmation_yes(repo: Path, runner: CliRunner) -> None:
 @pytest.mark.parametrize("answer", ["n\n", "\n"])
 def test_confirmation_no_keeps_the_file(repo: Path, runner: CliRunner, answer: str) -> None:
     result = runner.invoke(app, ["remove", "2024-05-01-first", "--input"], input=answer)
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # declined
     assert result.stderr == "nothing was removed\n"
     assert catalogue() == CATALOGUE
 
@@ -105,13 +105,16 @@ def test_unknown_id(repo: Path, runner: CliRunner) -> None:
 
 
 def test_several_suggestions(repo: Path, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["remove", "2023", "--yes"])
+    result = runner.invoke(app, ["remove", "2023-03-11", "--yes"])
     assert result.exit_code == 1
     assert result.stderr.endswith("hint: did you mean '2023-03-10-second'?\n")
     result = runner.invoke(app, ["remove", "202", "--yes"])
-    assert result.stderr.endswith(
-        "hint: did you mean '2024-05-01-first' or '2023-03-10-second' or '2022-01-01-third'?\n"
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/talks.yaml: '202' is the start of 3 ids: 2024-05-01-first, 2023-03-10-second, 2022-01-01-third\n"
+        "hint: give more of the id\n"
     )
+    assert catalogue() == CATALOGUE
 
 
 def test_invalid_catalogue_is_left_alone(project: Path, runner: CliRunner) -> None:
@@ -138,3 +141,17 @@ def test_data_and_sync(project: Path, runner: CliRunner) -> None:
     readme = Path("talks.md").read_text(encoding="utf-8")
     assert "### Second" in readme and "Third" not in readme
     assert result.stderr.endswith("talks.md updated (2 talks)\n")
+
+
+def test_an_id_prefix_names_the_talk_it_took(repo: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["remove", "2023-03", "--input"], input="y\n")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "'2023-03' is 2023-03-10-second: 'Second' (2023-03-10, Data Meetup)\n"
+        "removed 'Second' (2023-03-10, Data Meetup) from data/talks.yaml\n"
+    )
+    assert "Remove 'Second' (2023-03-10, Data Meetup) from data/talks.yaml? [y/N]: y\n" in result.stdout
+    assert "Second" not in catalogue()
+    result = runner.invoke(app, ["remove", "2022", "--yes"])
+    took = "'2022' is 2022-01-01-third: 'Third' (2022-01-01, EuroSciPy)"
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (0, took)

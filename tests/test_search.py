@@ -269,10 +269,11 @@ def test_search_prints_plain_lines_with_where_it_matched(repo: Path, runner: Cli
     result = runner.invoke(app, ["search", "reproducib"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "2024-05-01\tReproducible research in Python\tPyCon DE\tBerlin, Germany\ttitle,tags\n"
-        "2024-05-01\tReproducible builds\tPackagingCon\tOnline\ttitle\n"
-        "2024-03-01\tData pipelines\tReproducibility Summit\tZürich, Switzerland\tevent\n"
-        "2023-11-11\tNotebooks at scale\tJupyterCon\tOnline\ttags,description\n"
+        "2024-05-01-reproducible-research-in-python\t2024-05-01\tReproducible research in Python\tPyCon DE\t"
+        "Berlin, Germany\ttitle,tags\n"
+        "2024-05-01-reproducible-builds\t2024-05-01\tReproducible builds\tPackagingCon\tOnline\ttitle\n"
+        "2024-03-01-data-pipelines\t2024-03-01\tData pipelines\tReproducibility Summit\tZürich, Switzerland\tevent\n"
+        "2023-11-11-notebooks-at-scale\t2023-11-11\tNotebooks at scale\tJupyterCon\tOnline\ttags,description\n"
     )
     assert result.stderr == ""
 
@@ -315,7 +316,9 @@ def test_search_table_shows_where_and_marks_words(repo: Path, runner: CliRunner,
     result = runner.invoke(app, ["search", "reproducible", "--format", "table"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["Date", "┃", "Title", "┃", "Event", "┃", "Location", "┃", "Video", "┃", "Slides", "┃", "Matched"]
+    assert lines[0].split() == [
+        "Id", "┃", "Date", "┃", "Title", "┃", "Event", "┃", "Location", "┃", "Video", "┃", "Slides", "┃", "Matched"
+    ]
     assert "tags: jupyter, reproducible-science; description: We discuss" in result.stdout
     assert "\x1b[" not in result.stdout  # not a terminal: no styles
 
@@ -348,7 +351,7 @@ def test_search_default_limit_is_twenty(project: Path, runner: CliRunner) -> Non
     result = runner.invoke(app, ["search", "python"])
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 20
-    assert result.stdout.splitlines()[0].startswith("2020-01-22\tTalk 22")
+    assert result.stdout.splitlines()[0].startswith("2020-01-22-talk-22\t2020-01-22\tTalk 22")
     assert result.stderr == "showing the best 20 of 22 matches (--limit 0 shows all)\n"
     everything = runner.invoke(app, ["search", "python", "--limit", "0"])
     assert len(everything.stdout.splitlines()) == 22
@@ -359,7 +362,7 @@ def test_list_filters_combine_with_the_query(repo: Path, runner: CliRunner) -> N
     def run(*args: str) -> list[str]:
         result = runner.invoke(app, ["search", "reproducib", "--format", "plain", *args])
         assert result.exit_code == 0, result.output
-        return [line.split("\t")[1] for line in result.stdout.splitlines()]
+        return [line.split("\t")[2] for line in result.stdout.splitlines()]
 
     assert run("--online") == ["Reproducible builds", "Notebooks at scale"]
     assert run("--year", "2023") == ["Notebooks at scale"]
@@ -376,7 +379,7 @@ def test_list_filters_combine_with_the_query(repo: Path, runner: CliRunner) -> N
         "Notebooks at scale",
     ]
     assert run("--upcoming") == []
-    assert runner.invoke(app, ["search", "machine", "--has-slides"]).stdout.startswith("2022-09-01\tDjangonauts")
+    assert runner.invoke(app, ["search", "machine", "--has-slides"]).stdout.startswith("2022-09-01-djangonauts-unite\t")
 
 
 def test_search_without_a_match(repo: Path, runner: CliRunner) -> None:
@@ -386,9 +389,9 @@ def test_search_without_a_match(repo: Path, runner: CliRunner) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "no talks match\n")
 
 
-def test_search_bad_query_is_exit_1(repo: Path, runner: CliRunner) -> None:
+def test_search_bad_query_is_a_usage_error(repo: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["search", "titel:python"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
         "unknown field 'titel:' in the query (did you mean 'title:'?)\n"
@@ -406,7 +409,10 @@ def test_search_data_option(project: Path, runner: CliRunner) -> None:
     (project / "other.yaml").write_text(CATALOGUE, encoding="utf-8")
     result = runner.invoke(app, ["search", "djngo", "--data", "other.yaml"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "2022-09-01\tDjangonauts unite\tDjangoCon Europe\tPorto, Portugal\ttitle,event,tags,description\n"
+    assert result.stdout == (
+        "2022-09-01-djangonauts-unite\t2022-09-01\tDjangonauts unite\tDjangoCon Europe\tPorto, Portugal\t"
+        "title,event,tags,description\n"
+    )
     missing = runner.invoke(app, ["search", "x", "--data", "nope.yaml"])
     assert (missing.exit_code, missing.stderr) == (1, "nope.yaml: no such file\n")
 

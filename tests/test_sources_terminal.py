@@ -95,7 +95,7 @@ def test_add_from_on_a_terminal_offers_the_rest(project: Path) -> None:
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "30", command], check=True)
         try:
             answers = iter([("Location", "Berlin, Germany"), *((p, "") for p in (
-                "Video URL", "Slides URL", "Last day"))])  # fmt: skip
+                "Video (a URL)", "Slides (a URL", "Last day"))])  # fmt: skip
             screen = _wait(session, "Location (City, Country, or Online):")
             prompts = []
             for prompt, answer in answers:

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from talkcat.cli import app
-from talkcat.stats import country
+from talkcat.stats import country, series
 
 CATALOGUE = dedent(
     """\
@@ -65,6 +65,9 @@ def test_plain_lines_when_piped(repo: Path, runner: CliRunner) -> None:
             event\tPyCon DE\t3
             event\tEuroSciPy\t1
             event\tPyData Global\t1
+            series\tPyCon DE\t3
+            series\tEuroSciPy\t1
+            series\tPyData Global\t1
             location\tBerlin, Germany\t1
             location\tMunich, Bavaria, Germany\t1
             location\tonline\t1
@@ -93,6 +96,10 @@ def test_json(repo: Path, runner: CliRunner) -> None:
             "talk": 1
           },
           "event": {
+            "PyCon DE": 1,
+            "PyData Global": 1
+          },
+          "series": {
             "PyCon DE": 1,
             "PyData Global": 1
           },
@@ -131,6 +138,10 @@ def test_the_chart(repo: Path, runner: CliRunner) -> None:
         PyCon DE  2 ████████████████████████████████████████
         EuroSciPy 1 ████████████████████
 
+        by series
+        PyCon DE  2 ████████████████████████████████████████
+        EuroSciPy 1 ████████████████████
+
         by location
         Berlin, Germany          1 ████████████████████████████████████████
         Munich, Bavaria, Germany 1 ████████████████████████████████████████
@@ -146,7 +157,9 @@ def test_the_chart(repo: Path, runner: CliRunner) -> None:
 def test_no_talks_match(repo: Path, runner: CliRunner) -> None:
     assert stats(runner, "--year", "1999") == (0, "total\t0\n", "")
     code, out, _ = stats(runner, "--year", "1999", "--format", "json")
-    assert json.loads(out) == {"total": 0, "year": {}, "kind": {}, "event": {}, "location": {}, "country": {}}
+    assert json.loads(out) == {
+        "total": 0, "year": {}, "kind": {}, "event": {}, "series": {}, "location": {}, "country": {}
+    }
 
 
 def test_a_bad_filter_is_a_usage_error(repo: Path, runner: CliRunner) -> None:
@@ -170,3 +183,41 @@ def test_a_bad_filter_is_a_usage_error(repo: Path, runner: CliRunner) -> None:
 )
 def test_country_is_after_the_last_comma(location: str | None, expected: str | None) -> None:
     assert country(location) == expected
+
+
+def test_events_of_one_series_are_counted_together(project: Path, runner: CliRunner) -> None:
+    # The seed's two PyData Global talks: one event each, and one series, whatever the case.
+    (project / "data/talks.yaml").write_text(
+        "talks:\n"
+        "- {title: A, date: 2022-12-02, event: PyData Global 2022}\n"
+        "- {title: B, date: 2021-10-30, event: Pydata Global 2021}\n"
+        "- {title: C, date: 2021-10-29, event: pydata global 2021}\n"
+        "- {title: D, date: 2021-10-28, event: SSI Fellowship 2022}\n",
+        encoding="utf-8",
+    )
+    _, out, _ = stats(runner)
+    assert [line for line in out.splitlines() if line.startswith(("event", "series"))] == [
+        "event\tPydata Global 2021\t2",
+        "event\tPyData Global 2022\t1",
+        "event\tSSI Fellowship 2022\t1",
+        "series\tPyData Global\t3",
+        "series\tSSI Fellowship\t1",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        ("PyData Global 2022", "PyData Global"),
+        ("2023 EuroPython", "EuroPython"),
+        ("SciPy 2019: Austin", "SciPy: Austin"),
+        ("FOSDEM 2024, Brussels", "FOSDEM, Brussels"),
+        ("JupyterCon (2020)", "JupyterCon"),
+        ("PyCon DE", "PyCon DE"),
+        ("Web 2.0 Summit", "Web 2.0 Summit"),
+        ("PyCon 2020/21", "PyCon 2020/21"),
+        ("2022", "2022"),
+    ],
+)
+def test_series_is_the_event_without_its_year(event: str, expected: str) -> None:
+    assert series(event) == expected

@@ -4,55 +4,103 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import sys
 from collections.abc import Iterable
-from typing import Any, Callable, TypeVar
-
-import typer
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from talkcat import __version__
-from talkcat.errors import TalkcatError
+from talkcat.errors import Declined, LinksUnchecked, OutOfDate, TalkcatError, UsageError
 
-EXIT_CODES_HELP = (
-    "Exit codes: 0 done or in sync; 1 invalid input (data problems, unreadable "
-    "file, bad markers); 2 usage error; 3 `sync-readme --check` found the README "
-    "out of date."
+if TYPE_CHECKING:
+    import typer
+
+# Every way a command ends: its exit code, the error it ends with, a few words
+# for --help's epilog, and the README's "Exit codes" table (a test holds the
+# README, the epilog and the commands' real exit codes to this table).
+EXIT_CODES: tuple[tuple[int, type[BaseException] | None, str, str], ...] = (
+    (0, None, "done or in sync", "done, or already in sync"),
+    (
+        1,
+        TalkcatError,
+        "invalid input",
+        "invalid input: problems in the catalogue, an unreadable file, bad README markers, an unknown id; "
+        "nothing was written",
+    ),
+    (
+        2,
+        UsageError,
+        "usage error",
+        "usage error: an unknown option, a missing argument, a bad option value, options that contradict each "
+        "other, a question left without an answer",
+    ),
+    (3, OutOfDate, "out of date", "`sync-readme --check` found the README out of date"),
+    (4, Declined, "declined", "you answered no when asked to go ahead (`remove`, `init`); nothing was changed"),
+    (
+        5,
+        LinksUnchecked,
+        "links not checked",
+        "`validate --check-links` could not check the links (no network), and found no other problem",
+    ),
+    # Ctrl-C: Python's own KeyboardInterrupt, which asyncio, click and Typer all let through.
+    (130, KeyboardInterrupt, "interrupted", "interrupted (Ctrl-C); nothing was half-written"),
 )
+EXIT_CODES_HELP = "Exit codes: " + "; ".join(f"{code} {words}" for code, _, words, _ in EXIT_CODES) + "."
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def exit_code(error: BaseException) -> int:
+    """The exit code of the most specific class in EXIT_CODES that `error` is."""
+    for cls in type(error).__mro__:
+        for code, kind, _, _ in EXIT_CODES:
+            if kind is cls:
+                return code
+    raise AssertionError(f"no exit code for {type(error).__name__}")  # pragma: no cover
+
+
 def report_errors(command: F) -> F:
-    """Turn a TalkcatError into its lines on stderr and its exit code."""
+    """Turn the error a command ends with into its lines on stderr and its exit code."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import typer
+
         try:
             return command(*args, **kwargs)
-        except TalkcatError as exc:
-            for problem in exc.problems:
-                typer.echo(str(problem), err=True)
-            if exc.hint:
-                typer.echo(f"hint: {exc.hint}", err=True)
-            raise typer.Exit(exc.exit_code) from None
+        except (TalkcatError, KeyboardInterrupt) as exc:
+            raise typer.Exit(_report(exc)) from None
+        except typer.Abort as exc:
+            # click's prompts end so on Ctrl-C, and at the end of stdin (Ctrl-D, or piped answers run out).
+            if isinstance(exc.__context__, KeyboardInterrupt):
+                raise typer.Exit(_report(exc.__context__)) from None
+            unanswered = UsageError("a question was left without an answer (the input ended); nothing was changed")
+            raise typer.Exit(_report(unanswered)) from None
 
     return wrapper  # type: ignore[return-value]
 
 
+def _report(error: BaseException) -> int:
+    """Print what went wrong; the exit code."""
+    if isinstance(error, KeyboardInterrupt):
+        print("\ninterrupted", file=sys.stderr)
+        return exit_code(error)
+    assert isinstance(error, TalkcatError)
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    if error.hint:
+        print(f"hint: {error.hint}", file=sys.stderr)
+    return exit_code(error)
+
+
 def _version(value: bool) -> None:
     if value:
+        import typer
+
         from talkcat.yamlread import parser_name
 
         typer.echo(f"talkcat {__version__} (YAML parser: {parser_name()})")
         raise typer.Exit()
-
-
-def _main(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
-) -> None:
-    """Keep a catalogue of your talks in YAML and the list in your README in sync."""
 
 
 # Each command: its name -> (module in talkcat.commands, function), in the order --help lists them.
@@ -70,32 +118,84 @@ COMMANDS = {
     "export": ("export", "export_talks"),
     "schema": ("schema", "print_schema"),
 }
+COMPLETE_VARIABLE = "_TALKCAT_COMPLETE"  # what the shell completion scripts set
 
 
-def build_app(names: Iterable[str] = COMMANDS) -> typer.Typer:
-    """The Typer app with the named commands (all of them by default)."""
+def build_app(names: Iterable[str] = COMMANDS, completion: bool = False) -> typer.Typer:
+    """The Typer app with the named commands (all of them by default).
+
+    `completion` adds Typer's --install-completion and --show-completion.
+    """
     import importlib
+
+    import typer
 
     built = typer.Typer(
         name="talkcat",
         help="Keep a catalogue of your talks in YAML and the list in your README in sync.",
         epilog=EXIT_CODES_HELP,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=completion,
         pretty_exceptions_enable=False,
+        rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
+
+    def _main(
+        version: bool = typer.Option(
+            False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ) -> None:
+        """Keep a catalogue of your talks in YAML and the list in your README in sync."""
+
     built.callback()(_main)
     for name in names:
         module, function = COMMANDS[name]
         command = getattr(importlib.import_module(f"talkcat.commands.{module}"), function)
-        built.command(name, epilog=EXIT_CODES_HELP)(report_errors(command))
+        built.command(name, cls=_command_class(), epilog=EXIT_CODES_HELP)(report_errors(command))
     return built
 
 
 @functools.cache
+def _command_class() -> type:
+    """Typer's command, refusing a flag given with its opposite (`--online --in-person`):
+    click would let the last one win, and the talks shown would depend on the order."""
+    from typer.core import TyperCommand
+
+    class Command(TyperCommand):
+        def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+            if not ctx.resilient_parsing:  # shell completion parses half-typed lines
+                _refuse_opposites(ctx, self.params, args)
+            return super().parse_args(ctx, args)
+
+    return Command
+
+
+def _refuse_opposites(ctx: Any, params: list[Any], args: list[str]) -> None:
+    import typer
+
+    takes_value = {opt for p in params if not getattr(p, "is_flag", True) and p.nargs == 1 for opt in p.opts}
+    given: list[str] = []
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            break
+        given.append(word)
+        if word in takes_value:
+            next(words, None)  # its value, even one that looks like a flag
+    for param in params:
+        pairs = getattr(param, "secondary_opts", None)
+        if not getattr(param, "is_flag", False) or not pairs:
+            continue
+        on = [word for word in given if word in param.opts]
+        off = [word for word in given if word in pairs]
+        if on and off:
+            raise typer.BadParameter(f"{on[0]} and {off[0]} contradict each other: give one of them", ctx=ctx)
+
+
+@functools.cache
 def _whole_app() -> typer.Typer:
-    return build_app()
+    return build_app(completion=True)
 
 
 def __getattr__(name: str) -> Any:
@@ -111,7 +211,10 @@ def main() -> None:
     # trees a command builds again and again: a fifth of importing a README
     # of 10,000 talks, and more the larger the README.
     gc.set_threshold(100_000, 50, 100)
-    _app_for(sys.argv[1:])(prog_name="talkcat")
+    try:
+        _app_for(sys.argv[1:])(prog_name="talkcat")
+    except KeyboardInterrupt as exc:  # Ctrl-C before a command runs: importing, building the app
+        sys.exit(_report(exc))
 
 
 def _app_for(args: list[str]) -> typer.Typer:
@@ -120,11 +223,12 @@ def _app_for(args: list[str]) -> typer.Typer:
     Typer turns every registered command's signature into options on each
     start (a few ms per command), and each command's module has its imports:
     a pre-commit hook running one command should pay for that one only.
-    `--help`, `--version` and a mistyped command get the whole app, which
-    lists and suggests every command.
+    `--help`, `--version`, a mistyped command and shell completion (whose
+    words come in the environment, not the arguments) get the whole app,
+    which lists, suggests and completes every command.
     """
     name = next((arg for arg in args if not arg.startswith("-")), None)
-    if name in COMMANDS:
+    if name in COMMANDS and not os.environ.get(COMPLETE_VARIABLE):
         return build_app([name])
     return _whole_app()
 

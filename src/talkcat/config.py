@@ -36,6 +36,9 @@ KEYS = (
     "template",
     "folder_readmes",
     "sources",
+    "speaker",
+    "name",
+    "base_url",
 )
 _HOST_KEY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d+)?(?:/[A-Za-z0-9._~%-]+)*/?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -54,6 +57,8 @@ class Settings:
     folder_readmes: bool = False  # keep `<slides folder>/README.md` of each talk in sync too
     # Mirror sites of pretalx talks: host (or host/path) -> the pretalx event's URL.
     sources: tuple[tuple[str, str], ...] = ()
+    speaker: str | None = None  # who gives the talks: the exports' author (`name` is the same setting)
+    base_url: str | None = None  # where the repository's folders are on the web, for the exports
 
 
 @dataclass(frozen=True)
@@ -197,6 +202,7 @@ class _Checker:
         result = replace(result, folder_readmes=self.flag("folder_readmes", table.get("folder_readmes", False)))
         if "sources" in table:
             result = replace(result, sources=self.sources(table["sources"]))
+        result = replace(result, speaker=self.speaker(), base_url=self.base_url(table.get("base_url")))
         layout = replace(
             layout,
             columns=self.columns(table.get("columns")),
@@ -338,6 +344,28 @@ class _Checker:
                 mirrors.append((host, target))
         return tuple(mirrors)
 
+    def speaker(self) -> str | None:
+        given = [key for key in ("speaker", "name") if key in self.table]
+        if len(given) > 1:
+            self.add(("name",), "speaker and name are one setting: give one of them")
+        if not given:
+            return None
+        value = self.table[given[0]]
+        if not isinstance(value, str) or not value.strip() or value != value.strip() or _CONTROL.search(value):
+            message = f"{given[0]} must be a name on one line, without surrounding spaces, not {_kind(value)}"
+            self.add((given[0],), message)
+            return None
+        return value
+
+    def base_url(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        problem = base_url_problem(value)
+        if problem:
+            self.add(("base_url",), f"base_url {problem}")
+            return None
+        return str(value)
+
     def heading_level(self, value: Any, layout: Layout) -> int:
         top = 5 if layout.group_by_year else 6
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
@@ -357,6 +385,16 @@ class _Checker:
             self.add((key,), f"{key} must be true or false, not {value!r}")
             return False
         return value
+
+
+def base_url_problem(value: Any) -> str | None:
+    """What is wrong with a base URL (a setting, or `export --base-url`), if anything."""
+    from talkcat.validate import url_problem
+
+    if not isinstance(value, str) or not value.lower().startswith(("http://", "https://")):
+        return f"must be an http:// or https:// URL, not {_kind(value)}"
+    problem = url_problem(value)
+    return problem.replace(f"{value!r} ", "", 1) if problem else None
 
 
 def _key_line(text: str, table: tuple[str, ...], key: str) -> int | None:

@@ -1,13 +1,8 @@
-"""The one user-error type, and the exit codes it becomes."""
+"""The errors a command ends with: one class per outcome, each an exit code in `cli.EXIT_CODES`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-EXIT_OK = 0
-EXIT_INVALID = 1  # bad input: data problems, unreadable files, bad markers
-EXIT_USAGE = 2  # Typer's own usage errors
-EXIT_OUT_OF_DATE = 3  # `sync-readme --check` found the README out of date
 
 
 ERROR = "error"
@@ -44,7 +39,12 @@ class Problem:
 
 
 class TalkcatError(Exception):
-    """Bad input: printed as `path:line:col: message` lines, never as a traceback."""
+    """Bad input (data problems, an unreadable file, bad markers, an unknown id):
+    printed as `path:line:col: message` lines, never as a traceback.
+
+    An empty list of problems prints nothing: the command has shown its own
+    report (validate's problems, say) and only the exit code is left.
+    """
 
     def __init__(
         self,
@@ -54,14 +54,34 @@ class TalkcatError(Exception):
         line: int | None = None,
         col: int | None = None,
         hint: str | None = None,
-        exit_code: int = EXIT_INVALID,
     ) -> None:
         if isinstance(problems, str):
             problems = [Problem(path, line, col, problems)]
         self.problems = problems
         self.hint = hint
-        self.exit_code = exit_code
         super().__init__("\n".join(str(p) for p in problems))
+
+    def reported(self) -> TalkcatError:
+        """This error, its problems already shown by the command: only its outcome is left."""
+        self.problems = []
+        self.hint = None
+        return self
+
+
+class UsageError(TalkcatError):
+    """A bad option value, options that contradict each other, a question left unanswered."""
+
+
+class OutOfDate(TalkcatError):
+    """`sync-readme --check`: a README's block is not what the catalogue renders."""
+
+
+class Declined(TalkcatError):
+    """The user answered no to a confirmation: nothing was changed."""
+
+
+class LinksUnchecked(TalkcatError):
+    """`validate --check-links` could not reach the network: the links are neither alive nor dead."""
 
 
 def plural(count: int, noun: str) -> str:

@@ -11,7 +11,9 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
+from urllib.parse import quote, urljoin
 
 from talkcat.errors import TalkcatError
 from talkcat.model import Link, Talk
@@ -19,6 +21,26 @@ from talkcat.model import Link, Talk
 PRODID = "-//talkcat//talkcat//EN"
 UID_DOMAIN = "talkcat"
 CALENDAR_HINT = "pip install 'talkcat[calendar]'"
+
+
+def with_base_url(talks: Sequence[Talk], base_url: str) -> list[Talk]:
+    """The talks with each link that is a path in the repository (a slides folder) made a
+    URL under `base_url`, the way the README's relative links resolve on the web.
+
+    For the exports only: the README keeps its relative links, which the
+    repository's own pages resolve.
+    """
+    base = base_url if base_url.endswith("/") else base_url + "/"
+
+    def resolved(link: Link | None) -> Link | None:
+        if link is None or link.is_url:
+            return link
+        return Link(urljoin(base, quote(link.url, safe="/")), link.label)
+
+    return [
+        replace(talk, link=resolved(talk.link), video=resolved(talk.video), slides=resolved(talk.slides))
+        for talk in talks
+    ]
 
 
 def to_ics(talks: Sequence[Talk]) -> str:
@@ -125,8 +147,12 @@ def bibtex_key(talk_id: str) -> str:
     return key
 
 
-def to_bibtex(talks: Sequence[Talk]) -> str:
-    """One `@misc` entry per talk, for a CV; fields in a fixed order, values in braces."""
+def to_bibtex(talks: Sequence[Talk], speaker: str | None = None) -> str:
+    """One `@misc` entry per talk, for a CV; fields in a fixed order, values in braces.
+
+    The author is `speaker` (the `speaker` setting: who gives the talks), then
+    the talk's own `speakers`.
+    """
     entries = []
     seen: set[str] = set()
     for talk in talks:
@@ -135,16 +161,17 @@ def to_bibtex(talks: Sequence[Talk]) -> str:
         if key in seen:
             key += "-" + hashlib.sha256(talk.slug.encode("utf-8")).hexdigest()[:8]
         seen.add(key)
-        entries.append(_bibtex_entry(key, talk))
+        entries.append(_bibtex_entry(key, talk, speaker))
     return "\n".join(entries)
 
 
-def _bibtex_entry(key: str, talk: Talk) -> str:
+def _bibtex_entry(key: str, talk: Talk, speaker: str | None) -> str:
     fields: list[tuple[str, str]] = []
     # Double braces keep the title's capitals: styles lower-case @misc titles.
     fields.append(("title", "{" + latex_escape(talk.title) + "}"))
-    if talk.speakers:
-        fields.append(("author", " and ".join(_name(s) for s in talk.speakers)))
+    authors = list(dict.fromkeys([*([speaker] if speaker else []), *talk.speakers]))
+    if authors:
+        fields.append(("author", " and ".join(_name(name) for name in authors)))
     where = talk.event + (f", {talk.location}" if talk.location else "")
     fields.append(("howpublished", latex_escape(where)))
     fields.append(("year", str(talk.date.year)))

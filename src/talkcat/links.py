@@ -55,6 +55,8 @@ class Outcome:
 
     alive: bool
     detail: str = ""
+    answered: bool = False  # an HTTP answer came, whatever its status
+    unresolved: bool = False  # its host name did not resolve
 
 
 def find_links(text: str, path: str) -> list[LinkAt]:
@@ -125,25 +127,41 @@ async def _check_one(
                     method = "GET"
                     response = await _ask(client, method, url)
             except httpx.TimeoutException:
-                return Outcome(False, f"no answer within {settings.timeout:g} s")
+                return Outcome(False, f"timed out (no answer within {settings.timeout:g} s)")
             except httpx.TooManyRedirects:
-                return Outcome(False, "too many redirects")
+                return Outcome(False, "too many redirects", answered=True)
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                return Outcome(False, f"cannot connect ({str(exc) or type(exc).__name__})")
+                return _not_connected(exc, url)
             status = response.status_code
             if status < 400:
-                return Outcome(True)
+                return Outcome(True, answered=True)
             detail = f"HTTP {status}{_reason(response)}"
             if status not in _RETRY_STATUSES or attempt == settings.retries:
                 tries = f" (after {attempt + 1} tries)" if attempt else ""
-                return Outcome(False, detail + tries)
+                return Outcome(False, detail + tries, answered=True)
             wait = _retry_after(response.headers.get("Retry-After"), dt.datetime.now(dt.timezone.utc))
             if wait is None:
                 wait = settings.backoff * 2**attempt
             if wait > settings.max_wait:
-                return Outcome(False, f"{detail} (asks to retry after {wait:g} s, longer than talkcat waits)")
+                return Outcome(False, f"{detail} (asks to retry after {wait:g} s, longer than talkcat waits)", True)
             await asyncio.sleep(wait)
     raise AssertionError("unreachable: the last attempt returns")  # pragma: no cover
+
+
+def _not_connected(exc: BaseException, url: str) -> Outcome:
+    """A request that got no answer: its host name did not resolve, or no connection was made."""
+    import socket
+    from urllib.parse import urlsplit
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            host = urlsplit(url).hostname or url
+            return Outcome(False, f"its host name {host!r} does not resolve", unresolved=True)
+        if isinstance(cause, ConnectionRefusedError):
+            return Outcome(False, "could not connect (connection refused)")
+        cause = cause.__cause__ or cause.__context__
+    return Outcome(False, f"could not connect ({str(exc) or type(exc).__name__})")
 
 
 async def _ask(client: httpx.AsyncClient, method: str, url: str) -> httpx.Response:
@@ -175,10 +193,20 @@ def _retry_after(value: str | None, now: dt.datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
+def unchecked(outcomes: dict[str, Outcome]) -> list[str]:
+    """The URLs that could not be checked: none got an answer and their host names did not
+    resolve, as on a machine without a network. (When other URLs got answers, a host name
+    that does not resolve is a dead link: the domain is gone.)"""
+    if any(outcome.answered for outcome in outcomes.values()):
+        return []
+    return [url for url, outcome in outcomes.items() if outcome.unresolved]
+
+
 def dead_links(links: Sequence[LinkAt], outcomes: dict[str, Outcome], path: str) -> list[Problem]:
-    """A problem at each place a dead URL is written."""
+    """A problem at each place a dead URL is written (not the ones that could not be checked)."""
+    skipped = set(unchecked(outcomes))
     return [
         Problem(path, link.line, link.col, f"{link.field} {link.url} is dead: {outcomes[link.url].detail}")
         for link in links
-        if not outcomes[link.url].alive
+        if not outcomes[link.url].alive and link.url not in skipped
     ]

@@ -7,6 +7,7 @@ are imported only by the format that needs them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -81,10 +82,10 @@ _JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def to_plain(talks: Sequence[Talk], matched: Matched | None = None) -> str:
-    """One line a talk: date, title, event, location (and where it matched), tab-separated."""
+    """One line a talk: id, date, title, event, location (and where it matched), tab-separated."""
     lines = []
     for number, talk in enumerate(talks):
-        cells = [talk.date.isoformat(), talk.title, talk.event, talk.location or ""]
+        cells = [talk.slug, talk.date.isoformat(), talk.title, talk.event, talk.location or ""]
         if matched is not None:
             cells.append(",".join(matched[number]))
         lines.append("\t".join(cells) + "\n")
@@ -170,14 +171,52 @@ def _link_cell(link: Link | None, default: str) -> str:
     return f"[{label}]({target})"
 
 
-# Columns a narrow terminal gives up, first to last; the date and title always stay.
-_DROP_ORDER = ("location", "event", "slides", "video", "matched")
-_MIN_WIDTHS = {"date": 10, "title": 12, "event": 8, "location": 8, "video": 1, "slides": 1, "matched": 10}
+def short_ids(ids: Sequence[str]) -> dict[str, str]:
+    """Each id -> its shortest start, cut where a word ends, that no other id starts with.
+
+    `talkcat edit` and `remove` take such a start for the whole id: the table
+    shows it (`2022-09-01-increase` for a 100-character id), and a start that
+    is a whole id of its own stays whole.
+    """
+    ordered = sorted(set(ids))
+    short: dict[str, str] = {}
+    for number, talk_id in enumerate(ordered):
+        # Sorted, the ids sharing the longest start with this one are its neighbours.
+        shared = max(
+            (_common_start(talk_id, ordered[other]) for other in (number - 1, number + 1) if 0 <= other < len(ordered)),
+            default=0,
+        )
+        # An id derived from a date keeps the date and a word: `2023` alone would read as a year.
+        if _DATED.match(talk_id):
+            shared = max(shared, 11)
+        end = talk_id.find("-", shared + 1)
+        short[talk_id] = talk_id if end == -1 else talk_id[:end]
+    return short
+
+
+_DATED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:-|\Z)")
+
+
+def _common_start(a: str, b: str) -> int:
+    length = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        length += 1
+    return length
+
+
+# Columns a narrow terminal gives up, first to last; the id and the title always stay
+# (the id of a talk, derived from its date and title, starts with the date).
+_DROP_ORDER = ("location", "event", "slides", "video", "matched", "date")
+_MIN_WIDTHS = {
+    "id": 8, "date": 10, "title": 12, "event": 8, "location": 8, "video": 1, "slides": 1, "matched": 10,
+}
 
 
 def table_columns(width: int, search: bool = False) -> list[str]:
     """The columns that fit `width` characters (three go between two columns)."""
-    columns = ["date", "title", "event", "location", "video", "slides"] + (["matched"] if search else [])
+    columns = ["id", "date", "title", "event", "location", "video", "slides"] + (["matched"] if search else [])
     for name in _DROP_ORDER:
         if sum(_MIN_WIDTHS[c] for c in columns) + 3 * (len(columns) - 1) <= width:
             break
@@ -191,10 +230,12 @@ def to_table(
     matched: Matched | None = None,
     marks: Sequence[str] = (),
     width: int = 80,
+    ids: dict[str, str] | None = None,
 ) -> Table:
     """A rich table for `width` columns: long titles wrap inside their column, and a
     narrow terminal drops the location, then the event, then the marks, never
-    breaking the table. Search words are highlighted."""
+    breaking the table. Search words are highlighted. `ids` gives the id to show
+    for each talk's (`short_ids` of the whole catalogue), else the whole id."""
     from rich.table import Table
     from rich.text import Text
 
@@ -219,10 +260,16 @@ def to_table(
                 out.append_text(text(excerpt(shown, marks, 50)))
         return out
 
+    def shown(talk: Talk) -> str:
+        return (ids or {}).get(talk.slug, talk.slug)
+
     columns = table_columns(width, matched is not None)
     wide = width >= 80
+    longest_id = max(map(len, map(shown, talks)), default=2)
     table = Table(show_edge=False, pad_edge=False, highlight=False)
     headers = {
+        # Whole on a wide terminal (they are typed back), folded on a narrow one.
+        "id": ("Id", {"overflow": "fold", "min_width": min(24 if wide else 8, longest_id)}),
         "date": ("Date", {"no_wrap": True, "min_width": 10}),
         "title": ("Title", {"overflow": "fold", "ratio": 3, "min_width": 8}),
         "event": ("Event", {"overflow": "fold", "ratio": 2, "min_width": 6}),
@@ -236,6 +283,7 @@ def to_table(
         table.add_column(header, **options)  # type: ignore[arg-type]
     for number, talk in enumerate(talks):
         cells: dict[str, Text | str] = {
+            "id": shown(talk),
             "date": talk.date.isoformat(),
             "title": text(talk.title),
             "event": text(talk.event),

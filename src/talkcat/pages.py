@@ -42,15 +42,28 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_pages(talks: Sequence[Talk], site: str) -> list[Page]:
-    """A page per talk, named after its id (made safe as a file name)."""
+def render_pages(talks: Sequence[Talk], site: str, names: Mapping[str, str] | None = None) -> list[Page]:
+    """A page per talk, named after its id (made safe as a file name).
+
+    `names` (from `page_names` of the whole catalogue) keeps each talk's page
+    name whichever talks are exported.
+    """
     render = {"hugo": _hugo, "jekyll": _jekyll, "nikola": _nikola}[site]
+    names = names or page_names(talks)
     pages = []
+    for talk in talks:
+        name = names[talk.slug]
+        pages.append(Page(name, render(talk, name.removesuffix(".md"))))
+    return pages
+
+
+def page_names(talks: Sequence[Talk]) -> dict[str, str]:
+    """Each talk's id -> the file name of its page."""
+    names: dict[str, str] = {}
     taken: set[str] = set()
     for talk in talks:
-        stem = _unique(page_stem(talk.slug), taken)
-        pages.append(Page(stem + ".md", render(talk, stem)))
-    return pages
+        names[talk.slug] = _unique(page_stem(talk.slug), taken) + ".md"
+    return names
 
 
 _NOT_NAME = re.compile(r"[^\w.-]+")  # \w: letters and digits of any script, and `_`
@@ -104,9 +117,41 @@ def parse_manifest(text: str, path: str) -> dict[str, str]:
     return {str(name): value for name, value in pages.items()}
 
 
-def manifest_text(written: Mapping[str, str], pages: Sequence[Page]) -> str:
-    """The manifest after writing `pages`; pages of talks not exported this time stay listed."""
-    merged = {**written, **{page.name: page.digest for page in pages}}
+@dataclass(frozen=True)
+class Leftovers:
+    """The pages talkcat wrote for talks no longer in the catalogue."""
+
+    remove: tuple[str, ...]  # as talkcat wrote them: to delete
+    kept: tuple[str, ...]  # edited by hand since: left where they are, and no longer talkcat's
+    gone: tuple[str, ...]  # no longer on disk
+
+
+def leftovers(
+    written: Mapping[str, str], current: Sequence[str], on_disk: Mapping[str, bytes | None]
+) -> Leftovers:
+    """Sort the manifest's pages that no talk of the catalogue (`current`: all their names) has."""
+    remove, kept, gone = [], [], []
+    for name in sorted(set(written) - set(current)):
+        data = on_disk.get(name)
+        if data is None:
+            gone.append(name)
+        elif digest(data) == written[name]:
+            remove.append(name)
+        else:
+            kept.append(name)
+    return Leftovers(tuple(remove), tuple(kept), tuple(gone))
+
+
+def safe_name(name: str) -> bool:
+    """Whether a manifest's name is a page in the folder itself: never a path, never hidden."""
+    return bool(name) and name == page_stem(name.removesuffix(".md")) + ".md"
+
+
+def manifest_text(written: Mapping[str, str], pages: Sequence[Page], dropped: Sequence[str] = ()) -> str:
+    """The manifest after writing `pages`; pages of talks not exported this time stay listed,
+    the `dropped` ones (removed, or kept as hand edits) are no longer talkcat's."""
+    merged = {**{name: value for name, value in written.items() if name not in dropped},
+              **{page.name: page.digest for page in pages}}
     data = {"format": _MANIFEST_FORMAT, "generator": "talkcat", "pages": dict(sorted(merged.items()))}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -199,10 +244,23 @@ def _markdown_link(link: Link, default: str) -> str:
 
 
 def summary(description: str | None) -> str | None:
-    """The description's first paragraph (not a heading), on one line."""
-    for block in re.split(r"\n[ \t]*\n", description or ""):
-        # A quoted paragraph is still the summary, without its `>` marks.
-        text = " ".join(line.strip().lstrip("> ") for line in block.strip().splitlines())
-        if text and not text.startswith("#"):
-            return text
+    """The description's first paragraph, as the markdown parser finds it, on one line.
+
+    A paragraph right under a heading counts; a heading (`#` or underlined),
+    a code block, an HTML block or comment, a link definition, a list or a
+    table never does. A paragraph in a quote does, without its `>` marks.
+    """
+    from talkcat.markdown import parse
+
+    tokens = parse(description or "")
+    nested = 0  # inside lists and tables
+    for number, token in enumerate(tokens):
+        if token.type in _NESTING:
+            nested += token.nesting
+        elif token.type == "paragraph_open" and not nested:
+            return " ".join(line.strip() for line in tokens[number + 1].content.splitlines()) or None
     return None
+
+
+_NESTING = frozenset(("bullet_list_open", "bullet_list_close", "ordered_list_open", "ordered_list_close",
+                      "table_open", "table_close"))

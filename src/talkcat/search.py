@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from talkcat.errors import TalkcatError
+from talkcat.errors import UsageError
 from talkcat.model import Talk
 from talkcat.textfold import WORD, fold
 
@@ -128,7 +128,7 @@ def parse_query(query: str | Sequence[str]) -> Query:
         for prefix, text in tokens:
             _add_token(prefix, text, terms, years)
     if not terms and not years:
-        raise TalkcatError("nothing to search for: give a word, a \"phrase\" or a field:word")
+        raise UsageError("nothing to search for: give a word, a \"phrase\" or a field:word")
     return Query(tuple(terms), frozenset(years))
 
 
@@ -156,7 +156,7 @@ def _add_token(prefix: str | None, text: str, terms: list[Term], years: set[int]
 
             close = difflib.get_close_matches(name, [*PREFIXES, YEAR], n=1, cutoff=0.75)
             if close:
-                raise TalkcatError(
+                raise UsageError(
                     f"unknown field {prefix + ':'!r} in the query (did you mean {close[0] + ':'!r}?)",
                     hint='put the word in quotes to search for it as text: "' + prefix + ':' + text + '"',
                 )
@@ -169,7 +169,7 @@ def _add_token(prefix: str | None, text: str, terms: list[Term], years: set[int]
 
 def _year(text: str) -> int:
     if not re.fullmatch(r"[0-9]{4}", text):
-        raise TalkcatError(f"year:{text} is not a year; write it like year:2023")
+        raise UsageError(f"year:{text} is not a year; write it like year:2023")
     return int(text)
 
 

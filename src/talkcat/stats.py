@@ -1,8 +1,9 @@
-"""Counts of talks by year, kind, event, location and country: pure, data in, text out."""
+"""Counts of talks by year, kind, event, series, location and country: pure, data in, text out."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 Counts = tuple[tuple[str, int], ...]
-SECTIONS = ("year", "kind", "event", "location", "country")
+SECTIONS = ("year", "kind", "event", "series", "location", "country")
 ONLINE_COUNTRY = "Online"
 _BAR = "█"
 _LABEL_WIDTH = 32  # longer names are cut with an ellipsis in the terminal chart
@@ -50,6 +51,17 @@ def country(location: str | None) -> str | None:
     return location.rsplit(",", 1)[-1].strip() or None
 
 
+# A year in an event's name: `PyData Global 2022`, `2023 EuroPython`, `SciPy 2019: Austin`,
+# `JupyterCon (2020)`; not `PyCon 2020/21` or `Web 2.0`.
+_YEAR = re.compile(r"\s*(?:\((?:19|20)[0-9]{2}\)|\[(?:19|20)[0-9]{2}\]|(?<![\w/.])(?:19|20)[0-9]{2}(?![\w/]))")
+
+
+def series(event: str) -> str:
+    """The event without its year: `PyData Global 2022` and `Pydata Global 2021` are one series."""
+    name = " ".join(_YEAR.sub("", event).split()).strip(" ,:;–—-")
+    return name or event
+
+
 def count(talks: Sequence[Talk]) -> Stats:
     """Every section's counts; talks without a location are left out of location and country."""
     years: Counts = tuple((str(year), n) for year, n in talks_per_year(talks))
@@ -59,6 +71,7 @@ def count(talks: Sequence[Talk]) -> Stats:
             ("year", years),
             ("kind", _ranked(talk.kind for talk in talks)),
             ("event", _ranked(talk.event for talk in talks)),
+            ("series", _ranked(series(talk.event) for talk in talks)),
             ("location", _ranked((talk.location or "").strip() or None for talk in talks)),
             ("country", _ranked(country(talk.location) for talk in talks)),
         ),

@@ -158,6 +158,16 @@ def write_output(path: Path, text: str) -> bool:
     return write_text(path, text, make_folder=True)
 
 
+def remove_output(path: Path) -> None:
+    """Delete an exported file talkcat wrote (the page of a talk that is gone); gone already is fine."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise TalkcatError(f"cannot remove: {exc.strerror or exc}", path=str(path)) from None
+
+
 def output_folder(folder: Path) -> None:
     """Check that `folder` can hold exported files: a folder, or nothing yet."""
     if folder.exists() and not folder.is_dir():

@@ -71,13 +71,14 @@ def check_local_paths(checked: Checked, path: str, repo_root: Path) -> list[Prob
     problems = []
     root = repo_root.resolve()
     for _, rel, line, col in checked.local_paths:
-        problem = _local_path_problem(rel, root)
+        problem = local_path_problem(rel, root)
         if problem:
             problems.append(Problem(path, line, col, problem))
     return problems
 
 
-def _local_path_problem(rel: str, root: Path) -> str | None:
+def local_path_problem(rel: str, root: Path) -> str | None:
+    """What is wrong with a link that is a path (no scheme), if anything."""
     pure = PurePosixPath(rel)
     if pure.is_absolute() or re.match(r"[A-Za-z]:[\\/]", rel):
         return f"{rel!r} is an absolute path; give a URL or a path inside the repository"
@@ -91,6 +92,8 @@ def _local_path_problem(rel: str, root: Path) -> str | None:
                 f"{rel!r} does not exist in the repository ({root}); the catalogue holds a path as it is, "
                 f"not percent-encoded as in a link: write it as {decoded!r}"
             )
+        if looks_like_host(rel):
+            return f"{rel!r} is a web address without its scheme: did you mean 'https://{rel}'?"
         return f"{rel!r} does not exist in the repository ({root})"
     return None
 
@@ -117,6 +120,48 @@ def _inside(rel: str, root: Path) -> Path | None:
     """Where a relative path leads, if it stays in the repository at `root` (resolved)."""
     target = (root / PurePosixPath(rel)).resolve()
     return target if target == root or root in target.parents else None
+
+
+# `youtu.be/xyz`, `pydata.org/global2026/`, `www.example.org`: a host name (dotted
+# words ending in letters), then a path, a port or nothing.
+_HOST_START = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?::[0-9]+)?(?:[/?#]|\Z)")
+
+
+# Endings of a file's name that are no top-level domain anyone links a talk from.
+_FILE_ENDINGS = frozenset(
+    "pdf html htm md txt pptx ppt key odp ipynb zip png jpg jpeg gif svg mp4 webm mov".split()
+)
+
+
+def looks_like_host(value: str) -> bool:
+    """Whether a value without a scheme starts like a web address rather than a file or folder."""
+    found = _HOST_START.match(value)
+    if found is None:
+        return False
+    host = found[0].rstrip("/?#").rsplit(":", 1)[0]
+    return host.rsplit(".", 1)[-1].lower() not in _FILE_ENDINGS
+
+
+def check_value(name: str, value: Any, rules: Rules = Rules()) -> list[str]:
+    """The problems validation finds in one field's value, as messages: for a prompt
+    or an option, before the value is in any file."""
+    checker = _Checker("", rules)
+    checker.field(0, name, value, _marks(value))
+    messages = [problem.message for problem in checker.problems]
+    if not messages and rules.repo_root is not None:
+        for _, rel, _, _ in checker.local_paths:
+            problem = local_path_problem(rel, rules.repo_root.resolve())
+            if problem:
+                messages.append(f"{name} {problem}")
+    return messages
+
+
+def _marks(value: Any) -> Mark:
+    if isinstance(value, dict):
+        return (1, 1, {key: ((1, 1, None), _marks(item)) for key, item in value.items()})
+    if isinstance(value, list):
+        return (1, 1, [_marks(item) for item in value])
+    return (1, 1, None)
 
 
 class _Checker:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from talkcat.errors import TalkcatError
+from talkcat.errors import TalkcatError, UsageError
 
 if TYPE_CHECKING:
     from talkcat.model import Talk
@@ -38,16 +38,17 @@ def interactive(flag: bool | None) -> bool:
 
 
 def parse_date(value: str, option: str) -> dt.date:
-    """A YYYY-MM-DD date, or `today`."""
+    """A YYYY-MM-DD date, `today` or `yesterday`; anything else is a usage error."""
     text = value.strip()
-    if text.casefold() == "today":
-        return dt.date.today()
+    relative = {"today": 0, "yesterday": 1}.get(text.casefold())
+    if relative is not None:
+        return dt.date.today() - dt.timedelta(days=relative)
     try:
         if len(text) == 10 and text[4] == "-" and text[7] == "-":
             return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise TalkcatError(f"{option} {value!r} is not a real date ({exc})") from None
-    raise TalkcatError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD (or `today`)")
+        raise UsageError(f"{option} {value!r} is not a real date ({exc})") from None
+    raise UsageError(f"{option} {value!r} is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)")
 
 
 def check_kind(value: str, option: str = "--kind") -> str:
@@ -60,7 +61,7 @@ def check_kind(value: str, option: str = "--kind") -> str:
         return kind
     close = difflib.get_close_matches(kind, KINDS, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise TalkcatError(f"{option} {value!r} is not a kind of talk{hint}; use one of {', '.join(KINDS)}")
+    raise UsageError(f"{option} {value!r} is not a kind of talk{hint}; use one of {', '.join(KINDS)}")
 
 
 def clean(value: str | None) -> str | None:
@@ -133,7 +134,8 @@ def load_valid(data: Path, rules: Rules | None = None) -> Catalogue:
 
 
 def find_talk(catalogue: Catalogue, talk_id: str) -> int:
-    """The index of the talk with this id; an unknown id names the closest ones."""
+    """The index of the talk with this id, or whose id alone starts with it (`list`'s table
+    shows the shortest such prefix); an unknown id names the closest ones."""
     import difflib
 
     from talkcat.textfold import fold
@@ -142,17 +144,36 @@ def find_talk(catalogue: Catalogue, talk_id: str) -> int:
     if talk_id in ids:
         return ids.index(talk_id)
     # `zurich` for `zürich`, `Berlin` for `berlin`: fine when only one id fits.
-    folded = [number for number, known in enumerate(ids) if fold(known) == fold(talk_id)]
-    if len(folded) == 1:
-        return folded[0]
+    wanted = fold(talk_id)
+    for fits in (
+        lambda known: known.startswith(talk_id),
+        lambda known: fold(known) == wanted,
+        lambda known: fold(known).startswith(wanted),
+    ):
+        found = [number for number, known in enumerate(ids) if fits(known)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            shown = ", ".join(ids[number] for number in found[:5]) + (", ..." if len(found) > 5 else "")
+            raise TalkcatError(
+                f"{talk_id!r} is the start of {len(found)} ids: {shown}",
+                path=str(catalogue.path),
+                hint="give more of the id",
+            )
     containing = [known for known in ids if talk_id.casefold() in known.casefold()][:3]
     close = difflib.get_close_matches(talk_id, ids, n=3, cutoff=0.6)
     suggestions = list(dict.fromkeys([*containing, *close]))[:3]
     if suggestions:
         hint = "did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
     else:
-        hint = f"see every id with `talkcat list --format csv --data {catalogue.path}`"
+        hint = f"see every id with `talkcat list --data {catalogue.path}`"
     raise TalkcatError(f"no talk with id {talk_id!r}", path=str(catalogue.path), hint=hint)
+
+
+def took(talk_id: str, talk: Talk) -> None:
+    """Say which talk an id prefix (or a spelling in another case) stands for."""
+    if talk.slug != talk_id:
+        typer.echo(f"{talk_id!r} is {talk.slug}: {describe(talk)}", err=True)
 
 
 def save(catalogue: Catalogue, text: str, expected: list[Talk]) -> Catalogue:

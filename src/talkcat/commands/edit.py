@@ -6,22 +6,32 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from talkcat.commands import completion
 from talkcat.commands.common import SyncOption
 from talkcat.commands.options import DataOption, ReadmeOption
-from talkcat.errors import TalkcatError
+from talkcat.errors import TalkcatError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from talkcat.model import Talk
     from talkcat.store import Catalogue
+    from talkcat.validate import Rules
 
 _LINKS = ("link", "video", "slides")
 _REQUIRED = ("title", "date", "event")
 
 
 def edit_talk(
-    talk_id: Annotated[str, typer.Argument(help="The talk's id.", metavar="ID", show_default=False)],
+    talk_id: Annotated[
+        str,
+        typer.Argument(
+            help="The talk's id, or enough of its start to tell it from the others.",
+            metavar="ID",
+            show_default=False,
+            autocompletion=completion.ids,
+        ),
+    ],
     assignments: Annotated[
         Optional[list[str]],
         typer.Option(
@@ -33,6 +43,7 @@ def edit_talk(
             ),
             metavar="FIELD=VALUE",
             show_default=False,
+            autocompletion=completion.fields,
         ),
     ] = None,
     removals: Annotated[
@@ -41,6 +52,16 @@ def edit_talk(
             "--unset",
             help="Remove an optional field (or a link's label: link.label). Repeatable.",
             metavar="FIELD",
+            show_default=False,
+            autocompletion=completion.optional_fields,
+        ),
+    ] = None,
+    description: Annotated[
+        Optional[str],
+        typer.Option(
+            "--description",
+            help="Set the description: markdown, as if under the talk's own `# Title`.",
+            metavar="TEXT",
             show_default=False,
         ),
     ] = None,
@@ -66,22 +87,29 @@ def edit_talk(
     for name, value in requests.items():
         if name in _LINKS or name.endswith(".url"):
             requests[name] = common.literal_link(value.strip() if value else value, rules, f"--set {name}")
-    if description_file is not None:
-        if "description" in requests:
-            raise typer.BadParameter("give the description once: --set description or --description-file")
+    given = [flag for flag, value in (("--description", description), ("--description-file", description_file))
+             if value is not None]
+    if given and "description" in requests:
+        given.insert(0, "--set description" if requests["description"] is not None else "--unset description")
+    if len(given) > 1:
+        raise UsageError(f"give the description once, not with both {' and '.join(given)}")
+    if description is not None:
+        requests["description"] = description
+    elif description_file is not None:
         text = common.read_description(description_file)
         if text is None:
-            raise TalkcatError(f"--description-file {description_file}: no text in it; --unset description removes it")
+            raise UsageError(f"--description-file {description_file}: no text in it; --unset description removes it")
         requests["description"] = text
     if not requests:
-        raise typer.BadParameter("nothing to change: give --set FIELD=VALUE or --unset FIELD")
+        raise UsageError("nothing to change: give --set FIELD=VALUE, --unset FIELD or --description TEXT")
     if sync:
         common.check_sync_target(readme)
     with store.locked(data):
         catalogue = common.load_valid(data, rules)
         index = common.find_talk(catalogue, talk_id)
         old = catalogue.talks[index]
-        new = _changed(old, requests)
+        common.took(talk_id, old)
+        new = _changed(old, requests, rules)
         changes = _changes(old, new, requests)
         if not changes:
             typer.echo(f"{old.slug}: nothing to change; {data} is as it was", err=True)
@@ -102,19 +130,19 @@ def _requests(assignments: list[str], removals: list[str]) -> dict[str, Any]:
     for assignment in assignments:
         name, sign, value = assignment.partition("=")
         if not sign:
-            raise typer.BadParameter(f"--set wants FIELD=VALUE, not {assignment!r}")
+            raise UsageError(f"--set wants FIELD=VALUE, not {assignment!r}")
         _add(requests, _field(name, "--set"), value)
     for removal in removals:
         name = _field(removal, "--unset")
         if name in _REQUIRED:
-            raise TalkcatError(f"--unset {name}: a talk must have a {name}; --set it instead")
+            raise UsageError(f"--unset {name}: a talk must have a {name}; --set it instead")
         _add(requests, name, None)
     return requests
 
 
 def _add(requests: dict[str, Any], name: str, value: Any) -> None:
     if name in requests:
-        raise typer.BadParameter(f"{name} is changed twice; give it once")
+        raise UsageError(f"{name} is changed twice; give it once")
     requests[name] = value
 
 
@@ -129,13 +157,13 @@ def _field(name: str, option: str) -> str:
         return wanted
     close = difflib.get_close_matches(wanted, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise TalkcatError(
+    raise UsageError(
         f"{option}: unknown field {name.strip()!r}{hint}",
         hint="fields: " + ", ".join(FIELD_NAMES) + "; and link.label, video.label, slides.label",
     )
 
 
-def _changed(old: Talk, requests: dict[str, Any]) -> Talk:
+def _changed(old: Talk, requests: dict[str, Any], rules: Rules) -> Talk:
     """The talk with every requested change made; bad values are a TalkcatError."""
     from talkcat.commands import common
     from talkcat.model import Link, Talk
@@ -153,7 +181,7 @@ def _changed(old: Talk, requests: dict[str, Any]) -> Talk:
         if name == "description":
             cleaned = common.description_text(value)
             if cleaned is None:
-                raise TalkcatError("--set description: give some text, or --unset description")
+                raise UsageError("--set description: give some text, or --unset description")
             mapping[name] = cleaned
             continue
         mapping[name] = _value(name, value)
@@ -163,8 +191,23 @@ def _changed(old: Talk, requests: dict[str, Any]) -> Talk:
         else:
             mapping[name] = link.to_value()
     if "end_date" in mapping and mapping["end_date"] < mapping["date"]:
-        raise TalkcatError(f"end_date {mapping['end_date']} would be before date {mapping['date']}")
+        raise UsageError(f"end_date {mapping['end_date']} would be before date {mapping['date']}")
+    _check_values(mapping, requests, rules)
     return Talk.from_mapping(mapping)
+
+
+def _check_values(mapping: dict[str, Any], requests: dict[str, Any], rules: Rules) -> None:
+    """Each changed field's new value checked as validation would: a bad one is a usage error."""
+    from talkcat.errors import Problem
+    from talkcat.validate import check_value
+
+    problems = []
+    for name in dict.fromkeys(name.partition(".")[0] for name in requests):
+        if name in mapping:
+            messages = check_value(name, mapping[name], rules)
+            problems += [Problem("", None, None, f"--set {message}") for message in messages]
+    if problems:
+        raise UsageError(problems)
 
 
 def _value(name: str, value: str) -> Any:
@@ -177,11 +220,11 @@ def _value(name: str, value: str) -> Any:
     if name in ("tags", "speakers"):
         items = [item.strip() for item in value.split(",") if item.strip()]
         if not items:
-            raise TalkcatError(f"--set {name}: give at least one (comma-separated), or --unset {name}")
+            raise UsageError(f"--set {name}: give at least one (comma-separated), or --unset {name}")
         return items
     text = value.strip()
     if not text:
-        raise TalkcatError(f"--set {name}: give a value, or --unset {name}")
+        raise UsageError(f"--set {name}: give a value, or --unset {name}")
     return text
 
 
@@ -193,13 +236,13 @@ def _new_link(base: str, part: str, link: Any, value: str | None) -> Any:
             return None
         url = value.strip()
         if not url:
-            raise TalkcatError(f"--set {base}: give a URL, or --unset {base}")
+            raise UsageError(f"--set {base}: give a URL, or --unset {base}")
         return Link(url, link.label if link else None)
     if link is None:
-        raise TalkcatError(f"this talk has no {base}: --set {base}=URL first")
+        raise UsageError(f"this talk has no {base}: --set {base}=URL first")
     if part == "url":
         if value is None:
-            raise TalkcatError(f"--unset {base}.url: use --unset {base} to remove the link")
+            raise UsageError(f"--unset {base}.url: use --unset {base} to remove the link")
         return _new_link(base, "", link, value)
     label = value.strip() if value is not None else None
     return Link(link.url, label or None)

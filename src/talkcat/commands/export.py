@@ -11,7 +11,7 @@ import typer
 from talkcat.commands.filtering import takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.filters import Filters
-from talkcat.errors import TalkcatError
+from talkcat.errors import TalkcatError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,25 +66,43 @@ def export_talks(
         bool,
         typer.Option("--force", help="For pages and pyvideo: overwrite files edited by hand since talkcat wrote them."),
     ] = False,
+    base_url: Annotated[
+        Optional[str],
+        typer.Option(
+            "--base-url",
+            help="Make links that are folders in the repository (slides) URLs under this one. "
+            "(default: `base_url` in the config, else left out)",
+            metavar="URL",
+            show_default=False,
+        ),
+    ] = None,
     *,
     filters: Filters,
     data: DataOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
     """Export the talks (newest first; the list filters apply) to stdout or a file."""
+    from talkcat import export
     from talkcat import filters as talk_filters
-    from talkcat.commands import filtering
+    from talkcat.commands import filtering, options
+    from talkcat.config import base_url_problem
 
     if output_format is ExportFormat.pages:
         if site is None or output is None:
-            raise typer.BadParameter("--format pages needs --site hugo|jekyll|nikola and --output DIR")
+            raise UsageError("--format pages needs --site hugo|jekyll|nikola and --output DIR")
     elif output_format is ExportFormat.pyvideo:
         if output is None or site is not None:
-            raise typer.BadParameter("--format pyvideo needs --output DIR (and no --site)")
+            raise UsageError("--format pyvideo needs --output DIR (and no --site)")
     elif site is not None or force:
-        raise typer.BadParameter("--site and --force are for --format pages only")
+        raise UsageError("--site and --force are for --format pages only")
+    if base_url is not None and base_url_problem(base_url):
+        raise UsageError(f"--base-url {base_url!r} {base_url_problem(base_url)}")
+    chosen = options.settings()
+    base_url = base_url or chosen.base_url
     loaded = filtering.load_talks(data, no_cache)
     talks = talk_filters.sort_talks(talk_filters.apply(loaded.talks, filters))
+    if base_url:
+        talks = export.with_base_url(talks, base_url)
     if not talks and output_format is ExportFormat.ics:
         # RFC 5545 asks for at least one component: an empty calendar is no calendar.
         typer.echo("no talks match; an iCalendar file needs an event, so nothing was written", err=True)
@@ -92,8 +110,11 @@ def export_talks(
     if not talks:
         typer.echo("no talks match", err=True)
     if output_format is ExportFormat.pages:
+        from talkcat import pages
+
         assert site is not None and output is not None
-        _write_pages(talks, site.value, output, force)
+        names = pages.page_names(talk_filters.sort_talks(loaded.talks))  # every talk's, exported or not
+        _write_pages(talks, names, site.value, output, force)
         return
     if output_format is ExportFormat.pyvideo:
         from talkcat.commands import sources
@@ -101,7 +122,7 @@ def export_talks(
         assert output is not None
         sources.export_pyvideo(talks, output, force)
         return
-    text = _render(loaded, talks, output_format)
+    text = _render(loaded, talks, output_format, chosen.speaker, rebuilt=bool(base_url))
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -111,28 +132,40 @@ def export_talks(
     typer.echo(f"{'wrote' if wrote else 'unchanged:'} {_count(talks)} to {output}", err=True)
 
 
-def _render(loaded: Loaded, talks: Sequence[Talk], output_format: ExportFormat) -> str:
+def _render(
+    loaded: Loaded, talks: Sequence[Talk], output_format: ExportFormat, speaker: str | None, rebuilt: bool
+) -> str:
+    """The export's text; `rebuilt`: the talks are not the catalogue's own (their links were resolved)."""
     from talkcat import export, listing
 
     if output_format is ExportFormat.json:
-        return listing.to_json(loaded.json_objects(talks)).decode("utf-8")
+        objects = listing.json_objects(talks) if rebuilt else loaded.json_objects(talks)
+        return listing.to_json(objects).decode("utf-8")
     if output_format is ExportFormat.csv:
         return listing.to_csv(talks)
     if output_format is ExportFormat.ics:
         return export.to_ics(talks)
-    return export.to_bibtex(talks)
+    return export.to_bibtex(talks, speaker)
 
 
-def _write_pages(talks: Sequence[Talk], site: str, folder: Path, force: bool) -> None:
-    """Write a page per talk into `folder`, never outside it, never over a hand edit unless forced."""
+def _write_pages(talks: Sequence[Talk], names: dict[str, str], site: str, folder: Path, force: bool) -> None:
+    """Write a page per talk into `folder`, never outside it, never over a hand edit unless forced;
+    remove the pages talkcat wrote for talks that are gone, unless edited by hand since."""
     from talkcat import pages, store
 
     store.output_folder(folder)
-    rendered = pages.render_pages(talks, site)
+    rendered = pages.render_pages(talks, site, names)
     manifest_path = folder / pages.MANIFEST
     manifest = store.read_if_exists(manifest_path)
     written = {} if manifest is None else pages.parse_manifest(store.decode(manifest, manifest_path), str(manifest_path))
-    for name in (*(page.name for page in rendered), pages.MANIFEST):
+    for name in written:
+        if not pages.safe_name(name):
+            raise TalkcatError(
+                f"names {name!r}, which is not a page of this folder; nothing was written",
+                path=str(manifest_path),
+                hint="delete the manifest to start afresh (then pages already there count as edited by hand)",
+            )
+    for name in (*(page.name for page in rendered), *written, pages.MANIFEST):
         # A symlink in the folder would carry the write elsewhere.
         if not store.stays_in(folder, name):
             raise TalkcatError("leads outside the folder (a symlink?); nothing was written", path=str(folder / name))
@@ -143,9 +176,21 @@ def _write_pages(talks: Sequence[Talk], site: str, folder: Path, force: bool) ->
             [_edited(folder / name) for name in edited],
             hint="pass --force to overwrite them (or move your edits into the catalogue)",
         )
+    others = [name for name in written if name not in names.values()]
+    on_disk_others = {name: store.read_if_exists(folder / name) for name in others}
+    left = pages.leftovers(written, list(names.values()), on_disk_others)
     changed = sum(store.write_output(folder / page.name, page.text) for page in rendered)
-    store.write_output(manifest_path, pages.manifest_text(written, rendered))
-    typer.echo(f"{site} pages in {folder}: {changed} written, {len(rendered) - changed} unchanged", err=True)
+    for name in left.remove:
+        store.remove_output(folder / name)
+    store.write_output(manifest_path, pages.manifest_text(written, rendered, [*left.remove, *left.kept, *left.gone]))
+    for name in left.kept:
+        typer.echo(
+            f"kept {folder / name}: its talk is gone from the catalogue, but the page was edited by hand "
+            "since talkcat wrote it; it is yours now",
+            err=True,
+        )
+    removed = f", {len(left.remove)} removed (their talks are gone)" if left.remove else ""
+    typer.echo(f"{site} pages in {folder}: {changed} written, {len(rendered) - changed} unchanged{removed}", err=True)
 
 
 def _edited(path: Path) -> Problem:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hi
 
 import typer
 
+from talkcat.commands import completion
 from talkcat.errors import plural
 
 if TYPE_CHECKING:
@@ -45,7 +46,13 @@ UntilOption = Annotated[
 ]
 EventOption = Annotated[
     Optional[str],
-    typer.Option("--event", help="Only talks whose event contains this text (any case, any accents).", metavar="TEXT", show_default=False),
+    typer.Option(
+        "--event",
+        help="Only talks whose event contains this text (any case, any accents).",
+        metavar="TEXT",
+        show_default=False,
+        autocompletion=completion.events,
+    ),
 ]
 LocationOption = Annotated[
     Optional[str],
@@ -57,11 +64,23 @@ OnlineOption = Annotated[
 ]
 KindOption = Annotated[
     Optional[list[str]],
-    typer.Option("--kind", help="Only talks of this kind (repeat for several).", metavar="KIND", show_default=False),
+    typer.Option(
+        "--kind",
+        help="Only talks of this kind (repeat for several).",
+        metavar="KIND",
+        show_default=False,
+        autocompletion=completion.kinds,
+    ),
 ]
 TagOption = Annotated[
     Optional[list[str]],
-    typer.Option("--tag", help="Only talks with this tag (repeat: all must match).", metavar="TAG", show_default=False),
+    typer.Option(
+        "--tag",
+        help="Only talks with this tag (repeat: all must match).",
+        metavar="TAG",
+        show_default=False,
+        autocompletion=completion.tags,
+    ),
 ]
 VideoOption = Annotated[
     Optional[bool],
@@ -79,7 +98,10 @@ FormatOption = Annotated[
     Optional[OutputFormat],
     typer.Option(
         "--format",
-        help="table (the default on a terminal), plain (the default otherwise: date, title, event, location, tab-separated), markdown, csv or json.",
+        help=(
+            "table (the default on a terminal), plain (the default otherwise: id, date, title, event, "
+            "location, tab-separated), markdown, csv or json."
+        ),
         case_sensitive=False,
         show_default=False,
     ),
@@ -260,7 +282,8 @@ def show(
         from rich.console import Console
 
         console = Console(highlight=False)
-        console.print(listing.to_table(talks, matched, marks, console.width))
+        ids = listing.short_ids([talk.slug for talk in loaded.talks])  # short, yet telling apart all the talks
+        console.print(listing.to_table(talks, matched, marks, console.width, ids))
     elif output_format is OutputFormat.plain:
         typer.echo(listing.to_plain(talks, matched), nl=False)
     elif output_format is OutputFormat.markdown:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 
 from talkcat.commands.options import DataOption, GroupByYearOption, HeadingLevelOption
-from talkcat.errors import Problem, TalkcatError, plural
+from talkcat.errors import Problem, TalkcatError, UsageError, plural
 
 if TYPE_CHECKING:
     from talkcat.config import Settings
@@ -94,11 +94,11 @@ def import_talks(
     from_source = schedule is not None or ics is not None or pyvideo is not None
     given = (source, folders, schedule, ics, pyvideo)
     if sum(value is not None for value in given) != 1:
-        raise typer.BadParameter("give one thing to read: a README, --folders DIR, --schedule, --ics or --pyvideo")
+        raise UsageError("give one thing to read: a README, --folders DIR, --schedule, --ics or --pyvideo")
     if update and force:
-        raise typer.BadParameter("--update keeps the catalogue's talks and --force replaces them: give one")
+        raise UsageError("--update keeps the catalogue's talks and --force replaces them: give one")
     if exclude and folders is None:
-        raise typer.BadParameter("--exclude leaves out talk folders: it needs --folders DIR")
+        raise UsageError("--exclude leaves out talk folders: it needs --folders DIR")
     chosen = options.settings()
     data = options.data_path(data, chosen)
     layout = options.layout(chosen, heading_level, group_by_year)
@@ -107,12 +107,12 @@ def import_talks(
         from talkcat.commands import sources
 
         if force:
-            raise typer.BadParameter("--force replaces the catalogue with a README's talks; a source adds to it")
+            raise UsageError("--force replaces the catalogue with a README's talks; a source adds to it")
         sources.import_from(schedule=schedule, ics=ics, pyvideo=pyvideo, speaker=speaker, event=event,
                             data=data, rules=rules, update=update, dry_run=dry_run)  # fmt: skip
         return
     if speaker is not None or event is not None:
-        raise typer.BadParameter("--speaker and --event go with --schedule, --ics or --pyvideo")
+        raise UsageError("--speaker and --event go with --schedule, --ics or --pyvideo")
     if not update:
         _refuse_to_overwrite(data, force)
     if source is not None:

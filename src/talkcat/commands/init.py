@@ -70,7 +70,9 @@ def init(
         return
     if not yes and common.interactive(ask) and not typer.confirm("Go ahead?", default=True):
         typer.echo("nothing was changed", err=True)
-        raise typer.Exit(1)
+        from talkcat.errors import Declined
+
+        raise Declined([])
     for path, text, _ in changes:
         store.write_text(path, text, make_folder=True)
     typer.echo(_next_steps(git_root is not None, [path for path, _ in kept]), err=True)

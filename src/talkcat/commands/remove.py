@@ -6,12 +6,22 @@ from typing import Annotated
 
 import typer
 
+from talkcat.commands import completion
 from talkcat.commands.common import InputOption, SyncOption
 from talkcat.commands.options import DataOption, ReadmeOption
+from talkcat.errors import Declined, UsageError
 
 
 def remove_talk(
-    talk_id: Annotated[str, typer.Argument(help="The talk's id.", metavar="ID", show_default=False)],
+    talk_id: Annotated[
+        str,
+        typer.Argument(
+            help="The talk's id, or enough of its start to tell it from the others.",
+            metavar="ID",
+            show_default=False,
+            autocompletion=completion.ids,
+        ),
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Remove without asking.")] = False,
     data: DataOption = None,
     ask: InputOption = None,
@@ -27,16 +37,19 @@ def remove_talk(
         common.check_sync_target(readme)
     if not yes:
         if not common.interactive(ask):
-            raise typer.BadParameter("nothing can ask for confirmation without a terminal: add --yes")
+            raise UsageError("nothing can ask for confirmation without a terminal: add --yes")
         catalogue = common.load_valid(data, rules)
         talk = catalogue.talks[common.find_talk(catalogue, talk_id)]
+        common.took(talk_id, talk)
         if not typer.confirm(f"Remove {common.describe(talk)} from {data}?", default=False):
-            typer.echo("nothing was removed", err=True)
-            raise typer.Exit(1)
+            raise Declined("nothing was removed")
+        talk_id = talk.slug  # the talk asked about, whatever else its prefix fits by now
     with store.locked(data):
         catalogue = common.load_valid(data, rules)
         index = common.find_talk(catalogue, talk_id)
         talks = catalogue.talks
+        if yes:
+            common.took(talk_id, talks[index])
         text = edit.remove_entry(catalogue.text, catalogue.checked.entry_lines, index, str(data))
         common.save(catalogue, text, [*talks[:index], *talks[index + 1 :]])
     typer.echo(f"removed {common.describe(talks[index])} from {data}", err=True)

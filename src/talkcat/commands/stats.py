@@ -1,4 +1,4 @@
-"""`talkcat stats`: how many talks by year, kind, event, location and country."""
+"""`talkcat stats`: how many talks by year, kind, event, series, location and country."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def show_stats(
     data: DataOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Count the talks by year, kind, event, location and country; filters combine."""
+    """Count the talks by year, kind, event, series (the event without its year), location and country."""
     from talkcat import filters as talk_filters
     from talkcat import stats
     from talkcat.commands import filtering

@@ -17,7 +17,7 @@ from talkcat.commands.options import (
     ReadmeOption,
     SortOrder,
 )
-from talkcat.errors import EXIT_OUT_OF_DATE, Problem, TalkcatError, plural
+from talkcat.errors import OutOfDate, Problem, TalkcatError, plural
 
 from talkcat.ownership import Finding
 
@@ -129,7 +129,7 @@ def sync_readme(
             store.write_text(write.path, write.new)
             typer.echo(write.done, err=True)
     if check and writes:
-        raise typer.Exit(EXIT_OUT_OF_DATE)
+        raise OutOfDate([])  # each README said so above
 
 
 @dataclass(frozen=True)

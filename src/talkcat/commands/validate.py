@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from talkcat.commands.options import DataOption, NoCacheOption
-from talkcat.errors import EXIT_INVALID, TalkcatError, plural
+from talkcat.errors import LinksUnchecked, TalkcatError, plural
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -62,14 +62,15 @@ def validate(
             raise
         # A file that cannot be read or decoded is still a report for machines.
         _print_json(str(data), None, exc.problems)
-        raise typer.Exit(exc.exit_code) from None
+        raise exc.reported() from None
     check_tracked(catalogue)
     problems = catalogue.problems
+    skipped: list[str] = []
     if check_links:
-        problems = _with_dead_links(catalogue, link_timeout, link_retries, link_concurrency)
+        problems, skipped = _with_dead_links(catalogue, link_timeout, link_retries, link_concurrency)
     warnings = catalogue.warnings
     if output_format is ValidateFormat.json:
-        _print_json(str(data), len(catalogue.checked.talks), problems, warnings)
+        _print_json(str(data), len(catalogue.checked.talks), problems, warnings, skipped if check_links else None)
     else:
         for problem in _in_file_order([*problems, *warnings]):
             typer.echo(str(problem))
@@ -81,19 +82,34 @@ def validate(
             also = f" ({plural(len(warnings), 'warning')})" if warnings else ""
             typer.echo(f"{data}: {plural(count, 'talk')}, all valid{also}", err=True)
     if problems:
-        raise typer.Exit(EXIT_INVALID)
+        raise TalkcatError([])  # reported above
+    if skipped:
+        raise LinksUnchecked(
+            f"could not check {plural(len(skipped), 'link')}: no host name resolves (is this machine offline?)",
+            path=str(data),
+            hint="run `talkcat validate --check-links` again with a network",
+        )
 
 
-def _print_json(path: str, talks: int | None, problems: list[Problem], warnings: Sequence[Problem] = ()) -> None:
+def _print_json(
+    path: str,
+    talks: int | None,
+    problems: list[Problem],
+    warnings: Sequence[Problem] = (),
+    unchecked: list[str] | None = None,
+) -> None:
     """The report as one JSON object; `talks` is None (null) when the file could not be read.
 
     Warnings are listed with the problems, each entry saying its `severity`;
-    only problems make the catalogue not `valid`.
+    only problems make the catalogue not `valid`. With --check-links,
+    `unchecked_links` lists the URLs that could not be checked.
     """
     import json
 
     listed = [p.to_json() for p in _in_file_order([*problems, *warnings])]
-    report = {"path": path, "valid": not problems, "talks": talks, "problems": listed}
+    report: dict[str, object] = {"path": path, "valid": not problems, "talks": talks, "problems": listed}
+    if unchecked is not None:
+        report["unchecked_links"] = unchecked
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
@@ -101,8 +117,10 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.col or 0))
 
 
-def _with_dead_links(catalogue: Catalogue, timeout: float, retries: int, concurrency: int) -> list[Problem]:
-    """The catalogue's problems and its dead links, in file order."""
+def _with_dead_links(
+    catalogue: Catalogue, timeout: float, retries: int, concurrency: int
+) -> tuple[list[Problem], list[str]]:
+    """The catalogue's problems and its dead links, in file order; and the URLs that could not be checked."""
     from talkcat import links
     from talkcat.store import BOM
 
@@ -111,5 +129,8 @@ def _with_dead_links(catalogue: Catalogue, timeout: float, retries: int, concurr
     settings = links.Settings(timeout=timeout, retries=retries, concurrency=concurrency)
     outcomes = links.check_urls([link.url for link in found], settings)
     dead = links.dead_links(found, outcomes, str(catalogue.path))
-    typer.echo(f"checked {plural(len(outcomes), 'link')}: {sum(not o.alive for o in outcomes.values())} dead", err=True)
-    return _in_file_order([*catalogue.problems, *dead])
+    skipped = links.unchecked(outcomes)
+    dead_urls = sum(not outcome.alive for outcome in outcomes.values()) - len(skipped)
+    unresolved = f"; {len(skipped)} could not be checked" if skipped else ""
+    typer.echo(f"checked {plural(len(outcomes) - len(skipped), 'link')}: {dead_urls} dead{unresolved}", err=True)
+    return _in_file_order([*catalogue.problems, *dead]), skipped
