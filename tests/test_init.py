@@ -63,6 +63,21 @@ def files(repo: Path) -> dict[str, bytes]:
     }
 
 
+ATTRIBUTES = (
+    "# talkcat: merge the catalogue talk by talk, and the README's talks from it (talkcat init)\n"
+    "data/talks.yaml merge=talkcat\n"
+    "README.md merge=talkcat\n"
+)
+
+
+def merging(up: str = "", listed: str = "data/talks.yaml and README.md") -> str:
+    """What init's plan says of the merge driver, in a git repository."""
+    return (
+        f"  {up}.gitattributes: create: merge=talkcat for {listed}, so that branches merge talk by talk\n"
+        f"  {up}.git/config: add the merge driver talkcat (not committed: `talkcat init` sets it up in each clone)\n"
+    )
+
+
 def test_a_new_repository_gets_all_three_files(repo: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0, result.output
@@ -72,9 +87,10 @@ def test_a_new_repository_gets_all_three_files(repo: Path, runner: CliRunner) ->
         "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  data/talks.yaml: create, with no talks yet\n"
         "  README.md: create, with a Talks section\n"
-        "  .pre-commit-config.yaml: create, with talkcat's hook\n" + CHOICE + DONE
+        "  .pre-commit-config.yaml: create, with talkcat's hook\n" + merging() + CHOICE + DONE
     )
     assert files(repo) == {
+        ".gitattributes": ATTRIBUTES.encode(),
         ".pre-commit-config.yaml": ("repos:\n" + HOOKS).encode(),
         "README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
         "data/talks.schema.json": schema_text().encode(),
@@ -104,7 +120,7 @@ def test_dry_run_names_the_files_and_writes_nothing(repo: Path, runner: CliRunne
         "  data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  data/talks.yaml: create, with no talks yet\n"
         "  README.md: add a Talks section at the end\n"
-        "  .pre-commit-config.yaml: create, with talkcat's hook\n" + CHOICE
+        "  .pre-commit-config.yaml: create, with talkcat's hook\n" + merging() + CHOICE
     )
     assert files(repo) == {"README.md": b"# Me\n"}
 
@@ -291,9 +307,10 @@ def test_from_a_subfolder_the_hooks_go_to_the_repository_root(
         "  ../data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  ../data/talks.yaml: create, with no talks yet\n"
         "  ../README.md: create, with a Talks section\n"
-        "  ../.pre-commit-config.yaml: create, with talkcat's hook\n" + CHOICE + DONE
+        "  ../.pre-commit-config.yaml: create, with talkcat's hook\n" + merging("../") + CHOICE + DONE
     )
     assert files(repo) == {
+        ".gitattributes": ATTRIBUTES.encode(),
         ".pre-commit-config.yaml": ("repos:\n" + HOOKS).encode(),
         "README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
         "data/talks.schema.json": schema_text().encode(),
@@ -394,9 +411,10 @@ def test_from_a_subfolder_without_a_config_init_sets_up_the_repository_root(
         "  ../data/talks.schema.json: create: the catalogue's JSON Schema, for editors\n"
         "  ../data/talks.yaml: create, with no talks yet\n"
         "  ../README.md: create, with a Talks section\n"
-        "  ../.pre-commit-config.yaml: create, with talkcat's hook\n" + CHOICE + DONE
+        "  ../.pre-commit-config.yaml: create, with talkcat's hook\n" + merging("../") + CHOICE + DONE
     )
     assert files(repo) == {
+        ".gitattributes": ATTRIBUTES.encode(),
         ".pre-commit-config.yaml": ("repos:\n" + HOOKS).encode(),
         "README.md": b"# my-talks\n\n## Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n",
         "data/talks.schema.json": schema_text().encode(),
@@ -532,6 +550,7 @@ def test_a_warning_when_the_hooks_would_miss_a_subfolder_configs_markers(
         "  data/talks.yaml: create, with no talks yet\n"
         "  README.md: create, with a Talks section\n"
         "  ../.pre-commit-config.yaml: create, with talkcat's hook\n"
+        + merging("../", "docs/data/talks.yaml, docs/README.md and README.md")
         + CHOICE
         + "warning: pre-commit runs the hook at the top of the repository, where talkcat finds no config: "
         "the README settings of talkcat.toml will not apply to it\n"

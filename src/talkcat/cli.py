@@ -117,6 +117,7 @@ COMMANDS = {
     "stats": ("stats", "show_stats"),
     "export": ("export", "export_talks"),
     "schema": ("schema", "print_schema"),
+    "merge-driver": ("merge_driver", "merge_driver"),
 }
 COMPLETE_VARIABLE = "_TALKCAT_COMPLETE"  # what the shell completion scripts set
 

@@ -157,3 +157,37 @@ def _by_hand(path: str) -> TalkcatError:
 
 def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
+
+
+ATTRIBUTES_COMMENT = "# talkcat: merge the catalogue talk by talk, and the README's talks from it (talkcat init)"
+
+
+def gitattributes_with_driver(text: str | None, patterns: Sequence[str], driver: str) -> str | None:
+    """The .gitattributes with `PATTERN merge=DRIVER` for each pattern lacking it; None if none does."""
+    have = set()
+    for line in (text or "").splitlines():
+        words = line.split()
+        if len(words) > 1 and f"merge={driver}" in words[1:]:
+            have.add(words[0])
+    missing = [pattern for pattern in dict.fromkeys(patterns) if pattern not in have]
+    if not missing:
+        return None
+    newline = _newline(text or "")
+    lines = [ATTRIBUTES_COMMENT, *(f"{pattern} merge={driver}" for pattern in missing)]
+    head = (text or "").rstrip("\r\n")
+    glue = newline * 2 if head else ""
+    return head + glue + newline.join(lines) + newline
+
+
+def attributes_pattern(path: str) -> str:
+    """A path from the top of the repository as a .gitattributes pattern matching it alone.
+
+    A name without `/` would match in every folder: a leading `/` anchors it.
+    Wildcards are escaped, and a path with spaces or quotes is quoted, as git reads them.
+    """
+    pattern = "".join("\\" + char if char in "*?[\\" else char for char in path)
+    if "/" not in path:
+        pattern = "/" + pattern
+    if any(char in path for char in ' \t"'):
+        pattern = '"' + pattern.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return pattern

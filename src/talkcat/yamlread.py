@@ -145,6 +145,13 @@ _ALLOWED_SCALAR_TAGS: dict[str, Callable[[str], Any]] = {
 
 def load(text: str, path: str) -> Document:
     """Parse one YAML document into plain data with marks; never raises on bad YAML."""
+    if "<<<<<<<" in text:
+        from talkcat import conflicts
+
+        # A merge left conflicts: each is named (talk, field, both values), not what YAML makes of the markers.
+        found = conflicts.problems(text, path)
+        if found:
+            return Document(None, (1, 1, None), found)
     builder = _Builder(path)
     try:
         data, mark = builder.run(_events(text))

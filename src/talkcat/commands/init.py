@@ -36,7 +36,7 @@ def init(
 ) -> None:
     """Set up a repository: data/talks.yaml, a Talks section in the README, the pre-commit hooks."""
     from talkcat import store
-    from talkcat.commands import common, migration, options
+    from talkcat.commands import common, merge_driver, migration, options
 
     chosen = options.settings()
     data = options.data_path(data, chosen)
@@ -50,9 +50,11 @@ def init(
     ]
     hooks, notes = _hook_changes(root, chosen, data, readmes)
     changes += hooks
+    merging = merge_driver.setup(root, data, readmes)
+    changes += merging.files
     kept = _hand_kept(readmes, chosen, data)
     others = migration.other_writers(root, chosen, data, readmes)
-    if not changes:
+    if not changes and not merging.config:
         typer.echo("nothing to do: the catalogue, the README and the hook are set up", err=True)
         for path, what in kept:
             typer.echo(f"{path}: {what}", err=True)
@@ -62,6 +64,8 @@ def init(
     typer.echo("talkcat init " + ("would change:" if dry_run else "changes:"), err=True)
     for path, _, what in changes:
         typer.echo(f"  {path}: {what}", err=True)
+    for line in merging.plan():
+        typer.echo(f"  {line}", err=True)
     for path, what in kept:
         typer.echo(f"  {path}: {what}", err=True)
     for note in [*notes, *others]:
@@ -75,6 +79,7 @@ def init(
         raise Declined([])
     for path, text, _ in changes:
         store.write_text(path, text, make_folder=True)
+    merging.apply(root)
     typer.echo(_next_steps(git_root is not None, [path for path, _ in kept]), err=True)
 
 

@@ -185,7 +185,7 @@ def _folder_readmes(
         expected = readme_block.stamped(render_folder_readme(talk, layout), _source(data, root / folder))
         there = store.read_if_exists(path)
         old = None if there is None else store.decode(there, path)
-        new = _in_the_style_of(old, expected)
+        new = in_the_style_of(old, expected)
         if old == new:
             current += 1
             continue
@@ -211,7 +211,7 @@ def _talk_folder(talk: Talk, root: Path) -> str | None:
     return folder
 
 
-def _in_the_style_of(old: str | None, new: str) -> str:
+def in_the_style_of(old: str | None, new: str) -> str:
     """`new` with the line endings and byte-order mark of the file it replaces."""
     from talkcat import store
 
@@ -339,3 +339,24 @@ def _unified_diff(old: str, new: str, name: str) -> str:
         tofile=f"b/{name}",
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def rendered_block(catalogue: Catalogue, chosen: Settings, layout: Layout, readme: Path) -> str:
+    """What sync-readme writes between the markers of `readme` from `catalogue`: the block and its stamp line."""
+    from talkcat import readme as readme_block
+    from talkcat import store
+
+    template = store.read_text(chosen.template) if chosen.template is not None else None
+    content, digest = _rendered(catalogue, layout, chosen, template)
+    return readme_block.stamped(content, _source(catalogue.path, readme.parent), digest)
+
+
+def rendered_folder_readme(catalogue: Catalogue, layout: Layout, root: Path, folder: str) -> str | None:
+    """What sync-readme writes into `folder`/README.md from `catalogue` (LF, no BOM); None when no talk has it."""
+    from talkcat import readme as readme_block
+    from talkcat.render import render_folder_readme
+
+    talks = [talk for talk in catalogue.talks if _talk_folder(talk, root) == folder]
+    if len(talks) != 1:
+        return None
+    return readme_block.stamped(render_folder_readme(talks[0], layout), _source(catalogue.path, root / folder))
