@@ -251,7 +251,7 @@ def _merge_root_readme(
 
 
 def _pending(path: str) -> Problem:
-    return Problem(path, None, None, "its talks block is not merged yet: it is ours' as it was")
+    return Problem(path, None, None, "its talks block waits for the merged catalogue")
 
 
 _PENDING_HINT = (
