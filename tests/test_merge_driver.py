@@ -369,6 +369,7 @@ def test_comments_between_talks_and_every_other_byte_of_ours_are_kept(repo: Repo
     repo.in_sync()
 
 
+@pytest.mark.slow
 def test_ten_branches_merged_one_after_another(repo: Repo) -> None:
     dates = ["2024-05-02", "2024-05-01", "2024-05-03", "2024-04-30", "2024-05-02",
              "2024-06-11", "2024-02-14", "2024-05-01", "2024-09-09", "2023-12-31"]
