@@ -189,7 +189,7 @@ class _Reading:
             return _Place(False, [])
         first, stop = self.spans[number]
         if first == stop:  # nothing on this side: where would it have been?
-            around = [e for e in self.entries if e.first < first <= e.end]
+            around = [e for e in self.entries if e.first < first <= e.end + 1]
             return _Place(True, [], around[0] if around else None)
         touched = [e for e in self.entries if e.first <= stop - 1 and first <= e.last]
         if all(first <= e.first and e.end <= stop - 1 for e in touched):
@@ -203,9 +203,13 @@ class _Reading:
 def _entries(data: Any, mark: Any, lines: Sequence[str]) -> list[_Entry] | None:
     from talkcat.model import derive_id
 
-    if not isinstance(data, dict) or not isinstance(data.get("talks"), list) or not isinstance(mark[2], dict):
+    if not isinstance(data, dict) or "talks" not in data or not isinstance(mark[2], dict):
         return None
+    if data["talks"] is None:
+        return []  # `talks:` with every talk gone
     talks, marks = data["talks"], mark[2]["talks"][1][2]
+    if not isinstance(talks, list):
+        return None
     if not isinstance(marks, list):
         return None
     starts = [m[0] - 1 for m in marks]

@@ -361,8 +361,10 @@ def _overlapping(hunks: list[tuple[int, int, list[str]]], groups: list[list[_Op]
     """The groups with the first two whose lines overlap made one; None when none overlap."""
     order = sorted(range(len(hunks)), key=lambda n: (hunks[n][0], hunks[n][1]))
     for one, other in zip(order, order[1:]):
-        # Overlapping lines, or two hunks at one place (two talks going in there): one hunk.
-        if hunks[other][0] < hunks[one][1] or hunks[other][0] == hunks[one][0]:
+        # Overlapping lines, or two talks going in at one place: one hunk. A talk going in
+        # just before lines another hunk changes is a hunk of its own, spliced in first.
+        (a, b), (c, d) = hunks[one][:2], hunks[other][:2]
+        if c < b or (a == b == c == d):
             joined = [group for n, group in enumerate(groups) if n not in (one, other)]
             return [*joined, groups[one] + groups[other]]
     return None
