@@ -118,7 +118,7 @@ def test_init_sets_up_the_driver_and_a_clone_sets_it_up_again(repo: Repo, tmp_pa
     assert clone.talkcat("init", "--yes").returncode == 0
     assert clone.git("config", "merge.talkcat.driver").stdout == driver
     again = clone.talkcat("init", "--yes")
-    assert again.stderr == "nothing to do: the catalogue, the README and the hooks are set up\n"
+    assert again.stderr == "nothing to do: the catalogue, the README and the hook are set up\n"
 
 
 def test_two_branches_adding_a_talk_the_same_week_merge_without_a_conflict(repo: Repo) -> None:
