@@ -51,6 +51,8 @@ EVERY_COMMAND = [
     ["schema"],
     ["remove", "2023-04-19-reproducible-ml", "--yes"],
     ["init", "--yes"],
+    ["merge-driver", "base.yaml", "ours.yaml", "theirs.yaml", "data/talks.yaml"],
+    ["merge-driver", "base.md", "ours.md", "theirs.md", "README.md"],
 ]
 
 
@@ -80,6 +82,9 @@ def test_no_command_but_check_links_touches_the_network(
     (project / "data/talks.yaml").write_text(CATALOGUE, encoding="utf-8")
     (project / "README.md").write_text(README, encoding="utf-8")
     (project / "OLD.md").write_text(OLD_README, encoding="utf-8")
+    for version in ("base", "ours", "theirs"):  # what git hands its merge driver
+        (project / f"{version}.yaml").write_text(CATALOGUE, encoding="utf-8")
+        (project / f"{version}.md").write_text(README, encoding="utf-8")
     for args in EVERY_COMMAND:
         result = runner.invoke(app, args)
         assert result.exit_code in (0, 3), (args, result.output)
