@@ -54,7 +54,9 @@ BASE = dedent(
 
 
 def test_theirs_addition_goes_in_at_its_date_with_its_own_lines() -> None:
-    theirs = BASE.replace("- title: First", "- title: Between  # new\n  date: '2022-06-01'\n  event: Conf C\n\n- title: First")
+    theirs = BASE.replace(
+        "- title: First", "- title: Between  # new\n  date: '2022-06-01'\n  event: Conf C\n\n- title: First"
+    )
     result = merged(BASE, BASE, theirs)
     assert result.text == BASE.replace(
         "- title: First", "- title: Between  # new\n  date: '2022-06-01'\n  event: Conf C\n\n- title: First"
@@ -83,7 +85,10 @@ def test_no_base_both_sides_added_the_file() -> None:
     ours = "talks:\n- title: A\n  date: 2024-01-02\n  event: E\n"
     theirs = "talks:\n- title: B\n  date: 2024-01-03\n  event: F\n"
     result = merged(None, ours, theirs)
-    assert result.text == "talks:\n- title: B\n  date: 2024-01-03\n  event: F\n- title: A\n  date: 2024-01-02\n  event: E\n"
+    assert (
+        result.text
+        == "talks:\n- title: B\n  date: 2024-01-03\n  event: F\n- title: A\n  date: 2024-01-02\n  event: E\n"
+    )
 
 
 def test_a_retitled_talk_is_still_itself() -> None:
@@ -119,7 +124,8 @@ def test_a_field_changed_both_ways_is_marked_around_its_lines_only() -> None:
     assert conflicts.resolve(result.text, "ours") == result.clean
     assert conflicts.resolve(result.text, "theirs") == result.clean.replace("Munich", "Hamburg")
     assert [str(p) for p in conflicts.problems(result.text, "data/talks.yaml")] == [
-        "data/talks.yaml:5:1: merge conflict in 'Second' (2023-05-01-second), location: 'Munich' in ours, 'Hamburg' in theirs"
+        "data/talks.yaml:5:1: merge conflict in 'Second' (2023-05-01-second), "
+        "location: 'Munich' in ours, 'Hamburg' in theirs"
     ]
 
 
@@ -131,7 +137,10 @@ def test_two_fields_of_one_talk_changed_both_ways_are_two_conflicts() -> None:
         ("event", "Conf B1", "Conf B2"),
         ("location", "Munich", "Hamburg"),
     ]
-    assert "<<<<<<< ours\n  event: Conf B1\n  location: Munich\n=======\n  event: Conf B2\n  location: Hamburg\n" in result.text
+    assert (
+        "<<<<<<< ours\n  event: Conf B1\n  location: Munich\n=======\n  event: Conf B2\n  location: Hamburg\n"
+        in result.text
+    )
     assert [p.message for p in conflicts.problems(result.text, "x")] == [
         "merge conflict in 'Second' (2023-05-01-second), event: 'Conf B1' in ours, 'Conf B2' in theirs",
         "merge conflict in 'Second' (2023-05-01-second), location: 'Munich' in ours, 'Hamburg' in theirs",
@@ -139,11 +148,17 @@ def test_two_fields_of_one_talk_changed_both_ways_are_two_conflicts() -> None:
 
 
 def test_a_description_conflict_marks_only_the_lines_that_differ() -> None:
-    base = BASE.replace("  location: Berlin\n", "  location: Berlin\n  description: |-\n    One.\n    Two.\n    Three.\n")
+    base = BASE.replace(
+        "  location: Berlin\n", "  location: Berlin\n  description: |-\n    One.\n    Two.\n    Three.\n"
+    )
     result = merged(base, base.replace("Two.", "Two, ours."), base.replace("Two.", "Two, theirs."))
-    assert "    One.\n<<<<<<< ours\n    Two, ours.\n=======\n    Two, theirs.\n>>>>>>> theirs\n    Three.\n" in result.text
+    assert (
+        "    One.\n<<<<<<< ours\n    Two, ours.\n=======\n    Two, theirs.\n>>>>>>> theirs\n    Three.\n"
+        in result.text
+    )
     assert [p.message for p in conflicts.problems(result.text, "x")] == [
-        "merge conflict in 'Second' (2023-05-01-second), description: 'One.' (3 lines) in ours, 'One.' (3 lines) in theirs"
+        "merge conflict in 'Second' (2023-05-01-second), "
+        "description: 'One.' (3 lines) in ours, 'One.' (3 lines) in theirs"
     ]
 
 
@@ -261,7 +276,9 @@ def _text(base_text: str, base: dict[str, dict[str, Any]], state: dict[str, dict
         slugs = [t.slug for t in talks]
         if slug not in slugs:
             index = edit.position_for([t.date for t in talks], entry["date"])
-            text = edit.insert_entry(text, checked.entry_lines, index, dump_entry(Talk.from_mapping(entry).to_mapping()))
+            text = edit.insert_entry(
+                text, checked.entry_lines, index, dump_entry(Talk.from_mapping(entry).to_mapping())
+            )
             continue
         index = slugs.index(slug)
         old, new = talks[index].to_mapping(), Talk.from_mapping(entry).to_mapping()
@@ -320,15 +337,15 @@ def _branches(draw: st.DrawFn) -> tuple[str, dict[str, Any], dict[str, Any], dic
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_branches())
-def test_random_branches_merge_as_the_model_says(branches: tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:
+def test_random_branches_merge_as_the_model_says(
+    branches: tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]],
+) -> None:
     base_text, base, ours, theirs = branches
     ours_text, theirs_text = _text(base_text, base, ours), _text(base_text, base, theirs)
     result = merged(base_text, ours_text, theirs_text)
     expected, found = _model(base, ours, theirs)
     assert {(c.slug, c.field) for c in result.conflicts} == found
-    assert {t.slug: t.to_mapping() for t in result.talks} == {
-        Talk.from_mapping(e).slug: e for e in expected.values()
-    }
+    assert {t.slug: t.to_mapping() for t in result.talks} == {Talk.from_mapping(e).slug: e for e in expected.values()}
     assert list(parse(result.clean).talks) == result.talks
     dates = [t.date for t in result.talks]
     assert dates == sorted(dates, reverse=True)  # newest first, theirs' talks in among ours

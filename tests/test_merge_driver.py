@@ -105,7 +105,9 @@ def test_init_sets_up_the_driver_and_a_clone_sets_it_up_again(repo: Repo, tmp_pa
         "data/talks.yaml: merge: talkcat\nREADME.md: merge: talkcat\ntalks/x/README.md: merge: talkcat\n"
     )
     driver = repo.git("config", "merge.talkcat.driver").stdout
-    assert driver.startswith("if command -v talkcat >/dev/null 2>&1; then talkcat merge-driver --marker-size %L %O %A %B %P;")
+    assert driver.startswith(
+        "if command -v talkcat >/dev/null 2>&1; then talkcat merge-driver --marker-size %L %O %A %B %P;"
+    )
     # .git/config is not committed: a clone has the attributes but no driver, until `talkcat init`.
     clone = Repo(tmp_path / "clone")
     subprocess.run(["git", "clone", "-q", str(repo.path), str(clone.path)], check=True, env=repo.env)
@@ -229,12 +231,18 @@ def test_the_same_field_changed_both_ways_stops_the_merge_and_validate_names_it(
     assert message in merged.stderr
     assert repo.read() == CONFLICTED
     validate = repo.talkcat("validate")
-    assert (validate.returncode, validate.stdout, validate.stderr) == (1, message + "\n", "1 problem in data/talks.yaml\n")
+    assert (validate.returncode, validate.stdout, validate.stderr) == (
+        1,
+        message + "\n",
+        "1 problem in data/talks.yaml\n",
+    )
     # The README waits for the catalogue: ours' side of the conflict, and git stops on it too.
     assert repo.git("status", "--porcelain").stdout == "UU README.md\nUU data/talks.yaml\n"
     assert "| PyCon DE 2024 | Munich, Germany | 2024-03-07 |" in repo.read("README.md")
     # Resolved by hand (theirs' location, both kept the video), synced, committed.
-    repo.write(CONFLICTED.replace("<<<<<<< ours\n  location: Munich, Germany\n=======\n", "").replace(">>>>>>> theirs\n", ""))
+    repo.write(
+        CONFLICTED.replace("<<<<<<< ours\n  location: Munich, Germany\n=======\n", "").replace(">>>>>>> theirs\n", "")
+    )
     assert repo.talkcat("validate").returncode == 0
     assert repo.talkcat("sync-readme").returncode == 0
     repo.git("add", "data/talks.yaml", "README.md")
@@ -332,7 +340,8 @@ def test_comments_between_talks_and_every_other_byte_of_ours_are_kept(repo: Repo
     repo.write(
         HAND_KEPT.replace(
             "\n# --- 2024 ---\n",
-            "\n# --- 2024 ---\n- title: Data pipelines\n  date: 2024-05-02  # a Thursday\n  event: EuroPython 2024\n\n",
+            "\n# --- 2024 ---\n"
+            "- title: Data pipelines\n  date: 2024-05-02  # a Thursday\n  event: EuroPython 2024\n\n",
         ).replace("    - community\n", "    - community\n    - meetups\n")
     )
     assert repo.talkcat("sync-readme").returncode == 0
@@ -371,8 +380,18 @@ def test_comments_between_talks_and_every_other_byte_of_ours_are_kept(repo: Repo
 
 @pytest.mark.slow
 def test_ten_branches_merged_one_after_another(repo: Repo) -> None:
-    dates = ["2024-05-02", "2024-05-01", "2024-05-03", "2024-04-30", "2024-05-02",
-             "2024-06-11", "2024-02-14", "2024-05-01", "2024-09-09", "2023-12-31"]
+    dates = [
+        "2024-05-02",
+        "2024-05-01",
+        "2024-05-03",
+        "2024-04-30",
+        "2024-05-02",
+        "2024-06-11",
+        "2024-02-14",
+        "2024-05-01",
+        "2024-09-09",
+        "2023-12-31",
+    ]
     for number, date in enumerate(dates):
         repo.git("checkout", "-q", "-b", f"talk-{number}", "main")
         repo.add(f"Talk {number}", date, f"Event {number}")
@@ -429,8 +448,10 @@ def test_without_the_driver_git_merges_as_before(repo: Repo) -> None:
     assert "<<<<<<< HEAD\n- title: Testing ML code\n" in text
     # validate names the conflict where it can: git's own markers, both talks.
     assert repo.talkcat("validate").stdout.splitlines() == [
-        "data/talks.yaml:3:1: merge conflict at 'Testing ML code' (2024-04-29-testing-ml-code): ours has this talk, theirs does not",
-        "data/talks.yaml:3:1: merge conflict at 'Data pipelines' (2024-05-02-data-pipelines): theirs has this talk, ours does not",
+        "data/talks.yaml:3:1: merge conflict at 'Testing ML code' (2024-04-29-testing-ml-code): "
+        "ours has this talk, theirs does not",
+        "data/talks.yaml:3:1: merge conflict at 'Data pipelines' (2024-05-02-data-pipelines): "
+        "theirs has this talk, ours does not",
     ]
 
 

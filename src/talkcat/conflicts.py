@@ -227,7 +227,11 @@ def _entries(data: Any, mark: Any, lines: Sequence[str]) -> list[_Entry] | None:
             keys[name] = (line, end)
         title, date, slug = fields.get("title"), fields.get("date"), fields.get("id")
         if not isinstance(slug, str):
-            slug = derive_id(date, title) if isinstance(date, dt.date) and isinstance(title, str) else f"talk #{number + 1}"
+            slug = (
+                derive_id(date, title)
+                if isinstance(date, dt.date) and isinstance(title, str)
+                else f"talk #{number + 1}"
+            )
         shown = title if isinstance(title, str) else slug
         entries.append(_Entry(number, slug, shown, dict(fields), starts[number], last, keys))
     return entries

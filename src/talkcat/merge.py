@@ -184,7 +184,9 @@ def _carry_out(
     dates = [talk.date for talk in plan.ours]
     ops = [_Op(o, changes=changes) for o, changes in plan.updates.items()]
     ops += [_Op(o, remove=True) for o in plan.removals]
-    ops += [_Op(_position_for(dates, plan.theirs[t].date), insert=plan.theirs[t], lines=entry(t)) for t in plan.additions]
+    ops += [
+        _Op(_position_for(dates, plan.theirs[t].date), insert=plan.theirs[t], lines=entry(t)) for t in plan.additions
+    ]
     clean, talks = _apply(ours.text, ours.checked, plan.ours, ops, parse, path)
     result = Result(clean, clean, talks)
     result.added = [plan.theirs[t] for t in plan.additions]
@@ -199,7 +201,9 @@ def _carry_out(
     for o, fields in plan.field_conflicts.items():
         talk, at = plan.ours[o], now[id(plan.ours[o])]
         mine = talks[at].to_mapping()
-        result.conflicts += [Conflict(talk.slug, talk.title, name, mine.get(name), value) for name, value in fields.items()]
+        result.conflicts += [
+            Conflict(talk.slug, talk.title, name, mine.get(name), value) for name, value in fields.items()
+        ]
         marks.append(_Op(at, changes=fields))
     for o in plan.kept:
         talk = plan.ours[o]
@@ -352,8 +356,13 @@ def _marked(
     out = list(old)
     for a, b, theirs in sorted(hunks, key=lambda h: (h[0], h[1]), reverse=True):
         mine = _ended(old[a:b], nl)
-        out[a:b] = [f"{'<' * marker_size} ours{nl}", *mine, f"{'=' * marker_size}{nl}", *_ended(theirs, nl),
-                    f"{'>' * marker_size} theirs{nl}"]
+        out[a:b] = [
+            f"{'<' * marker_size} ours{nl}",
+            *mine,
+            f"{'=' * marker_size}{nl}",
+            *_ended(theirs, nl),
+            f"{'>' * marker_size} theirs{nl}",
+        ]
     return "".join(out)
 
 

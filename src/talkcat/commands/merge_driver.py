@@ -113,7 +113,9 @@ def _as_text(files: Sequence[Path], path: str, root: Path, marker_size: int, rea
             found = conflicts.problems(store.read_text(ours), path) if _is_catalogue(path) else []
         except TalkcatError:
             found = []
-        outcome.problems = found or [Problem(path, None, None, f"{plural(count, 'merge conflict')} left by git merge-file")]
+        outcome.problems = found or [
+            Problem(path, None, None, f"{plural(count, 'merge conflict')} left by git merge-file")
+        ]
         outcome.hint = f"resolve them in {path}, then `git add {path}`"
     return outcome
 
@@ -242,7 +244,9 @@ def _merge_root_readme(
     if block is not None:
         outcome.text = readme.replace_block(merged, block, content if content is not None else contents[1] or "")
     if count:
-        outcome.problems.append(Problem(path, None, None, f"{plural(count, 'merge conflict')} outside the talks block"))
+        outcome.problems.append(
+            Problem(path, None, None, f"{plural(count, 'merge conflict')} outside the talks block")
+        )
         outcome.hint = f"resolve them in {path}, then `git add {path}`"
     if content is None or notes or block is None:
         outcome.problems.append(_pending(path))
@@ -255,9 +259,9 @@ def _pending(path: str) -> Problem:
 
 
 _PENDING_HINT = (
-    "once the catalogue is merged (resolve its conflicts, if any), run `talkcat sync-readme` "
-    "and `git add` the README"
+    "once the catalogue is merged (resolve its conflicts, if any), run `talkcat sync-readme` and `git add` the README"
 )
+
 
 def _settings() -> Settings:
     from talkcat.commands import options
@@ -399,7 +403,9 @@ class Setup:
     def plan(self) -> list[str]:
         if not self.config:
             return []
-        return [f"{self.where}: add the merge driver {DRIVER} (not committed: `talkcat init` sets it up in each clone)"]
+        return [
+            f"{self.where}: add the merge driver {DRIVER} (not committed: `talkcat init` sets it up in each clone)"
+        ]
 
     def apply(self, root: Path) -> None:
         from talkcat import repository
@@ -426,7 +432,9 @@ def setup(root: Path, data: Path, readmes: Sequence[Path]) -> Setup:
     if new is not None:
         what = "create" if text is None else "add"
         listed = " and ".join([", ".join(patterns[:-1]), patterns[-1]] if len(patterns) > 1 else patterns)
-        found.files.append((attributes, new, f"{what}: merge={DRIVER} for {listed}, so that branches merge talk by talk"))
+        found.files.append(
+            (attributes, new, f"{what}: merge={DRIVER} for {listed}, so that branches merge talk by talk")
+        )
     wanted = {f"merge.{DRIVER}.name": DRIVER_NAME, f"merge.{DRIVER}.driver": DRIVER_COMMAND}
     found.config = {key: value for key, value in wanted.items() if repository.config_get(key, root) != value}
     found.where = config.near(git / "config", Path.cwd()).as_posix() if git.parent == root else "git config"
