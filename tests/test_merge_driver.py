@@ -538,3 +538,23 @@ def test_text_outside_the_block_merges_and_a_real_conflict_there_stays_one(repo:
     assert repo.git("status", "--porcelain").stdout == "UU README.md\nM  data/talks.yaml\n"
     repo.write(text.replace("<<<<<<< ours\nLicense: CC0\n=======\n", "").replace(">>>>>>> theirs\n", ""), "README.md")
     repo.in_sync()  # the block was already the merged catalogue's
+
+
+def test_a_block_edited_by_hand_on_one_side_is_merged_as_text_so_the_edit_is_not_lost(repo: Repo) -> None:
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.add("Data pipelines", "2024-05-02", "EuroPython 2024")
+    repo.write(repo.read("README.md").replace("| Berlin, Germany |", "| Berlin, DE      |"), "README.md")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--no-verify", "-m", "a typo fixed in the README, by hand")
+    repo.git("checkout", "-q", "main")
+    repo.add("Testing ML code", "2024-04-29", "PyData Berlin")
+    repo.commit("main")
+    merged = repo.git("merge", "--no-edit", "feature", check=False)
+    assert merged.returncode == 1
+    assert (
+        "talkcat merge-driver: README.md: a side's talks block was changed by hand since talkcat wrote it; "
+        "merged as text by git merge-file\n"
+    ) in merged.stderr
+    assert repo.git("status", "--porcelain").stdout == "UU README.md\nM  data/talks.yaml\n"
+    assert "| Berlin, DE      |" in repo.read("README.md")  # for `talkcat import README.md --update` to take
+    assert _talks(repo.read()) == ["Data pipelines", "Testing ML code", "Reproducible ML"]

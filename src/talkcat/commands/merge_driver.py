@@ -187,6 +187,10 @@ class _Readme:
     render: Callable[[Catalogue], str | None]
 
 
+class _AsText(Exception):
+    """This README is better merged as text (the reason is the message)."""
+
+
 def _merge_readme(files: Sequence[Path], path: str, root: Path, marker_size: int) -> _Outcome:
     chosen = _settings()
     texts = _read(files, path)
@@ -195,7 +199,7 @@ def _merge_readme(files: Sequence[Path], path: str, root: Path, marker_size: int
         return _merge_root_readme(files, texts, blocks, path, root, chosen, marker_size)
     owned = [_owned_whole(text) for text in texts]
     if owned[1] is None or owned[2] is None:
-        return _as_text(files, path, root, marker_size, "no talkcat block in it")
+        return _as_text(files, path, root, marker_size, "no talks block talkcat wrote (or one edited by hand since)")
     rules = _rules(chosen)
     folder = Path(path).parent.as_posix()
 
@@ -233,7 +237,10 @@ def _merge_root_readme(
 
         return rendered_block(catalogue, chosen, chosen.layout, Path(path))
 
-    content, notes = _merged_content(_Readme(contents, render), files, path, root, chosen, _rules(chosen))
+    try:
+        content, notes = _merged_content(_Readme(contents, render), files, path, root, chosen, _rules(chosen))
+    except _AsText as exc:
+        return _as_text(files, path, root, marker_size, str(exc))
     outside = [text if block is None else readme.replace_block(text, block, "") for text, block in zip(texts, blocks)]
     merged, count = repository.merge_texts(outside[1], outside[0], outside[2], root, marker_size=marker_size)
     outcome = _Outcome(merged, notes=notes)
@@ -301,7 +308,8 @@ def _merged_content(
     if ours is None or theirs is None:
         return None, ["one side has no talks block"]
     if any(content is not None and not readme.own(content) for content in owned.contents):
-        return None, ["a side's block was changed by hand since talkcat wrote it"]
+        # What was typed there would be lost under a rendered block: git's text merge keeps it.
+        raise _AsText("a side's talks block was changed by hand since talkcat wrote it")
     data = _in_repository(chosen.data, root)
     if data is None:
         return None, [f"the catalogue {chosen.data} is outside the repository"]
