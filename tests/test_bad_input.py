@@ -132,17 +132,17 @@ def option(name: str, stderr: str, args: tuple[str, ...]) -> Any:
 CASES = [
     # Malformed YAML, at the start, in the middle and at the end of the file.
     catalogue("yaml-broken-first-line.yaml", invalid_yaml(1, 10, "did not find expected node content (while parsing a flow node)")),
-    catalogue("yaml-unclosed-quote.yaml", invalid_yaml(5, 1, "found unexpected end of stream (while scanning a quoted scalar)")),
+    catalogue("yaml-unclosed-quote.yaml", invalid_yaml(5, 1, "found unexpected end of stream (while scanning a quoted scalar that starts at line 2): is a quote left open?")),
     catalogue("yaml-bad-indent.yaml", invalid_yaml(4, 9, "mapping values are not allowed in this context")),
     catalogue("yaml-colon-in-title.yaml", invalid_yaml(2, 16, "mapping values are not allowed in this context")),
-    catalogue("yaml-unclosed-flow.yaml", invalid_yaml(6, 1, "did not find expected ',' or ']' (while parsing a flow sequence)")),
-    catalogue("yaml-unclosed-flow-mapping.yaml", invalid_yaml(6, 1, "did not find expected ',' or '}' (while parsing a flow mapping)")),
-    catalogue("yaml-stray-bracket.yaml", invalid_yaml(5, 1, "did not find expected key (while parsing a block mapping)")),
+    catalogue("yaml-unclosed-flow.yaml", invalid_yaml(6, 1, "did not find expected ',' or ']' (while parsing a flow sequence that starts at line 5)")),
+    catalogue("yaml-unclosed-flow-mapping.yaml", invalid_yaml(6, 1, "did not find expected ',' or '}' (while parsing a flow mapping that starts at line 5)")),
+    catalogue("yaml-stray-bracket.yaml", invalid_yaml(5, 1, "did not find expected key (while parsing a block mapping that starts at line 1)")),
     catalogue("yaml-second-document.yaml", at(5, 1, "a catalogue is one YAML document; found a second one") + AFTER_FIXING),
     catalogue("yaml-unknown-version.yaml", invalid_yaml(1, 1, "found incompatible YAML document")),
     catalogue("deep-nesting.yaml", at(1, 107, "nested more than 100 levels deep; a catalogue needs four") + AFTER_FIXING),
     # Tabs: YAML allows none in indentation.
-    catalogue("yaml-tab-indent.yaml", invalid_yaml(3, 1, "found a tab character that violates indentation (while scanning a plain scalar)")),
+    catalogue("yaml-tab-indent.yaml", invalid_yaml(3, 1, "found a tab character that violates indentation (while scanning a plain scalar that starts at line 2)")),
     catalogue("yaml-tab-before-dash.yaml", invalid_yaml(2, 1, "found character that cannot start any token (while scanning for the next token)")),
     # Encodings.
     catalogue("utf8-latin1.yaml", at(2, 13, "not valid UTF-8 (byte 0xe9); save the file as UTF-8")),

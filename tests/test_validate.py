@@ -86,7 +86,7 @@ data/talks.yaml:10:14: tags item 2 must be a string, not a number (quote it)
 data/talks.yaml:14:13: end_date 2023-01-01 is before date 2023-02-03
 data/talks.yaml:15:3: duplicate id '2023-02-03-same' (derived from date and title), also the talk at line 11; give one of them an explicit `id`
 data/talks.yaml:22:10: title contains the README marker '<!-- //TALKS -->'; it would break the README
-data/talks.yaml:25:16: description line 1: a level-1 heading cannot nest under the talk's title; use levels 2 to 4 (## to ####)
+data/talks.yaml:26: description line 1: a level-1 heading cannot nest under the talk's title; use levels 2 to 4 (## to ####)
 data/talks.yaml:31:3: talk #6 must be a mapping of fields, not null
 data/talks.yaml:32:3: talk #7 ('  padded  '): missing required field 'event'
 data/talks.yaml:32:10: title has leading or trailing spaces
@@ -316,9 +316,9 @@ def test_a_description_that_leaves_a_block_open_is_refused(project: Path, runner
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 1
     assert result.stdout == (
-        "data/talks.yaml:5:16: description line 3: the code block '```python' is never closed;"
+        "data/talks.yaml:8: description line 3: the code block '```python' is never closed;"
         " in the README it would swallow the talks after it\n"
-        "data/talks.yaml:13:16: description line 2: the code block '~~~~~~~~' is never closed;"
+        "data/talks.yaml:15: description line 2: the code block '~~~~~~~~' is never closed;"
         " in the README it would swallow the talks after it\n"
         "data/talks.yaml:19:16: description line 3: the HTML block '<!-- never ends' is never closed;"
         " in the README it would swallow the talks after it\n"

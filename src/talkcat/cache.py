@@ -120,6 +120,7 @@ def encode_checked(checked: Checked) -> tuple[Any, ...]:
         list(checked.entry_lines),
         [tuple(item) for item in checked.local_paths],
         [None if row is None else row[_DATE] for row in rows],
+        list(checked.entry_ends),
     )
 
 
@@ -131,14 +132,17 @@ def decode_checked(value: Any, path: str) -> Checked | None:
     as the checksum covers them and the key holds talkcat's code.
     """
     try:
-        talks, problems, entry_lines, local_paths, dates = value
+        talks, problems, entry_lines, local_paths, dates, entry_ends = value
         if len(dates) != len(talks) or not all(row is None or type(row) is bytes for row in talks):
+            return None
+        if len(entry_ends) != len(entry_lines):
             return None
         return Checked(
             LazyTalks(list(talks), dates, range(len(talks))),
             [Problem(path, line, col, message) for line, col, message in problems],
             list(entry_lines),
             [(entry, rel, line, col) for entry, rel, line, col in local_paths],
+            [(line, col) for line, col in entry_ends],
         )
     except (TypeError, ValueError, KeyError, OverflowError):
         return None

@@ -75,7 +75,7 @@ def precommit_with_hook(text: str | None, path: str, extra: Sequence[str] = ()) 
         raise TalkcatError(doc.problems, hint="fix the file, or add talkcat's hook by hand (see README.md)")
     data, mark = doc.data, doc.mark
     if data is None:
-        data, mark = {}, (1, 1, {})
+        data, mark = {}, (1, 1, {}, 1, 1, "")
     if not isinstance(data, dict) or not isinstance(mark[2], dict):
         raise TalkcatError("not a pre-commit configuration (a mapping with `repos:`)", path=path)
     if HOOK_ID in _hook_ids(data.get("repos")):

@@ -54,6 +54,8 @@ class Checked:
     problems: list[Problem]
     entry_lines: list[int]
     local_paths: list[tuple[int, str, int, int]]  # (entry, path, line, col) to check on disk
+    # Where each entry ends (line, col, 1-based): just after its last value, as the parser saw it.
+    entry_ends: list[tuple[int, int]]
 
 
 def check_document(doc: Document, path: str, rules: Rules = Rules()) -> Checked:
@@ -63,7 +65,7 @@ def check_document(doc: Document, path: str, rules: Rules = Rules()) -> Checked:
     checker.top_level(doc.data, doc.mark)
     checker.duplicates()
     checker.problems.sort(key=lambda p: (p.line or 0, p.col or 0))
-    return Checked(checker.talks, checker.problems, checker.entry_lines, checker.local_paths)
+    return Checked(checker.talks, checker.problems, checker.entry_lines, checker.local_paths, checker.entry_ends)
 
 
 def check_local_paths(checked: Checked, path: str, repo_root: Path) -> list[Problem]:
@@ -171,11 +173,20 @@ class _Checker:
         self.problems: list[Problem] = []
         self.talks: list[Talk | None] = []
         self.entry_lines: list[int] = []
+        self.entry_ends: list[tuple[int, int]] = []
         self.local_paths: list[tuple[int, str, int, int]] = []
         self.slugs: list[tuple[str, bool, Mark]] = []  # (id, explicit, entry mark)
 
     def add(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(self.path, mark[0], mark[1], message))
+
+    def add_in_text(self, mark: Mark, line: int, message: str) -> None:
+        """A problem on line `line` (0-based) of a text value: at that very line of the file when
+        the value is a literal block (`|`), whose lines are the file's; else where the value starts."""
+        if mark[5] == "|":
+            self.problems.append(Problem(self.path, mark[0] + 1 + line, None, message))
+        else:
+            self.add(mark, message)
 
     def top_level(self, data: Any, mark: Mark) -> None:
         if data is None and not self.problems:
@@ -190,7 +201,7 @@ class _Checker:
         assert isinstance(children, dict)
         for key, (key_mark, _) in children.items():
             if key != "talks":
-                self.add(key_mark, f"unknown top-level key {key!r}{_suggest(key, ('talks',))}")
+                self.add(key_mark, f"unknown top-level key {_show_key(key)}{_suggest(key, ('talks',))}")
         if "talks" not in data:
             self.add(mark, "the catalogue has no `talks:` list")
             return
@@ -204,6 +215,7 @@ class _Checker:
         assert isinstance(entry_marks, list)
         for index, (entry, entry_mark) in enumerate(zip(talks, entry_marks)):
             self.entry_lines.append(entry_mark[0])
+            self.entry_ends.append((entry_mark[3], entry_mark[4]))
             self.talks.append(self.entry(index, entry, entry_mark))
             self.slug(entry, entry_mark)
 
@@ -216,7 +228,7 @@ class _Checker:
         before = len(self.problems)
         for key, (key_mark, value_mark) in children.items():
             if key not in _FIELD_TYPES:
-                self.add(key_mark, f"unknown key {key!r}{_suggest(key, FIELD_NAMES)}")
+                self.add(key_mark, f"unknown key {_show_key(key)}{_suggest(key, FIELD_NAMES)}")
                 continue
             self.field(index, key, entry[key], value_mark)
         for name in REQUIRED:
@@ -295,9 +307,8 @@ class _Checker:
         line, block = found
         opening = split_lines(value)[line].strip()
         what = f"the code block {opening!r} is" if block == "fence" else f"the HTML block {opening!r} is"
-        self.add(
-            mark,
-            f"{name} line {line + 1}: {what} never closed; in the README it would swallow the talks after it",
+        self.add_in_text(
+            mark, line, f"{name} line {line + 1}: {what} never closed; in the README it would swallow the talks after it"
         )
 
     def headings(self, name: str, value: str, mark: Mark) -> None:
@@ -316,9 +327,8 @@ class _Checker:
                     advice = f"use level {top} ({'#' * top})"
                 else:
                     advice = f"use levels {MIN_DESCRIPTION_HEADING} to {top} (## to {'#' * top})"
-                self.add(
-                    mark,
-                    f"{name} line {line + 1}: a level-{level} heading cannot nest under the talk's title; {advice}",
+                self.add_in_text(
+                    mark, line, f"{name} line {line + 1}: a level-{level} heading cannot nest under the talk's title; {advice}"
                 )
 
     def markers(self, name: str, value: str, mark: Mark) -> None:
@@ -360,7 +370,7 @@ class _Checker:
             assert isinstance(children, dict)
             for key, (key_mark, _) in children.items():
                 if key not in ("label", "url"):
-                    self.add(key_mark, f"unknown key {key!r} in {name}{_suggest(key, ('label', 'url'))}")
+                    self.add(key_mark, f"unknown key {_show_key(key)} in {name}{_suggest(key, ('label', 'url'))}")
             if "url" not in value:
                 self.add(mark, f"{name} needs a `url:`")
                 return
@@ -441,6 +451,12 @@ def _has_scheme(url: str) -> bool:
 # Compiled once: every link of a 20,000-talk catalogue passes through both.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _SPACE = re.compile(r"\s")  # what str.isspace() calls a space
+
+
+def _show_key(key: Any) -> str:
+    from talkcat.yamlread import show_key
+
+    return show_key(key)
 
 
 def _suggest(word: Any, choices: tuple[str, ...]) -> str:
