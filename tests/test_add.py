@@ -788,3 +788,12 @@ def test_answers_running_out_is_a_usage_error_that_says_what_was_typed(repo: Pat
         "a question was left without an answer (the input ended); nothing was changed\n"
     )
     assert catalogue() == ODD
+
+
+def test_add_next_to_a_description_that_keeps_its_blank_lines(project: Path, runner: CliRunner) -> None:
+    # `|+`: the blank line after "Text" is the description's. Today: "please report this".
+    text = "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n  description: |+\n    Text\n\n- title: B\n  date: 2022-01-01\n  event: E\n"
+    (project / DATA).write_text(text, encoding="utf-8")
+    result = add(runner, "--title", "Between", "--date", "2023-01-01", "--event", "E")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert catalogue() == text.replace("- title: B\n", "- title: Between\n  date: 2023-01-01\n  event: E\n- title: B\n")

@@ -283,3 +283,15 @@ def test_description_as_text(repo: Path, runner: CliRunner) -> None:
     assert catalogue() == CATALOGUE.replace(
         "  description: |\n    Old text.\n", "  description: |\n    New text.\n\n    ## More\n\n    Details.\n"
     )
+
+
+def test_edit_replaces_a_quoted_description_whose_line_starts_with_a_hash(project: Path, runner: CliRunner) -> None:
+    text = (
+        'talks:\n- title: A\n  date: 2024-01-01\n  event: E\n  description: "Intro\n\n## Outline"\n'
+        "- title: B\n  date: 2023-01-01\n  event: E\n"
+    )
+    (project / DATA).write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["edit", "2024-01-01-a", "--set", "description=New text"])
+    assert result.exit_code == 0, result.output
+    assert catalogue() == text.replace('"Intro\n\n## Outline"', "New text")
+    assert "rewritten as a whole" not in result.stderr

@@ -48,8 +48,8 @@ def parsed(text: str) -> Any:
     return catalogue
 
 
-def lines(text: str) -> list[int]:
-    return list(parsed(text).checked.entry_lines)
+def lines(text: str) -> list[edit.Extent]:
+    return parsed(text).checked.extents()
 
 
 def talks(text: str) -> list[Talk]:
@@ -139,7 +139,17 @@ def test_empty_list_round_trip() -> None:
 
 def test_an_odd_empty_list_is_refused() -> None:
     with pytest.raises(edit.LayoutError, match="cannot add to"):
-        edit.insert_entry("talks: !!seq []\n", [], 0, NEW)
+        edit.insert_entry("talks:\n  []\n", [], 0, NEW)
+
+
+@pytest.mark.parametrize("properties", ["&all", "!!seq", "&all !!seq"])
+def test_an_anchor_or_tag_on_the_list_stays_where_it_is(properties: str) -> None:
+    # Removing the only talk under `talks: &all` wrote `talks: [] &all`, which is not YAML.
+    text = f"talks: {properties}  # mine\n- title: A\n  date: 2022-01-01\n  event: E\n"
+    empty = edit.remove_entry(text, lines(text), 0)
+    assert empty == f"talks: {properties} []  # mine\n"
+    assert talks(empty) == []
+    assert edit.insert_entry(empty, [], 0, NEW) == f"talks: {properties}  # mine\n" + NEW
 
 
 def test_indented_list_gets_an_indented_entry() -> None:
@@ -267,3 +277,56 @@ def test_any_added_entry_lands_by_date_and_comes_out_again(
     out = edit.insert_entry(layout, lines(layout), index, dump_entry(entry))
     assert talks(out) == [*before[:index], Talk.from_mapping(entry), *before[index:]]
     assert edit.remove_entry(out, lines(out), index) == layout
+
+
+# Values whose lines look like something else: the parser's end marks say where they end.
+HASH_LINES = {
+    "double-quoted": '  description: "Intro\n\n## Outline"\n',
+    "single-quoted": "  description: 'Intro\n\n## Outline\n  more'\n",
+    "single-quoted, ending on it": "  description: 'Intro\n\n## Outline'\n",
+}
+
+
+@pytest.mark.parametrize("value", HASH_LINES.values(), ids=HASH_LINES.keys())
+def test_a_value_line_starting_with_a_hash_is_part_of_its_talk(value: str) -> None:
+    text = (
+        "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n" + value
+        + "# 2023\n- title: B\n  date: 2023-01-01\n  event: E\n"
+    )
+    assert [t.title for t in talks(text)] == ["A", "B"]
+    removed = edit.remove_entry(text, lines(text), 0)
+    assert removed == "talks:\n# 2023\n- title: B\n  date: 2023-01-01\n  event: E\n"
+    edited = edit.set_fields(text, lines(text), 0, {"description": "New"})
+    assert edited == text.replace(value, "  description: New\n")
+    added = edit.insert_entry(text, lines(text), 1, NEW)
+    assert added == text.replace("# 2023\n", NEW + "# 2023\n")
+
+
+def test_a_kept_trailing_blank_line_stays_with_its_description() -> None:
+    # `|+` keeps the blank lines after its text: adding or removing a talk next to it
+    # must leave them in the value (today: "please report this").
+    text = (
+        "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n  description: |+\n    Text\n\n"
+        "- title: B\n  date: 2023-01-01\n  event: E\n"
+    )
+    before = talks(text)
+    assert before[0].description == "Text\n\n"
+    added = edit.insert_entry(text, lines(text), 1, NEW)
+    assert talks(added) == [before[0], Talk.from_mapping({"title": "New", "date": dt.date(2023, 6, 1), "event": "X"}), before[1]]
+    assert edit.remove_entry(added, lines(added), 1) == text
+    removed = edit.remove_entry(text, lines(text), 1)
+    assert talks(removed) == [before[0]]
+    assert removed == "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n  description: |+\n    Text\n\n"
+    assert edit.set_fields(text, lines(text), 0, {"event": "F"}) == text.replace("event: E\n  desc", "event: F\n  desc")
+
+
+def test_a_change_that_would_reach_beyond_its_talk_is_refused() -> None:
+    text = "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n- title: B\n  date: 2023-01-01\n  event: E\n"
+    (first, _, _), second = lines(text)
+    # Extents that claim the first talk runs into the second, as a misread would.
+    wrong = [(first, 6, 1), second]
+    with pytest.raises(edit.LayoutError, match="would reach beyond the talk") as info:
+        edit.remove_entry(text, wrong, 0)
+    assert info.value.problems[0].line == 2
+    with pytest.raises(edit.LayoutError, match="would reach beyond the talk"):
+        edit.rewrite_entry(text, wrong, 0, NEW)

@@ -155,3 +155,56 @@ def test_an_id_prefix_names_the_talk_it_took(repo: Path, runner: CliRunner) -> N
     result = runner.invoke(app, ["remove", "2022", "--yes"])
     took = "'2022' is 2022-01-01-third: 'Third' (2022-01-01, EuroSciPy)"
     assert (result.exit_code, result.stderr.splitlines()[0]) == (0, took)
+
+
+# A talk whose description's next line starts with `#` at column 0 (legal YAML inside
+# quotes), and one whose `|+` description keeps a blank line: each ends where the
+# parser says, not where its lines seem to end.
+TRICKY = """\
+talks:
+- title: Quoted
+  date: 2024-05-01
+  event: E
+  description: "Intro
+
+## Outline"
+- title: Kept
+  date: 2023-03-10
+  event: E
+  description: |+
+    Text
+
+- title: Last
+  date: 2022-01-01
+  event: E
+"""
+
+
+@pytest.mark.parametrize(
+    ("talk_id", "expected"),
+    [
+        # Today `## Outline"` was left behind, as a comment, with exit 0.
+        ("2024-05-01-quoted", TRICKY.replace('- title: Quoted\n  date: 2024-05-01\n  event: E\n  description: "Intro\n\n## Outline"\n', "")),
+        # Today "please report this".
+        ("2023-03-10-kept", TRICKY.replace("- title: Kept\n  date: 2023-03-10\n  event: E\n  description: |+\n    Text\n\n", "")),
+        ("2022-01-01-last", TRICKY.replace("- title: Last\n  date: 2022-01-01\n  event: E\n", "")),
+    ],
+)
+def test_remove_takes_the_whole_talk_as_the_parser_reads_it(
+    project: Path, runner: CliRunner, talk_id: str, expected: str
+) -> None:
+    (project / DATA).write_text(TRICKY, encoding="utf-8")
+    result = runner.invoke(app, ["remove", talk_id, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert catalogue() == expected
+
+
+def test_removing_the_only_talk_under_an_anchor_keeps_the_file_valid(project: Path, runner: CliRunner) -> None:
+    # Today: `talks: [] &all`, which is not YAML, and a message blaming the file on disk.
+    (project / DATA).write_text("talks: &all\n- title: A\n  date: 2022-01-01\n  event: E\n", encoding="utf-8")
+    result = runner.invoke(app, ["remove", "2022-01-01-a", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert catalogue() == "talks: &all []\n"
+    result = runner.invoke(app, ["add", "--title", "A", "--date", "2022-01-01", "--event", "E"])
+    assert result.exit_code == 0, result.output
+    assert catalogue() == "talks: &all\n- title: A\n  date: 2022-01-01\n  event: E\n"

@@ -5,15 +5,21 @@ date position, a removed entry's lines are cut out, and an edit replaces the
 lines of the keys it touches. Comments, quoting, indentation, blank lines and
 line endings elsewhere stay as they were.
 
-Where entries begin comes from validation (`Checked.entry_lines`, the line
-of each entry's first key); everything else is read from the lines here.
-A comment line sitting between two entries (no deeper than their `-`)
-belongs to the entry below it, as a heading would: adding an entry puts it
-above those comments, removing the entry above leaves them in place.
+Where each entry begins and ends comes from the parser, through
+validation (`Checked.extents()`: the line of each entry's first key, and
+the position just after its last value), so a quoted value whose next line
+starts with `#` or a `|+` value's trailing blank lines are part of their
+entry, whatever they look like. Only the lines between two entries (blank
+lines, comments, `...`) are read here. A comment line sitting between two
+entries (no deeper than their `-`) belongs to the entry below it, as a
+heading would: adding an entry puts it above those comments, removing the
+entry above leaves them in place. A deeper comment just after an entry
+belongs to it.
 
-Callers must re-validate the result and compare it with the talks they
-expect: a layout this module misreads then fails loudly instead of being
-written.
+Every change is checked to touch only the changed entry's own lines (its
+extent, with its comments and the blank lines after it) before the text is
+returned. Callers must still re-validate the result and compare it with the
+talks they expect.
 """
 
 from __future__ import annotations
@@ -38,11 +44,13 @@ class _Unset:
 UNSET: Final = _Unset()
 """A change's value meaning: remove the key."""
 
-# The line breaks of YAML (and of the parser's line numbers).
-_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
-# Characters str.splitlines breaks at that YAML does not.
-_NOT_YAML_BREAKS = "\v\f\x1c\x1d\x1e"
+# The line breaks of the parser's line numbers (see yamlread): those editors count.
+_BREAK = re.compile(r"\r\n|[\n\r]")
+# Characters str.splitlines breaks at that these line numbers do not.
+_NOT_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _TALKS_KEY = re.compile(r"""(?:talks|"talks"|'talks')[ \t]*:""")
+# An anchor or a tag after `talks:` (`talks: &all`): they stay when the list empties or fills.
+_PROPERTIES = re.compile(r"(?:[ \t]+[&!][^ \t#]*)*")
 _EMPTY_FLOW = re.compile(r"[ \t]*\[[ \t]*\]")
 _REST_OF_KEY_LINE = re.compile(r"[ \t]*(?:#.*)?\Z")
 _DASH_ALONE = re.compile(r" *-[ \t]*(?:#.*)?\Z")
@@ -62,53 +70,65 @@ def position_for(dates: Sequence[dt.date], date: dt.date) -> int:
     return len(dates)
 
 
-def insert_entry(text: str, entry_lines: Sequence[int], index: int, entry: str, path: str = "") -> str:
+# Where an entry is, from the parser: its first key's line, and the line and
+# column just after its last value (all 1-based). See `Checked.extents()`.
+Extent = tuple[int, int, int]
+
+
+def insert_entry(text: str, extents: Sequence[Extent], index: int, entry: str, path: str = "") -> str:
     """`text` with `entry` (one `- key: value` list item, LF line ends) as the talk at `index`."""
     nl = newline(text)
-    if not entry_lines:
+    if not extents:
         return _insert_first(text, entry, nl, path)
-    lay = _layout(text, entry_lines, path)
+    lay = _Layout(text, extents, path)
     body = _indent_lines(entry.split("\n")[:-1], lay.column, nl)
     sep = nl if lay.separated(index) else ""
-    if index < len(entry_lines):
+    if index < len(extents):
         at = lay.lines.start(_owned_start(lay, index))
+        lay.check_between(index, at)
         return text[:at] + body + sep + text[at:]
     at = lay.lines.end(lay.end(lay.count - 1))
+    lay.check_between(index, at)
     if at == len(text) and not _ends_with_break(text):
         # The file ends without a line break, and keeps doing so.
         return text + nl + sep + body[: -len(nl)]
     return text[:at] + sep + body + text[at:]
 
 
-def remove_entry(text: str, entry_lines: Sequence[int], index: int, path: str = "") -> str:
+def remove_entry(text: str, extents: Sequence[Extent], index: int, path: str = "") -> str:
     """`text` without the talk at `index`; the last talk gone leaves `talks: []`."""
-    lay = _layout(text, entry_lines, path)
+    lay = _Layout(text, extents, path)
     lines = lay.lines
-    count = len(entry_lines)
+    count = len(extents)
     if count == 1:
         start, end = lines.start(lay.dash(0)), lines.end(lay.end(0))
         start = _drop_break_before(text, start, end)
+        lay.check_cut(0, start, end)
         talks = _talks_line(lines, path, before=lay.dash(0))
         cut = text[:start] + text[end:]
         found = _TALKS_KEY.match(lines.content(talks))
         assert found is not None
-        at = _content_offset(lines, talks) + found.end()
+        properties = _PROPERTIES.match(lines.content(talks), found.end())
+        assert properties is not None
+        at = _content_offset(lines, talks) + properties.end()
         return cut[:at] + " []" + cut[at:]
     if index < count - 1:
         start = lines.start(lay.dash(index))
         end = lines.start(_owned_start(lay, index + 1))
+        lay.check_cut(index, start, end)
         return text[:start] + text[end:]
     first = lay.dash(index)
     while first - 1 > lay.end(index - 1) and _is_blank(lines.content(first - 1)):
         first -= 1
     start, end = lines.start(first), lines.end(lay.end(index))
     start = _drop_break_before(text, start, end)
+    lay.check_cut(index, start, end)
     return text[:start] + text[end:]
 
 
 def set_fields(
     text: str,
-    entry_lines: Sequence[int],
+    extents: Sequence[Extent],
     index: int,
     changes: Mapping[str, Any],
     path: str = "",
@@ -120,7 +140,7 @@ def set_fields(
     when the entry cannot be edited key by key (a flow mapping, say): then
     `rewrite_entry` is the way.
     """
-    lay = _layout(text, entry_lines, path)
+    lay = _Layout(text, extents, path)
     keys = _entry_keys(lay, index, path)
     nl = newline(text)
     edits: list[tuple[int, int, str]] = []
@@ -135,16 +155,19 @@ def set_fields(
             edits.append(_replace_edit(lay, key, value, nl))
     new = [name for name, value in changes.items() if name not in present and value is not UNSET]
     edits += _insert_edits(lay, keys, sorted(new, key=_FIELD_ORDER.__getitem__), changes, nl)
+    for start, end, _ in edits:
+        lay.check_inside(index, start, end)
     return _apply(text, edits, path)
 
 
 def rewrite_entry(
-    text: str, entry_lines: Sequence[int], index: int, entry: str, path: str = ""
+    text: str, extents: Sequence[Extent], index: int, entry: str, path: str = ""
 ) -> str:
     """`text` with the talk at `index` replaced as a whole by `entry` (as for insert_entry)."""
-    lay = _layout(text, entry_lines, path)
+    lay = _Layout(text, extents, path)
     body = _indent_lines(entry.split("\n")[:-1], lay.column, newline(text))
     start, end = lay.lines.start(lay.dash(index)), lay.lines.end(lay.end(index))
+    lay.check_cut(index, start, end)
     if end == len(text) and not _ends_with_break(text):
         body = body[: -len(newline(text))]
     return text[:start] + body + text[end:]
@@ -165,11 +188,11 @@ def newline(text: str) -> str:
 
 
 class _Lines:
-    """Line starts of a text, counted as YAML counts lines."""
+    """Line starts of a text, counted as the parser's line numbers count them (see yamlread)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        if any(ch in text for ch in _NOT_YAML_BREAKS):
+        if any(ch in text for ch in _NOT_BREAKS):
             starts = [0, *(m.end() for m in _BREAK.finditer(text))]
         else:
             starts = [0, *itertools.accumulate(map(len, text.splitlines(keepends=True)))]
@@ -191,7 +214,7 @@ class _Lines:
 
     def content(self, number: int) -> str:
         line = self.text[self.starts[number] : self.end(number)]
-        line = line.rstrip("\r\n\x85\u2028\u2029")
+        line = line.rstrip("\r\n")
         return line[1:] if number == 0 and line.startswith("\ufeff") else line
 
 
@@ -217,7 +240,7 @@ def _is_gap(line: str, column: int) -> bool:
 
 
 def _ends_with_break(text: str) -> bool:
-    return text.endswith(("\n", "\r", "\x85", "\u2028", "\u2029"))
+    return text.endswith(("\n", "\r"))
 
 
 def _drop_break_before(text: str, start: int, end: int) -> int:
@@ -242,10 +265,10 @@ def _indent_lines(lines: Sequence[str], column: int, nl: str) -> str:
 class _Layout:
     """Where the entries' lines are, worked out only for the entries a change looks at."""
 
-    def __init__(self, text: str, entry_lines: Sequence[int], path: str) -> None:
+    def __init__(self, text: str, extents: Sequence[Extent], path: str) -> None:
         self.lines = _Lines(text)
-        self.entry_lines = entry_lines
-        self.count = len(entry_lines)
+        self.extents = extents
+        self.count = len(extents)
         self.path = path
         self._dashes: dict[int, int] = {}
         self._ends: dict[int, int] = {}
@@ -253,7 +276,7 @@ class _Layout:
     def dash(self, index: int) -> int:
         """The line of entry `index`'s `-`, 0-based."""
         if index not in self._dashes:
-            self._dashes[index] = _dash_line(self.lines, self.entry_lines[index] - 1, self.path)
+            self._dashes[index] = _dash_line(self.lines, self.extents[index][0] - 1, self.path)
         return self._dashes[index]
 
     @functools.cached_property
@@ -261,14 +284,19 @@ class _Layout:
         """The `-` column, the same for every entry of a block list."""
         return _indent(self.lines.content(self.dash(0))) if self.count else 0
 
+    def last_value_line(self, index: int) -> int:
+        """The last line holding any of entry `index`'s value, from the parser's end mark."""
+        _, line, col = self.extents[index]
+        return line - 2 if col == 1 else line - 1  # at a line's first column, it ended on the line before
+
     def end(self, index: int) -> int:
-        """The last line of entry `index` that is not a gap line (blank, comment, `...`)."""
+        """The last line of entry `index`: its last value's, or a deeper comment's just after it."""
         if index not in self._ends:
-            dash = self.dash(index)
+            value_end = self.last_value_line(index)
             last = self.dash(index + 1) - 1 if index + 1 < self.count else len(self.lines) - 1
-            while last > dash and _is_gap(self.lines.content(last), self.column):
+            while last > value_end and _is_gap(self.lines.content(last), self.column):
                 last -= 1
-            self._ends[index] = last
+            self._ends[index] = max(last, value_end)
         return self._ends[index]
 
     def separated(self, index: int) -> bool:
@@ -280,9 +308,49 @@ class _Layout:
         ]
         return bool(gaps) and 2 * sum(gaps) > len(gaps)
 
+    # What a change may touch: checked before any text is returned.
 
-def _layout(text: str, entry_lines: Sequence[int], path: str) -> _Layout:
-    return _Layout(text, entry_lines, path)
+    def extent(self, index: int) -> tuple[int, int]:
+        """Entry `index` as offsets: from its `-` to just after its last value."""
+        _, line, col = self.extents[index]
+        return self.lines.start(self.dash(index)), _content_offset(self.lines, line - 1) + col - 1
+
+    def region(self, index: int) -> tuple[int, int]:
+        """The offsets a change of entry `index` may touch: from the end of the entry
+        above to the comments that go with the entry below."""
+        lines = self.lines
+        start = lines.end(self.end(index - 1)) if index > 0 else 0
+        end = lines.start(_owned_start(self, index + 1)) if index + 1 < self.count else len(lines.text)
+        return start, end
+
+    def check_cut(self, index: int, start: int, end: int) -> None:
+        """A cut or rewrite of `text[start:end]` takes all of entry `index` and nothing of its neighbours."""
+        low, high = self.region(index)
+        low = _drop_break_before(self.lines.text, low, end)  # a cut to the end may take the break before it
+        first, last = self.extent(index)
+        if not (low <= start <= first and last <= end <= high):
+            raise self.misread(index)
+
+    def check_inside(self, index: int, start: int, end: int) -> None:
+        """An edit of `text[start:end]` stays inside entry `index`'s own lines."""
+        lines = self.lines
+        if not (lines.start(self.dash(index)) <= start <= end <= lines.end(self.end(index))):
+            raise self.misread(index)
+
+    def check_between(self, index: int, at: int) -> None:
+        """An entry inserted at `at` goes between the entries `index - 1` and `index`."""
+        low = self.extent(index - 1)[1] if index > 0 else 0
+        high = self.lines.start(self.dash(index)) if index < self.count else len(self.lines.text)
+        if not low <= at <= high:
+            raise self.misread(min(index, self.count - 1))
+
+    def misread(self, index: int) -> LayoutError:
+        return LayoutError(
+            "cannot change this talk's lines safely: the change would reach beyond the talk; nothing was written",
+            path=self.path,
+            line=self.extents[index][0],
+            hint="please report this, with the part of the file around the talk",
+        )
 
 
 def _dash_line(lines: _Lines, number: int, path: str) -> int:
@@ -342,21 +410,33 @@ def _insert_first(text: str, entry: str, nl: str, path: str) -> str:
     content = lines.content(number)
     found = _TALKS_KEY.match(content)
     assert found is not None
-    flow = _EMPTY_FLOW.match(content, found.end())
-    if not _REST_OF_KEY_LINE.match(content, flow.end() if flow else found.end()):
+    properties = _PROPERTIES.match(content, found.end())
+    assert properties is not None
+    flow = _EMPTY_FLOW.match(content, properties.end())
+    value_below = flow is None and _value_below(lines, number)
+    if value_below or not _REST_OF_KEY_LINE.match(content, flow.end() if flow else properties.end()):
         raise LayoutError(
             f"cannot add to `{content.strip()}`; write `talks: []` for an empty list",
             path=path,
             line=number + 1,
         )
     if flow is not None:
-        # `talks: []  # none yet` -> `talks:  # none yet`: only ` []` goes.
-        key_end = _content_offset(lines, number) + found.end()
-        text = text[:key_end] + text[key_end + flow.end() - found.end() :]
+        # `talks: []  # none yet` -> `talks:  # none yet`: only ` []` goes (an anchor stays).
+        key_end = _content_offset(lines, number) + properties.end()
+        text = text[:key_end] + text[key_end + flow.end() - properties.end() :]
         lines = _Lines(text)
     at = lines.end(number)
     lead = nl if at == len(text) and not _ends_with_break(text) else ""
     return text[:at] + lead + _indent_lines(entry.split("\n")[:-1], 0, nl) + text[at:]
+
+
+def _value_below(lines: _Lines, number: int) -> bool:
+    """Whether a bare `talks:` has its (empty) value on a later line: `talks:\\n  []`."""
+    for below in range(number + 1, len(lines)):
+        content = lines.content(below)
+        if not (_is_blank(content) or _is_comment(content)):
+            return _indent(content) > 0
+    return False
 
 
 # -- keys of one entry --------------------------------------------------------
@@ -369,7 +449,8 @@ class _Key:
     column: int  # 0-based
     value_line: int
     value_column: int
-    last: int  # the last line of its value, before any comments or blank lines
+    value_end: tuple[int, int]  # (line, column) just after the value, 0-based, from the parser
+    last: int  # the last line that goes with the key: its value's, or a deeper comment's after it
 
 
 def _entry_keys(lay: _Layout, index: int, path: str) -> list[_Key]:
@@ -397,14 +478,16 @@ def _entry_keys(lay: _Layout, index: int, path: str) -> list[_Key]:
         following = found[number + 1][1] if number + 1 < len(found) else end + 1
         if following == line:
             raise LayoutError("two keys on one line", path=path, line=line + 1)
+        value_end = (dash + value_mark[3] - 1, value_mark[4] - 1)
+        value_last = value_end[0] - 1 if value_end[1] == 0 else value_end[0]
         last = following - 1
-        while last > line and (
+        while last > max(line, value_last) and (
             _is_blank(lines.content(last))
             or (_is_comment(lines.content(last)) and _indent(lines.content(last)) <= column)
         ):
             last -= 1
         keys.append(
-            _Key(name, line, column, dash + value_mark[0] - 1, value_mark[1] - 1, last)
+            _Key(name, line, column, dash + value_mark[0] - 1, value_mark[1] - 1, value_end, last)
         )
     return keys
 
@@ -421,10 +504,11 @@ def _replace_edit(lay: _Layout, key: _Key, value: Any, nl: str) -> tuple[int, in
     lines = lay.lines
     new = _pair_lines(key.name, value)
     start = _content_offset(lines, key.line) + key.column
-    if len(new) == 1 and key.last == key.line and key.value_line == key.line:
+    if len(new) == 1 and key.last == key.line and key.value_end[0] == key.line:
+        # A one-line value with a comment after it: the comment stays.
         content = lines.content(key.line)
-        value_end = _scalar_end(content, key.value_column)
-        if value_end is not None and _COMMENT_AFTER_VALUE.match(content, value_end):
+        value_end = key.value_end[1]
+        if _COMMENT_AFTER_VALUE.match(content, value_end):
             return start, _content_offset(lines, key.line) + value_end, new[0]
     end = lines.end(key.last)
     body = new[0] + nl + _indent_lines(new[1:], key.column, nl)
@@ -488,34 +572,3 @@ def _apply(text: str, edits: list[tuple[int, int, str]], path: str) -> str:
         position = end
     out.append(text[position:])
     return "".join(out)
-
-
-def _scalar_end(line: str, start: int) -> int | None:
-    """Where a one-line scalar that starts at `start` ends, or None if it goes on."""
-    if start >= len(line):
-        return None
-    quote = line[start]
-    if quote == "'":
-        at = start + 1
-        while at < len(line):
-            if line[at] == "'":
-                if line[at + 1 : at + 2] == "'":
-                    at += 2
-                    continue
-                return at + 1
-            at += 1
-        return None
-    if quote == '"':
-        at = start + 1
-        while at < len(line):
-            if line[at] == "\\":
-                at += 2
-                continue
-            if line[at] == '"':
-                return at + 1
-            at += 1
-        return None
-    if quote in "[{|>&*!":
-        return None
-    found = _COMMENT_AFTER_VALUE.search(line, start)
-    return found.start() if found is not None else None

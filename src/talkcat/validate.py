@@ -57,6 +57,10 @@ class Checked:
     # Where each entry ends (line, col, 1-based): just after its last value, as the parser saw it.
     entry_ends: list[tuple[int, int]]
 
+    def extents(self) -> list[tuple[int, int, int]]:
+        """Each entry's first line and where it ends: what `edit` splices by."""
+        return [(line, *end) for line, end in zip(self.entry_lines, self.entry_ends)]
+
 
 def check_document(doc: Document, path: str, rules: Rules = Rules()) -> Checked:
     """Validate everything that depends only on the file's content."""

@@ -195,7 +195,7 @@ def _write(data: Path, rules: Rules, answers: _Answers, dry_run: bool = False) -
         talks = catalogue.talks
         _refuse_duplicate(catalogue, new, answers.talk_id is not None)
         index = edit.position_for([t.date for t in talks], new.date)
-        text = edit.insert_entry(catalogue.text, catalogue.checked.entry_lines, index, dump_entry(entry), str(data))
+        text = edit.insert_entry(catalogue.text, catalogue.checked.extents(), index, dump_entry(entry), str(data))
         if dry_run:
             from talkcat.commands import sources
 

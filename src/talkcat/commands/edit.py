@@ -267,7 +267,7 @@ def _new_text(catalogue: Catalogue, index: int, new: Talk, changes: dict[str, An
     from talkcat.commands import common
     from talkcat.yamlwrite import dump_entry
 
-    text, lines, path = catalogue.text, catalogue.checked.entry_lines, str(catalogue.path)
+    text, lines, path = catalogue.text, catalogue.checked.extents(), str(catalogue.path)
     talks = list(catalogue.talks)
     talks[index] = new
     problem: TalkcatError | None = None

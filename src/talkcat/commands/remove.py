@@ -50,7 +50,7 @@ def remove_talk(
         talks = catalogue.talks
         if yes:
             common.took(talk_id, talks[index])
-        text = edit.remove_entry(catalogue.text, catalogue.checked.entry_lines, index, str(data))
+        text = edit.remove_entry(catalogue.text, catalogue.checked.extents(), index, str(data))
         common.save(catalogue, text, [*talks[:index], *talks[index + 1 :]])
     typer.echo(f"removed {common.describe(talks[index])} from {data}", err=True)
     if sync:
