@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -518,11 +520,8 @@ def test_writers_wait_for_the_lock(repo: Path, runner: CliRunner, args: list[str
     import threading
     import time
 
-    import filelock
-
     results: list[object] = []
-    lock = filelock.FileLock(str(store.lock_path(DATA)))
-    with lock:
+    with store.locked(DATA):  # held by this thread; the command runs in another
         worker = threading.Thread(target=lambda: results.append(runner.invoke(app, args)))
         worker.start()
         time.sleep(0.5)
@@ -533,20 +532,52 @@ def test_writers_wait_for_the_lock(repo: Path, runner: CliRunner, args: list[str
     assert catalogue() != ODD
 
 
-def test_another_writer_holding_the_lock(project: Path) -> None:
-    import filelock
-
-    DATA.write_text("talks: []\n", encoding="utf-8")
-    with filelock.FileLock(str(store.lock_path(DATA))):
-        with pytest.raises(TalkcatError) as info:
-            with store.locked(DATA, timeout=0.05):
-                pass  # pragma: no cover
-    assert str(info.value) == (
-        "data/talks.yaml: another talkcat is writing this file (waited 0.05 s for its lock); try again"
+def hold_the_lock(path: Path) -> subprocess.Popen[str]:
+    """Another process holding the file's lock until its stdin closes (a talkcat stopped with Ctrl-Z, say)."""
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom talkcat import store\n"
+        f"with store.locked(Path({str(path)!r})):\n    print('held', flush=True)\n    sys.stdin.read()\n"
     )
-    assert info.value.hint == f"if no talkcat is running, delete {store.lock_path(DATA)}"
-    with store.locked(DATA, timeout=0.05):
+    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_writer_gives_up_only_on_a_holder_that_makes_no_progress(project: Path) -> None:
+    DATA.write_text("talks: []\n", encoding="utf-8")
+    holder = hold_the_lock(DATA)
+    try:
+        with pytest.raises(TalkcatError) as info:
+            with store.locked(DATA, stall=0.2):
+                pass  # pragma: no cover
+    finally:
+        holder.communicate("")
+    assert str(info.value) == (
+        f"data/talks.yaml: another talkcat (process {holder.pid}) has held this file's lock for 0.2 s without "
+        "finishing; nothing was written"
+    )
+    # The lock is a live flock: deleting its file would let two writers in at once. Never suggested.
+    assert info.value.hint == (
+        "it may be stopped (Ctrl-Z) or stuck: let it finish, or end it, then run this again; "
+        "the lock is freed when that process exits"
+    )
+    assert "delete" not in (info.value.hint or "")
+    with store.locked(DATA, stall=0.2):
         assert catalogue() == "talks: []\n"
+
+
+def test_a_lock_taken_again_in_one_thread_only_counts(project: Path) -> None:
+    DATA.write_text("talks: []\n", encoding="utf-8")
+    with store.locked(DATA, stall=0.2):
+        with store.locked(DATA, stall=0.2):  # a write inside `locked` takes it again
+            pass
+        code = (
+            "from pathlib import Path\nfrom talkcat import store\nfrom talkcat.errors import TalkcatError\n"
+            "try:\n    store.locked(Path('data/talks.yaml'), stall=0.2).__enter__()\n"
+            "except TalkcatError as exc:\n    print(exc)\n"
+        )
+        other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert other.stdout.startswith("data/talks.yaml: another talkcat (process ")  # still held by this thread
 
 
 @pytest.mark.parametrize("in_git", [True, False], ids=["in-a-repository", "outside-any"])

@@ -51,7 +51,8 @@ def catalogue(project: Path) -> Path:
 
 
 def cache_files() -> list[Path]:
-    return sorted(Path(os.environ["TALKCAT_CACHE_DIR"]).glob("*"))
+    """The cache's entries, but for the one that remembers the hash of talkcat's own code."""
+    return sorted(p for p in Path(os.environ["TALKCAT_CACHE_DIR"]).glob("*") if not p.name.startswith("code-"))
 
 
 def catalogue_entry() -> Path:

@@ -516,7 +516,7 @@ def test_usage_errors(tricky: Path, runner: CliRunner, args: list[str]) -> None:
 def test_output_to_a_folder_is_an_error(tricky: Path, runner: CliRunner) -> None:
     (tricky / "out").mkdir()
     result = runner.invoke(app, ["export", "--format", "json", "-o", "out"])
-    assert (result.exit_code, result.stderr) == (1, "out: is a directory, not a file\n")
+    assert (result.exit_code, result.stderr) == (1, "out: is a directory, not a file; nothing was written\n")
 
 
 def test_pages_into_a_file_is_an_error(tricky: Path, runner: CliRunner) -> None:

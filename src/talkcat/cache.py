@@ -19,7 +19,6 @@ import marshal
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any, Optional, TypeVar, overload
 
 from talkcat import __version__
@@ -57,17 +56,19 @@ def content_hash(data: bytes) -> str:
     return blake2b(data, digest_size=32).hexdigest()
 
 
-def code_fingerprint(package_dir: Path) -> tuple[Any, ...]:
-    """talkcat's version and its modules' sizes and mtimes.
+def code_digest(modules: Sequence[tuple[str, bytes]]) -> str:
+    """The hash of talkcat's modules' content: (name, bytes) of each, in a fixed order."""
+    digest = blake2b(digest_size=32)
+    for name, data in modules:
+        digest.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(data)
+    return digest.hexdigest()
 
-    A release changes the version; an edited checkout (an editable install)
-    changes a module's mtime. Either way, results from other code are misses.
-    """
-    stats = []
-    for module in sorted(package_dir.glob("**/*.py")):
-        st = module.stat()
-        stats.append((module.name, st.st_size, st.st_mtime_ns))
-    return (__version__, sys.implementation.cache_tag, marshal.version, tuple(stats))
+
+def code_fingerprint(digest: str) -> tuple[Any, ...]:
+    """What identifies the code that wrote an entry: talkcat's version, its modules' content
+    (`code_digest`), and the Python and marshal format that wrote it."""
+    return (__version__, sys.implementation.cache_tag, marshal.version, digest)
 
 
 def rules_key(rules: Rules) -> tuple[Any, ...]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import gc
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, Union
 
 from talkcat import cache as cache_format
 from talkcat.errors import Problem, TalkcatError
@@ -61,19 +63,29 @@ class Catalogue:
             )
 
 
-def read_bytes(path: Path, *, pipe: bool = False) -> bytes:
+def read_bytes(path: Path, *, pipe: bool = False, limit: int | None = None) -> bytes:
     """A file's bytes, or a TalkcatError saying plainly why not.
 
     Only a regular file is read: a named pipe would wait forever for a writer
-    and a device might never end. `pipe` lets one through, for an input
-    given as `<(command)`.
+    and a device might never end. `pipe` lets a pipe through too, for an
+    input given as `<(command)`; `limit` caps what is read (a pipe has no size).
     """
     try:
-        if not pipe:
+        if pipe:
+            mode = path.stat().st_mode
+            if not stat.S_ISFIFO(mode):
+                require_file(path)
+        else:
             require_file(path)
-        return path.read_bytes()
+        if limit is None:
+            return path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(limit + 1)
     except OSError as exc:
         raise _unreadable(path, exc) from None
+    if len(data) > limit:
+        raise TalkcatError(f"is larger than {limit // 2**20} MiB; talkcat reads no more", path=str(path))
+    return data
 
 
 def require_file(path: Path) -> None:
@@ -97,7 +109,16 @@ def _unreadable(path: Path, exc: OSError) -> TalkcatError:
         return TalkcatError("is a directory, not a file", path=str(path))
     if isinstance(exc, PermissionError):
         return TalkcatError("permission denied", path=str(path))
+    if exc.errno == errno.ELOOP:
+        return TalkcatError("is a symlink that loops (it leads back to itself)", path=str(path))
+    if exc.errno == errno.ENAMETOOLONG:
+        return TalkcatError("the name is too long for the file system", path=str(_shortened(path)))
     return TalkcatError(f"cannot read: {exc.strerror}", path=str(path))
+
+
+def _shortened(path: Path, limit: int = 120) -> str:
+    text = str(path)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -119,31 +140,238 @@ def read_text(path: Path, *, pipe: bool = False) -> str:
     return decode(read_bytes(path, pipe=pipe), path)
 
 
-def write_text(path: Path, text: str, *, make_folder: bool = False) -> bool:
-    """Write `text` if it differs from what is there; True if it wrote.
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
 
-    A file that cannot be written is a user error (a TalkcatError), not a traceback.
+
+ABSENT: Final = _Absent()
+"""`expected=ABSENT`: the file is written only if there is still none."""
+
+# What a write compares the file with, inside its lock, just before replacing
+# it: the bytes read before the work began, or their `content_hash` (as
+# `read_readme` and `load_catalogue` give it); ABSENT for a file being created.
+Expected = Union[bytes, str, _Absent, None]
+
+
+def write_text(path: Path, text: str, *, expected: Expected = None, make_folder: bool = False) -> bool:
+    """Write a catalogue or a README (or a file `init` makes) if its text changed; True if it wrote.
+
+    The write is atomic (see `write_atomic`) and made inside the file's lock.
+    With `expected`, a file that no longer holds what was read (an editor's
+    save, a `git pull` while talkcat worked) is left as it is: nothing is
+    written and a TalkcatError says so. A file that cannot be written
+    (read-only, a symlink out of the repository, a folder that takes no
+    temporary file) is a TalkcatError too, raised before anything is written.
     """
-    data = text.encode("utf-8")
-    if make_folder:
+    return write_files([(path, text, expected)], make_folders=make_folder) == [path]
+
+
+def write_files(changes: Sequence[tuple[Path, str, Expected]], *, make_folders: bool = False) -> list[Path]:
+    """Write several files (each as `write_text` does); the ones that changed, in order.
+
+    Every file is checked first (`check_writable`), so a file that cannot be
+    written stops them all before any is written. Should one still fail
+    once the others are written (a full disk), the error names which were
+    written and which were not.
+    """
+    if make_folders:
+        for path, _, _ in changes:
+            _make_folder(path)
+    check_writable([path for path, _, _ in changes])
+    written: list[Path] = []
+    for number, (path, text, expected) in enumerate(changes):
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise TalkcatError(
-                f"cannot make the folder {path.parent}: {exc.strerror or exc}", path=str(path)
-            ) from None
+            if _write_checked(path, text.encode("utf-8"), expected):
+                written.append(path)
+        except TalkcatError as exc:
+            if number:
+                exc.hint = _partly_written(written, [p for p, _, _ in changes[number:]], exc.hint)
+            raise
+    return written
+
+
+def _partly_written(written: list[Path], rest: list[Path], hint: str | None) -> str:
+    done = ", ".join(map(str, written)) if written else "none of the others"
+    said = f"written: {done}; not written: {', '.join(map(str, rest))}"
+    return f"{said}; {hint}" if hint else said
+
+
+def write_output(path: Path, text: str) -> bool:
+    """Write an export (its folder made as needed), if its text changed; True if it wrote.
+
+    Unlike `write_text`, an export may go anywhere the user asks, outside
+    the repository too, and takes no lock.
+    """
+    _make_folder(path)
+    problems = [p for p in map(_unwritable, [path]) if p is not None]
+    if problems:
+        raise TalkcatError(problems)
+    data = text.encode("utf-8")
+    if _current(path) == data:
+        return False
+    _write_data(path, data)
+    return True
+
+
+def check_writable(paths: Sequence[Path], *, in_repository: bool = True) -> None:
+    """Raise a TalkcatError naming every one of `paths` that cannot be written; write nothing.
+
+    Refused: a folder; a name too long for the file system; a file whose
+    mode bits let no one write it (`chmod 444`: for every user, root
+    included, as an editor refuses it); a file or a folder this user may not
+    write; with `in_repository`, a file whose real path (symlinks followed)
+    leaves the repository its name is in.
+    """
+    problems = [problem for path in paths if (problem := _unwritable(path, in_repository)) is not None]
+    if problems:
+        raise TalkcatError(problems)
+
+
+def _unwritable(path: Path, in_repository: bool = False) -> Problem | None:
+    """Why `path` cannot be written, if it cannot."""
+    shown = str(path)
+    if len(path.name.encode("utf-8", "surrogateescape")) > _NAME_MAX:
+        return Problem(_shortened(path), None, None, f"the name is longer than {_NAME_MAX} bytes; nothing was written")
     try:
-        if path.read_bytes() == data:
-            return False
+        st: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        return _unreadable(path, exc).problems[0]
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        return Problem(shown, None, None, "is a directory, not a file; nothing was written")
+    if in_repository:
+        outside = _leaves_repository(path)
+        if outside is not None:
+            return Problem(
+                shown, None, None, f"leads outside the repository (to {outside}, through a symlink); nothing was written"
+            )
+    if st is not None:
+        if not stat.S_IMODE(st.st_mode) & 0o222:
+            return Problem(shown, None, None, "is read-only; nothing was written")
+        if not _may_write(path):
+            return Problem(shown, None, None, "permission denied; nothing was written")
+    folder = Path(os.path.realpath(path)).parent
+    if not _may_write(folder, os.W_OK | os.X_OK):
+        return Problem(
+            shown,
+            None,
+            None,
+            f"cannot create a temporary file in {folder} (permission denied), and a file is only ever replaced "
+            "whole, from one; nothing was written",
+        )
+    return None
+
+
+_NAME_MAX = 255  # bytes in a file name: ext4, XFS, btrfs, APFS, NTFS (in UTF-16 units)
+
+
+def _may_write(path: Path, mode: int = os.W_OK) -> bool:
+    """Whether this user may write `path`; root may, whatever the mode (read-only files are refused apart)."""
+    if _is_root():
+        return True
+    try:
+        return os.access(path, mode)
     except OSError:
-        pass
+        return True  # let the write itself say why
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _leaves_repository(path: Path) -> str | None:
+    """The real path of `path`, when it leaves the repository that `path`'s own name is in."""
+    named = Path(os.path.abspath(path))
+    for folder in named.parents:
+        if os.path.lexists(folder / ".git"):
+            root = os.path.realpath(folder)
+            real = os.path.realpath(named)
+            return None if real == root or real.startswith(root.rstrip(os.sep) + os.sep) else real
+    return None  # in no repository: nothing to keep it inside
+
+
+def _make_folder(path: Path) -> None:
     try:
-        write_atomic(path, data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TalkcatError(
+            f"cannot make the folder {path.parent}: {exc.strerror or exc}", path=str(path)
+        ) from None
+
+
+def _current(path: Path) -> bytes | None:
+    """What the file holds now; None when there is no file (or it cannot be read)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _holds(current: bytes | None, expected: Expected) -> bool:
+    if expected is None:
+        return True
+    if isinstance(expected, _Absent):
+        return current is None
+    if current is None:
+        return False
+    if isinstance(expected, str):
+        return cache_format.content_hash(current) == expected
+    return current == expected
+
+
+def _write_checked(path: Path, data: bytes, expected: Expected) -> bool:
+    """Inside the file's lock: write `data` unless the file holds it already, or no longer holds `expected`."""
+    with _file_lock(lock_path(path), path):
+        _sweep_temporary_files(path)
+        current = _current(path)
+        if not _holds(current, expected):
+            raise _changed(path)
+        if current == data:
+            return False
+
+        def unchanged() -> bool:
+            # Just before the replace: the write may have taken a while.
+            return _holds(_current(path), expected)
+
+        _write_data(path, data, unchanged)
+    return True
+
+
+def _changed(path: Path) -> TalkcatError:
+    return TalkcatError(
+        "changed while talkcat worked (saved by an editor, or by git?); nothing was written, so that change stays",
+        path=str(path),
+        hint="run the command again",
+    )
+
+
+def _write_data(path: Path, data: bytes, unchanged: Callable[[], bool] | None = None) -> None:
+    try:
+        write_atomic(path, data, unchanged)
     except IsADirectoryError:
         raise TalkcatError("is a directory, not a file", path=str(path)) from None
+    except _Changed:
+        raise _changed(path) from None
+    except _NoTemporaryFile as exc:
+        raise TalkcatError(
+            f"cannot create a temporary file in {exc.folder} ({exc.reason}), and a file is only ever replaced "
+            "whole, from one; nothing was written",
+            path=str(path),
+        ) from None
     except OSError as exc:
         raise TalkcatError(f"cannot write: {exc.strerror or exc}", path=str(path)) from None
-    return True
+
+
+class _Changed(Exception):
+    """The file changed between reading it and replacing it."""
+
+
+class _NoTemporaryFile(Exception):
+    def __init__(self, folder: Path, reason: str) -> None:
+        self.folder = folder
+        self.reason = reason
 
 
 def read_if_exists(path: Path) -> bytes | None:
@@ -151,11 +379,6 @@ def read_if_exists(path: Path) -> bytes | None:
     if not os.path.lexists(path):
         return None
     return read_bytes(path)
-
-
-def write_output(path: Path, text: str) -> bool:
-    """Write an export, making its folder."""
-    return write_text(path, text, make_folder=True)
 
 
 def remove_output(path: Path) -> None:
@@ -187,31 +410,54 @@ def stays_in(folder: Path, name: str) -> bool:
     return os.path.dirname(os.path.realpath(folder / name)) == os.path.realpath(folder)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file (symlinks and hard links followed), existing or not."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return os.path.realpath(one) == os.path.realpath(other)
+
+
+def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None = None) -> None:
     """Replace a file all at once: a reader sees the old bytes or the new, never a mix.
 
-    A symlink is written through (its target is replaced), and the file keeps
-    its permissions.
+    A symlink is written through (its target is replaced). The file keeps
+    its permissions, and its owner and group where the user may set them
+    (root rewriting a user's README leaves it theirs). Where the owner
+    cannot be kept (another user's file this user may write), the file is
+    written in place instead, which keeps it but is not atomic. A file with
+    other hard links is replaced by a new one: the other names keep the old
+    bytes. `unchanged`, if given, is asked just before the replace; False
+    stops the write (`_Changed`).
     """
     target = Path(os.path.realpath(path))
     try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+        st: os.stat_result | None = target.stat()
     except FileNotFoundError:
-        mode = None
+        st = None
     import tempfile  # only when writing: a run that reads stays faster to start
 
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except PermissionError as exc:
+        raise _NoTemporaryFile(target.parent, exc.strerror or "permission denied") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        if st is not None:
+            os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            if not _same_owner(tmp, st):
+                os.unlink(tmp)
+                _write_in_place(target, data, unchanged)
+                return
         else:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
+        if unchanged is not None and not unchanged():
+            raise _Changed
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -220,6 +466,64 @@ def write_atomic(path: Path, data: bytes) -> None:
             pass
         raise
     _fsync_dir(target.parent)
+
+
+def _same_owner(tmp: str, st: os.stat_result) -> bool:
+    """Give the temporary file the owner and group of the file it replaces, as far as allowed."""
+    if not hasattr(os, "chown"):
+        return True
+    mine = os.stat(tmp)
+    if (mine.st_uid, mine.st_gid) == (st.st_uid, st.st_gid):
+        return True
+    try:
+        os.chown(tmp, st.st_uid, st.st_gid)
+        return True
+    except PermissionError:
+        pass
+    try:
+        os.chown(tmp, -1, st.st_gid)  # a group this user is in
+    except PermissionError:
+        pass
+    return os.stat(tmp).st_uid == st.st_uid
+
+
+def _write_in_place(target: Path, data: bytes, unchanged: Callable[[], bool] | None) -> None:
+    """Overwrite the file itself, which keeps its owner, group and links."""
+    if unchanged is not None and not unchanged():
+        raise _Changed
+    with open(target, "r+b") as f:
+        f.write(data)
+        f.truncate()
+        f.flush()
+        os.fsync(f.fileno())
+
+
+# mkstemp's names: `.<name>.` + 8 of [a-z0-9_] + `.tmp`.
+_RANDOM_PART = re.compile(r"[a-z0-9_]{8}\Z")
+
+
+def _sweep_temporary_files(path: Path) -> None:
+    """Delete the temporary files a killed talkcat left beside this file.
+
+    Called inside the file's lock, where no other talkcat is writing it:
+    any such file is stale. A SIGKILL between creating one and the replace
+    leaves it (the full size of the file: 20 MB for pyvideo), and `git add -A`
+    would commit it.
+    """
+    target = Path(os.path.realpath(path))
+    prefix, suffix = f".{target.name}.", ".tmp"
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(prefix) and name.endswith(suffix) and _RANDOM_PART.match(name[len(prefix) : -len(suffix)]):
+            try:
+                if entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -304,14 +608,15 @@ def load_catalogue(path: Path, rules: Rules | None = None, *, cache: bool = True
     return _catalogue(path, text, checked, rules, digest)
 
 
-def write_catalogue(catalogue: Catalogue) -> bool:
+def write_catalogue(catalogue: Catalogue, *, expected: Expected = None) -> bool:
     """Write a catalogue parsed from new text (if it changed), and cache its validation.
 
-    The next command then reads the new file from the cache: `add --sync`
+    `expected`: what the file held when it was read (see `write_text`). The
+    next command then reads the new file from the cache: `add --sync`
     parses the catalogue once, not twice.
     """
     data = catalogue.text.encode("utf-8")
-    wrote = write_text(catalogue.path, catalogue.text)
+    wrote = write_text(catalogue.path, catalogue.text, expected=expected)
     if catalogue.rules is not None:
         catalogue.digest = cache_format.content_hash(data)
         name, key = _catalogue_entry(catalogue.path, catalogue.digest, catalogue.rules)
@@ -536,27 +841,129 @@ def _slot(path: Path) -> str:
 
 @functools.cache
 def _code_fingerprint() -> tuple[Any, ...]:
-    return cache_format.code_fingerprint(Path(__file__).parent)
+    """What identifies talkcat's code in a cache key: its version and its modules' content.
+
+    Sizes and mtimes are not enough: rsync -a, cp -p and image layers keep
+    a changed module's mtime. The modules are hashed once per install (per
+    change of any module's inode, size, mtime or ctime, and ctime cannot
+    be set back), and the hash is kept in the cache.
+    """
+    package = Path(__file__).parent
+    modules = sorted(package.glob("**/*.py"))
+    stats = []
+    for module in modules:
+        st = module.stat()
+        stats.append((str(module.relative_to(package)), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    name, key = f"code-{_slot(package)}", ("code", tuple(stats))
+    digest = _read_cache(name, key)
+    if not isinstance(digest, str):
+        digest = cache_format.code_digest([(stat[0], module.read_bytes()) for stat, module in zip(stats, modules)])
+        _write_cache(name, key, lambda: digest)
+    return cache_format.code_fingerprint(digest)
+
+
+# A cache entry larger than this is not read: a cache folder holding a huge
+# file (or a link to /dev/zero, which is not read at all) costs no memory.
+MAX_CACHE_ENTRY = 2**30
 
 
 def _read_cache(name: str, key: tuple[Any, ...]) -> Any:
-    """The value cached under `key`, or None: a missing, foreign or damaged file is a miss."""
-    try:
-        blob = (cache_dir() / name).read_bytes()
-    except (OSError, ValueError):
+    """The value cached under `key`, or None: a missing, foreign or damaged file is a miss.
+
+    Only a regular file of this user's, in a folder of this user's, is read;
+    a symlink is never followed (a shared or restored cache folder may hold
+    links planted to make talkcat read or write elsewhere).
+    """
+    folder = _cache_folder(create=False)
+    if folder is None:
         return None
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | _NOFOLLOW, dir_fd=folder)
+    except OSError:
+        return None
+    finally:
+        os.close(folder)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _owned(st) or st.st_size > MAX_CACHE_ENTRY:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            blob = f.read(MAX_CACHE_ENTRY + 1)
+    except (OSError, ValueError, MemoryError):
+        return None
+    finally:
+        os.close(fd)
     return cache_format.unpack(blob, key)
 
 
 def _write_cache(name: str, key: tuple[Any, ...], value: Callable[[], Any]) -> None:
-    """Cache a value, atomically; the cache is an optimisation, so failing to write is fine."""
+    """Cache a value, atomically; the cache is an optimisation, so failing to write is fine.
+
+    The entry is written to a new file of its own (never through a link) and
+    renamed over the old name, which replaces a link planted there, not its
+    target.
+    """
     try:
         blob = cache_format.pack(key, value())
-        folder = cache_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / name, blob)
-    except (OSError, ValueError):
-        pass
+    except ValueError:
+        return
+    folder = _cache_folder(create=True)
+    if folder is None:
+        return
+    tmp = f".{name}.{os.urandom(6).hex()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | _NOFOLLOW, 0o600, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "wb", closefd=False) as f:
+                f.write(blob)
+                f.flush()
+                os.fsync(f.fileno())
+        finally:
+            os.close(fd)
+        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except OSError:
+        try:
+            os.unlink(tmp, dir_fd=folder)
+        except OSError:
+            pass
+    finally:
+        os.close(folder)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _cache_folder(*, create: bool) -> int | None:
+    """The cache folder, opened (a descriptor), if it is this user's; None if not, or not there.
+
+    Made 0700 when it is made. A folder of another user's is not used: what
+    it holds could be anyone's.
+    """
+    folder = cache_dir()
+    if create:
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+    try:
+        ours = _owned(os.fstat(fd))
+    except OSError:
+        ours = False
+    if not ours:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _owned(st: os.stat_result) -> bool:
+    return not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
 
 
 @contextlib.contextmanager
@@ -580,35 +987,130 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
+LOCK_STALL = 30.0
+"""Seconds a writer waits while the lock stays with one holder, before giving up."""
+
+
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
+def locked(path: Path, stall: float = LOCK_STALL) -> Iterator[None]:
     """Hold the lock of the file at `path` while reading, changing and writing it.
 
     Two talkcat processes editing one catalogue at once would otherwise each
     write their own change over the other's. Read the file inside the lock.
+    Writers queue: one waits as long as the lock keeps changing hands, and
+    gives up only when one holder has kept it for `stall` seconds.
     """
-    # First, so that a missing file leaves nothing behind: filelock would
-    # create the lock file, and the folders leading to it.
+    # First, so that a missing file leaves nothing behind: the lock file,
+    # and the folders leading to it.
     require_file(path)
-    import filelock  # ~50 ms to import: only commands that write pay for it
+    with _file_lock(lock_path(path), path, stall):
+        yield
 
-    where = lock_path(path)
-    lock = filelock.FileLock(str(where), timeout=timeout)
+
+# The locks this process holds, by thread and lock file: taking one again (a
+# write inside `locked`) only counts it.
+_HELD: dict[tuple[int, str], int] = {}
+
+
+@contextlib.contextmanager
+def _file_lock(where: Path, path: Path, stall: float = LOCK_STALL) -> Iterator[None]:
+    """An exclusive lock on `where`, for writing the file at `path`; see `locked`."""
+    import _thread
+
+    key = (_thread.get_ident(), os.path.abspath(where))
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
     try:
         where.parent.mkdir(exist_ok=True)  # .git/talkcat, the first time
-        lock.acquire()
-    except filelock.Timeout:
-        raise TalkcatError(
-            f"another talkcat is writing this file (waited {timeout:g} s for its lock); try again",
-            path=str(path),
-            hint=f"if no talkcat is running, delete {where}",
-        ) from None
+        fd = _acquire(where, path, stall)
     except OSError as exc:
-        raise TalkcatError(f"cannot lock {where}: {exc.strerror}", path=str(path)) from None
+        raise TalkcatError(f"cannot lock {where}: {exc.strerror or exc}", path=str(path)) from None
+    _HELD[key] = 1
     try:
         yield
     finally:
-        lock.release()
+        del _HELD[key]
+        _release(fd)
+
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def _acquire(where: Path, path: Path, stall: float) -> Any:
+    """Wait for the lock, as long as others keep taking and freeing it; the held lock."""
+    if fcntl is None:  # pragma: no cover - Windows: filelock's lock, with a plain timeout
+        import filelock
+
+        lock = filelock.FileLock(str(where), timeout=stall)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            raise _stalled(path, stall, None) from None
+        return lock
+    import time
+
+    holder: bytes | None = None
+    since = time.monotonic()
+    pause = 0.005
+    while True:
+        fd = os.open(where, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # Each holder writes its own mark in the lock file: a new mark is
+            # progress, the queue moving, and the wait starts again.
+            mark = os.pread(fd, 64, 0)
+            os.close(fd)
+            now = time.monotonic()
+            if mark != holder:
+                holder, since = mark, now
+            elif now - since > stall:
+                raise _stalled(path, stall, holder) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+            continue
+        except BaseException:
+            os.close(fd)
+            raise
+        # The lock file may have been deleted and made again while this
+        # process waited: a lock on a file no one else can find excludes no one.
+        try:
+            same = os.fstat(fd).st_ino == os.stat(where, follow_symlinks=False).st_ino
+        except FileNotFoundError:
+            same = False
+        if not same:
+            os.close(fd)
+            continue
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {time.time_ns()}\n".encode(), 0)
+        return fd
+
+
+def _release(fd: Any) -> None:
+    if fcntl is None:  # pragma: no cover - Windows
+        fd.release()
+        return
+    os.close(fd)  # closing the last descriptor frees the flock
+
+
+def _stalled(path: Path, stall: float, holder: bytes | None) -> TalkcatError:
+    who = "another talkcat"
+    if holder and holder.split()[:1] and holder.split()[0].isdigit():
+        who = f"another talkcat (process {holder.split()[0].decode()})"
+    return TalkcatError(
+        f"{who} has held this file's lock for {stall:g} s without finishing; nothing was written",
+        path=str(path),
+        hint="it may be stopped (Ctrl-Z) or stuck: let it finish, or end it, then run this again; "
+        "the lock is freed when that process exits",
+    )
 
 
 def lock_path(path: Path) -> Path:
@@ -620,8 +1122,8 @@ def lock_path(path: Path) -> Path:
     environment) took two locks and lost each other's talks. In a git
     repository it is `.git/talkcat/<hash of the file's real path>.lock`, where
     git keeps its own index.lock, so it never shows in `git status`. Elsewhere
-    it is a hidden `.<name>.lock` beside the file. filelock leaves the lock
-    file behind after use: deleting it would race with its next holder.
+    it is a hidden `.<name>.lock` beside the file. The lock file stays
+    after use: deleting it would race with its next holder.
     """
     real = Path(os.path.realpath(path))
     git = _git_dir(real.parent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import errno
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -88,20 +89,33 @@ def local_path_problem(rel: str, root: Path) -> str | None:
     pure = PurePosixPath(rel)
     if pure.is_absolute() or re.match(r"[A-Za-z]:[\\/]", rel):
         return f"{rel!r} is an absolute path; give a URL or a path inside the repository"
-    target = _inside(rel, root)
-    if target is None:
-        return f"{rel!r} points outside the repository ({root})"
-    if not target.exists():
-        decoded = decoded_path(rel, root)
-        if decoded is not None:
-            return (
-                f"{rel!r} does not exist in the repository ({root}); the catalogue holds a path as it is, "
-                f"not percent-encoded as in a link: write it as {decoded!r}"
-            )
-        if looks_like_host(rel):
-            return f"{rel!r} is a web address without its scheme: did you mean 'https://{rel}'?"
-        return f"{rel!r} does not exist in the repository ({root})"
+    try:
+        target = _inside(rel, root)
+        if target is None:
+            return f"{rel!r} points outside the repository ({root})"
+        if not target.exists():
+            decoded = decoded_path(rel, root)
+            if decoded is not None:
+                return (
+                    f"{rel!r} does not exist in the repository ({root}); the catalogue holds a path as it is, "
+                    f"not percent-encoded as in a link: write it as {decoded!r}"
+                )
+            if looks_like_host(rel):
+                return f"{rel!r} is a web address without its scheme: did you mean 'https://{rel}'?"
+            return f"{rel!r} does not exist in the repository ({root})"
+    except RuntimeError:  # Python before 3.13 on a symlink loop
+        return f"{rel!r} leads into a loop of symlinks"
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return f"{_shortened(rel)!r}: a name in it is too long for the file system"
+        if exc.errno == errno.ELOOP:
+            return f"{rel!r} leads into a loop of symlinks"
+        return f"{rel!r} cannot be looked up: {exc.strerror or exc}"
     return None
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def decoded_path(rel: str, root: Path) -> str | None:

@@ -84,7 +84,13 @@ def read_description(source: str) -> str | None:
     """A description from a file, or from stdin for `-`."""
     from talkcat import store
 
-    text = sys.stdin.read() if source == "-" else store.read_text(Path(source), pipe=True)
+    if source == "-":
+        text = sys.stdin.read(DESCRIPTION_LIMIT + 1)
+        if len(text) > DESCRIPTION_LIMIT:
+            raise TalkcatError(f"the description on stdin is longer than {DESCRIPTION_LIMIT // 2**20} Mi characters")
+    else:
+        path = Path(source)
+        text = store.decode(store.read_bytes(path, pipe=True, limit=DESCRIPTION_LIMIT), path)
     return description_text(text)
 
 
@@ -109,6 +115,10 @@ def literal_link(value: str | dict[str, str] | None, rules: Rules, option: str) 
         err=True,
     )
     return Link(decoded, link.label).to_value()
+
+
+# A description file is read up to this size: /dev/zero or an endless pipe must not read forever.
+DESCRIPTION_LIMIT = 16 * 2**20
 
 
 def target(data: Path | None) -> tuple[Path, Rules]:
@@ -183,7 +193,8 @@ def save(catalogue: Catalogue, text: str, expected: list[Talk]) -> Catalogue:
     result = checked(catalogue, text, expected)
     if result is None:
         raise unsafe(catalogue)
-    store.write_catalogue(result)  # and cache its validation for the next command
+    # Only over the bytes it was read from; and cache its validation for the next command.
+    store.write_catalogue(result, expected=catalogue.digest)
     return result
 
 

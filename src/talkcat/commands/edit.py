@@ -116,7 +116,7 @@ def edit_talk(
             typer.echo(old.slug)
             return
         result, whole = _new_text(catalogue, index, new, changes)
-        store.write_catalogue(result)
+        store.write_catalogue(result, expected=catalogue.digest)
     typer.echo(new.slug)
     typer.echo(f"updated {', '.join(changes)} of {common.describe(new)} in {data}", err=True)
     _notes(catalogue.talks, index, old, new, whole)
