@@ -82,6 +82,16 @@ def symlink_loop(project: Path) -> None:
     (project / "data/talks.yaml").symlink_to("talks.yaml")
 
 
+def slides_through_a_symlink_loop(project: Path) -> None:
+    (project / "loop-a").symlink_to("loop-b")
+    (project / "loop-b").symlink_to("loop-a")
+    (project / "data/talks.yaml").write_text(GOOD + "  slides: loop-a/slides\n", encoding="utf-8")
+
+
+def slides_with_a_long_name(project: Path) -> None:
+    (project / "data/talks.yaml").write_text(GOOD + f"  slides: {'s' * 300}\n", encoding="utf-8")
+
+
 def data_is_a_file(project: Path) -> None:
     shutil.rmtree(project / "data")
     (project / "data").write_text("not a folder\n", encoding="utf-8")
@@ -308,6 +318,17 @@ CASES = [
         None,
         (*ADD, "--title", "T", "--description-file", "data"),
     ),
+    # A traceback until issue 10 §7.
+    made(
+        "slides-through-a-symlink-loop",
+        at(5, 11, "'loop-a/slides' leads into a loop of symlinks") + AFTER_FIXING,
+        slides_through_a_symlink_loop,
+    ),
+    made(
+        "slides-with-a-name-too-long",
+        at(5, 11, f"'{'s' * 57}...': a name in it is too long for the file system") + AFTER_FIXING,
+        slides_with_a_long_name,
+    ),
 ]
 
 
@@ -462,3 +483,58 @@ def test_the_alias_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     assert b"Traceback" not in err
     assert out.count(b"aliases are not supported") == 9
     assert bomb.read_bytes() == (BAD / "alias-bomb.yaml").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("/dev/zero", "/dev/zero: is a device or a socket, not a file"),
+        ("/dev/urandom", "/dev/urandom: is a device or a socket, not a file"),
+        ("pipe", "pipe: is larger than 16 MiB; talkcat reads no more"),
+        ("-", "the description on stdin is longer than 16 Mi characters"),
+    ],
+)
+def test_a_description_that_never_ends_is_refused_in_bounded_memory(tmp_path: Path, source: str, message: str) -> None:
+    """A device or an endless pipe was read until memory ran out; now a device is refused, a pipe read up to 16 MiB.
+
+    Run under a 512 MB address space, so that on a talkcat without the limit
+    the trial ends in a MemoryError, not in the machine's swap.
+    """
+    import resource
+    import subprocess
+    import sys
+
+    limit = 512 * 2**20
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/talks.yaml").write_text(GOOD, encoding="utf-8")
+    endless = None
+    if source in ("pipe", "-"):  # `yes` into a named pipe, or into stdin
+        if source == "pipe":
+            os.mkfifo(tmp_path / "pipe")
+            endless = subprocess.Popen(["sh", "-c", "exec yes > pipe"], cwd=tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "talkcat", *ADD, "--title", "T", "--description-file", source],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE if source == "-" else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=bounded,
+    )
+    if source == "-":
+        assert process.stdin is not None
+        try:
+            while True:
+                process.stdin.write(b"y\n" * 65536)
+        except (BrokenPipeError, OSError):
+            pass
+    out, err = process.communicate(timeout=120)
+    if endless is not None:
+        endless.kill()
+        endless.wait()
+    assert (process.returncode, out, err.decode()) == (1, b"", message + "\n")
+    assert (tmp_path / "data/talks.yaml").read_text(encoding="utf-8") == GOOD
