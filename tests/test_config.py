@@ -340,16 +340,16 @@ def test_year_groups_move_the_description_headings_down(repo: Path, runner: CliR
     code, out, _ = invoke(runner, "validate")
     assert code == 1
     assert out == (
-        "data/talks.yaml:11:16: description line 5: a level-3 heading cannot nest under the talk's "
+        "data/talks.yaml:16: description line 5: a level-3 heading cannot nest under the talk's "
         "title; use level 2 (##)\n"
     )
     (repo / "talkcat.toml").write_text("group_by_year = true\nheading_level = 5\n")
     code, out, _ = invoke(runner, "validate")
     assert code == 1
     assert out == (
-        "data/talks.yaml:11:16: description line 3: a level-2 heading cannot nest under the talk's "
+        "data/talks.yaml:14: description line 3: a level-2 heading cannot nest under the talk's "
         "title; at this heading level a description can hold no headings; use **bold** lines\n"
-        "data/talks.yaml:11:16: description line 5: a level-3 heading cannot nest under the talk's "
+        "data/talks.yaml:16: description line 5: a level-3 heading cannot nest under the talk's "
         "title; at this heading level a description can hold no headings; use **bold** lines\n"
     )
 

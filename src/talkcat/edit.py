@@ -174,7 +174,7 @@ def rewrite_entry(
 
 
 def line_count(text: str) -> int:
-    """How many line breaks `text` holds, as YAML (and the parser's line numbers) count them."""
+    """How many line breaks `text` holds, as the parser's line numbers count them (see yamlread)."""
     return len(_BREAK.findall(text))
 
 

@@ -22,9 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from talkcat.model import FIELD_NAMES, Talk, derive_id
+
+if TYPE_CHECKING:
+    from talkcat.edit import Extent
 
 Action = Literal["add", "update", "same", "differs"]
 
@@ -132,10 +135,10 @@ def merged_talks(existing: Sequence[Talk], outcomes: Sequence[Outcome]) -> list[
 
 def apply_text(
     text: str,
-    entry_lines: Sequence[int],
+    extents: Sequence[Extent],
     existing: Sequence[Talk],
     outcomes: Sequence[Outcome],
-    reparse: Callable[[str], Sequence[int]],
+    reparse: Callable[[str], Sequence[Extent]],
     path: str = "",
 ) -> str:
     """The catalogue text with the updates and additions of `outcomes` spliced in.
@@ -143,19 +146,19 @@ def apply_text(
     Updates go first, last entry first: an entry's change moves only the
     lines after it, so the earlier entries' lines stay right. Added talks are
     grouped by where they go, newest first within a group, and each group is
-    one splice; `reparse` gives the entry lines of the text between groups.
+    one splice; `reparse` gives the entries' extents in the text between groups.
     """
     from talkcat import edit
     from talkcat.yamlwrite import dump_entry
 
-    lines = list(entry_lines)
+    lines = list(extents)
     updates = sorted((o for o in outcomes if o.action == "update"), key=lambda o: o.index or 0, reverse=True)
     for outcome in updates:
         assert outcome.index is not None
         before = text
         text = edit.set_fields(text, lines, outcome.index, outcome.changes, path)
         moved = edit.line_count(text) - edit.line_count(before)
-        lines[outcome.index + 1 :] = [line + moved for line in lines[outcome.index + 1 :]]
+        lines[outcome.index + 1 :] = [(first + moved, end + moved, col) for first, end, col in lines[outcome.index + 1 :]]
     groups: dict[int, list[Talk]] = {}
     dates = [talk.date for talk in existing]
     for talk in _added(outcomes):

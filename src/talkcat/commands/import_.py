@@ -208,13 +208,12 @@ def merge(
     with store.locked(data):
         catalogue = common.load_valid(data, rules)
         outcomes = incoming.plan(catalogue.talks, entries, covers, update=update)
-        lines = catalogue.checked.entry_lines
         text = incoming.apply_text(
             catalogue.text,
-            lines,
+            catalogue.checked.extents(),
             catalogue.talks,
             outcomes,
-            lambda changed: store.parse_catalogue(changed, data, rules).checked.entry_lines,
+            lambda changed: store.parse_catalogue(changed, data, rules).checked.extents(),
             str(data),
         )
         merged = incoming.merged_talks(catalogue.talks, outcomes)
@@ -229,7 +228,7 @@ def merge(
             typer.echo(f"{where}: added {outcome.talk.title!r}", err=True)
         elif outcome.action == "update":
             assert outcome.index is not None
-            at = f"{data}:{lines[outcome.index]}"
+            at = f"{data}:{catalogue.checked.entry_lines[outcome.index]}"
             typer.echo(f"{where}: updated {', '.join(outcome.fields)} of {outcome.talk.title!r} ({at})", err=True)
             old = catalogue.talks[outcome.index]
             old_id, new_id = old.slug, incoming.updated(old, outcome.changes).slug
