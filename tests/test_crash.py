@@ -85,12 +85,12 @@ def make_project(folder: Path) -> None:
 
 
 def reset(folder: Path, scenario: Scenario) -> None:
-    """Put the old bytes back, and clear what a killed run may leave: its temporary file."""
-    for leftover in (folder / "data").glob(".*.tmp"):
-        leftover.unlink()
-    for leftover in folder.glob(".*.tmp"):
-        leftover.unlink()
+    """Put the old bytes back. A temporary file a killed run left stays: the next write sweeps it."""
     (folder / scenario.target).write_bytes(scenario.old)
+
+
+def leftovers(folder: Path) -> list[Path]:
+    return sorted([*(folder / "data").glob(".*.tmp"), *folder.glob(".*.tmp")])
 
 
 def measure(tmp: Path, args: tuple[str, ...], target: str) -> Scenario:
@@ -141,9 +141,11 @@ def trials(folder: Path, scenario: Scenario, moments: list[float]) -> Counter[st
         else:
             pytest.fail(f"a kill after {delay:.3f} s left neither the old nor the new {scenario.target}")
         outcomes["killed" if process.returncode else "finished"] += 1
-        outcomes["temporary file left"] += bool(list((folder / "data").glob(".*.tmp")) + list(folder.glob(".*.tmp")))
-    # A kill leaves no stale lock and no cache that misleads: the next run just works.
+        outcomes["temporary file left"] += bool(leftovers(folder))
+    # A kill leaves no stale lock and no cache that misleads: the next run just works,
+    # and sweeps the temporary files the kills left (git status would show them).
     whole_run(folder, scenario, cache)
+    assert leftovers(folder) == []
     return outcomes
 
 
