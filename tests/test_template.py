@@ -195,3 +195,71 @@ def test_the_render_cache_key_holds_the_jinja2_version() -> None:
     key = _render_key(chosen.layout, chosen, "{{ talks | length }}")
     assert key[-1] == jinja2.__version__
     assert _render_key(chosen.layout, Settings(), None) == ("builtin", chosen.layout.key())
+
+
+def test_an_output_that_leaves_a_fence_open_is_not_written(repo: Path, runner: CliRunner) -> None:
+    # Today it was written, and every later sync failed on the markers, even with the template fixed.
+    use(repo, "{% for talk in talks %}- {{ talk.title }}\n{% endfor %}```python\nprint('unclosed')\n")
+    before = (repo / "README.md").read_bytes()
+    assert sync(runner) == (
+        1,
+        "",
+        "templates/talks.md.j2: template error: its output leaves the code block '```python' (output line 3) "
+        "open, which would swallow the end marker and break the README; nothing was written\n",
+    )
+    assert (repo / "README.md").read_bytes() == before
+    use(repo, "{% for talk in talks %}- {{ talk.title }}\n{% endfor %}")
+    assert sync(runner)[0] == 0
+    assert block(repo) == "- Reproducible ML\n- Old talk\n"
+
+
+def test_a_loop_that_writes_without_end_stops_at_the_output_limit(repo: Path, runner: CliRunner) -> None:
+    use(repo, '{% for a in range(100000) %}{% for b in range(100000) %}{{ "x" * 100000 }}{% endfor %}{% endfor %}')
+    before = (repo / "README.md").read_bytes()
+    assert sync(runner) == (
+        1,
+        "",
+        "templates/talks.md.j2: template error: the output passed 64 Mi characters (a loop that never ends?); "
+        "nothing was written\n",
+    )
+    assert (repo / "README.md").read_bytes() == before
+
+
+def test_running_out_of_memory_is_a_template_error(repo: Path, runner: CliRunner) -> None:
+    # Today: a MemoryError traceback.
+    use(repo, '{{ "x" * 10 ** 15 }}\n')
+    assert sync(runner) == (
+        1,
+        "",
+        "templates/talks.md.j2: template error: the render ran out of memory; nothing was written\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Writes nothing: only the timer can stop it.
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+        "{% for a in range(100000) %}{% for b in range(100000) %}.{% endfor %}{% endfor %}",
+    ],
+)
+def test_a_loop_without_end_stops_at_the_time_limit(source: str) -> None:
+    import datetime as dt
+
+    from talkcat.errors import TalkcatError
+    from talkcat.model import Talk
+    from talkcat.render import Layout
+    from talkcat.template import render_template
+    from talkcat.validate import END_MARKER, START_MARKER
+
+    talks = [Talk(title="T", date=dt.date(2024, 1, 1), event="E")]
+    with pytest.raises(TalkcatError) as info:
+        render_template(source, Path("t.j2"), talks, Layout(), (START_MARKER, END_MARKER), time_limit=0.3)
+    assert str(info.value) == "t.j2: template error: the render took longer than 0.3 s (a loop that never ends?); nothing was written"
+
+
+def test_the_limits_are_documented() -> None:
+    from talkcat import template
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"{template.TIME_LIMIT:g} s" in readme and f"{template.OUTPUT_LIMIT // 2**20} Mi characters" in readme

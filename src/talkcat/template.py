@@ -7,12 +7,19 @@ The sandbox refuses attributes that reach Python's internals (`__class__`,
 all, so `{% include %}`, `{% import %}` and `{% extends %}` fail: a template
 reads no file, and the render cache (keyed by the template's own text) can
 never miss a change in another file.
+
+A template cannot break the README for good: its output is checked as a
+description is (no README marker, no code fence or HTML block left open,
+which would swallow the end marker and fail every later sync), and a render
+stops at TIME_LIMIT seconds or OUTPUT_LIMIT characters (a `{% for %}` bomb),
+or when it runs out of memory: each is a template error, and nothing is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,9 +40,29 @@ if TYPE_CHECKING:
 
 INSTALL_HINT = "pip install 'talkcat[templates]'"
 
+# A render that takes longer, or writes more, is stopped: pyvideo's 21,511
+# talks, each with its section and description, make 23 million characters
+# in about 2 s; far more is a template gone wrong.
+TIME_LIMIT = 30.0  # seconds
+OUTPUT_LIMIT = 64 * 2**20  # characters
+
+
+class _Stopped(BaseException):
+    """A render past its limits. A BaseException, so that nothing in a template catches it."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
 
 def render_template(
-    source: str, path: Path, talks: Sequence[Talk], layout: Layout, markers: tuple[str, str]
+    source: str,
+    path: Path,
+    talks: Sequence[Talk],
+    layout: Layout,
+    markers: tuple[str, str],
+    *,
+    time_limit: float = TIME_LIMIT,
+    output_limit: int = OUTPUT_LIMIT,
 ) -> str:
     """The block the template at `path` (its text: `source`) makes of the talks."""
     try:
@@ -65,7 +92,13 @@ def render_template(
     try:
         code = env.compile(source, name=path.name, filename=filename)
         template = env.template_class.from_code(env, code, env.make_globals(None))
-        text = template.render(_variables(talks, layout, TemplateRuntimeError))
+        with _time_limit(time_limit):
+            chunks = template.generate(_variables(talks, layout, TemplateRuntimeError))
+            text = _bounded(chunks, output_limit, time_limit)
+    except _Stopped as exc:
+        raise TalkcatError(f"template error: {exc.why}; nothing was written", path=filename) from None
+    except MemoryError:
+        raise TalkcatError("template error: the render ran out of memory; nothing was written", path=filename) from None
     except TemplateSyntaxError as exc:
         raise TalkcatError(f"template error: {exc.message}", path=filename, line=exc.lineno) from None
     except TemplateNotFound as exc:
@@ -97,12 +130,69 @@ def _template_line(tb: TracebackType | None, filename: str) -> int | None:
     return line
 
 
+def _bounded(chunks: Iterator[str], output_limit: int, time_limit: float) -> str:
+    """The chunks a render yields, joined; stopped past `output_limit` characters or `time_limit` seconds."""
+    import time
+
+    deadline = time.monotonic() + time_limit
+    kept: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > output_limit:
+            raise _Stopped(f"the output passed {output_limit // 2**20} Mi characters (a loop that never ends?)")
+        if time.monotonic() > deadline:
+            raise _Stopped(_too_slow(time_limit))
+        kept.append(chunk)
+    return "".join(kept)
+
+
+def _too_slow(time_limit: float) -> str:
+    return f"the render took longer than {time_limit:g} s (a loop that never ends?)"
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop a render that runs past `seconds`, even one that writes nothing (SIGALRM, main thread
+    only; elsewhere `_bounded` stops it between two pieces of output)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Stopped(_too_slow(seconds))
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _block_text(text: str, filename: str, markers: tuple[str, str]) -> str:
-    """LF-terminated lines (or nothing), without a marker that would break the README."""
+    """LF-terminated lines (or nothing), that cannot break the README: checked as a description is."""
+    from talkcat.markdown import open_block, split_lines
+    from talkcat.validate import might_leave_a_block_open
+
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for marker in markers:
         if marker in text:
             raise TalkcatError(f"the template's output contains the README marker {marker!r}", path=filename)
+    found = open_block(text) if might_leave_a_block_open(text) else None
+    if found is not None:
+        line, block = found
+        opening = split_lines(text)[line].strip()
+        what = "code block" if block == "fence" else "HTML block"
+        raise TalkcatError(
+            f"template error: its output leaves the {what} {opening!r} (output line {line + 1}) open, which would "
+            "swallow the end marker and break the README; nothing was written",
+            path=filename,
+        )
     if text and not text.endswith("\n"):
         text += "\n"  # else the end marker would share the last line
     return text

@@ -313,7 +313,7 @@ class _Checker:
         self.markers(name, value, mark)
         if _MAYBE_HEADING.search(value):
             self.headings(name, value, mark)
-        if _MAYBE_OPEN_BLOCK.search(value):
+        if might_leave_a_block_open(value):
             self.open_block(name, value, mark)
 
     def open_block(self, name: str, value: str, mark: Mark) -> None:
@@ -427,6 +427,11 @@ class _Checker:
                 )
             else:
                 seen[slug] = mark[0]
+
+
+def might_leave_a_block_open(text: str) -> bool:
+    """A cheap filter before markdown's `open_block`: could `text` open a fence or an HTML block?"""
+    return _MAYBE_OPEN_BLOCK.search(text) is not None
 
 
 def url_problem(url: str) -> str | None:
