@@ -729,3 +729,40 @@ def test_the_summary_is_the_first_paragraph(description: str, expected: str | No
     from talkcat.pages import summary
 
     assert summary(description) == expected
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        # Today: "wrote 7 talks to data/talks.yaml", the catalogue replaced by JSON.
+        ("data/talks.yaml", "data/talks.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n"),
+        ("./data/../data/talks.yaml", "data/../data/talks.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n"),
+        ("linked.yaml", "linked.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n"),
+        ("README.md", "README.md: is a README that sync-readme writes (README.md); write the export to a file of its own; nothing was written\n"),
+    ],
+)
+def test_an_export_never_replaces_the_catalogue_or_a_readme(
+    tricky: Path, runner: CliRunner, output: str, message: str
+) -> None:
+    (tricky / "README.md").write_text("# Me\n", encoding="utf-8")
+    (tricky / "linked.yaml").symlink_to("data/talks.yaml")
+    before = {name: (tricky / name).read_bytes() for name in ("data/talks.yaml", "README.md")}
+    result = runner.invoke(app, ["export", "--format", "json", "-o", output])
+    assert (result.exit_code, result.stderr) == (1, message)
+    assert {name: (tricky / name).read_bytes() for name in before} == before
+
+
+def test_every_page_name_is_checked_before_any_page_is_written(project: Path, runner: CliRunner) -> None:
+    # Today the pages before the over-long one were written, and no manifest.
+    long_id = "x" * 300
+    (project / "data/talks.yaml").write_text(
+        "talks:\n"
+        "- {title: A, date: 2023-01-03, event: E}\n"
+        f"- {{id: {long_id}, title: B, date: 2023-01-02, event: E}}\n"
+        "- {title: C, date: 2023-01-01, event: E}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["export", "--format", "pages", "--site", "hugo", "-o", "site"])
+    assert result.exit_code == 1
+    assert result.stderr == f"site/{'x' * 112}...: the name is longer than 255 bytes; nothing was written\n"
+    assert not (project / "site").exists()

@@ -253,6 +253,8 @@ def _unwritable(path: Path, in_repository: bool = False) -> Problem | None:
         if not _may_write(path):
             return Problem(shown, None, None, "permission denied; nothing was written")
     folder = Path(os.path.realpath(path)).parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # a folder still to be made: the one it is made in
     if not _may_write(folder, os.W_OK | os.X_OK):
         return Problem(
             shown,

@@ -114,7 +114,7 @@ def export_talks(
 
         assert site is not None and output is not None
         names = pages.page_names(talk_filters.sort_talks(loaded.talks))  # every talk's, exported or not
-        _write_pages(talks, names, site.value, output, force)
+        _write_pages(talks, names, site.value, output, force, loaded.catalogue.path)
         return
     if output_format is ExportFormat.pyvideo:
         from talkcat.commands import sources
@@ -128,6 +128,7 @@ def export_talks(
         return
     from talkcat import store
 
+    _refuse_inputs([output], loaded.catalogue.path)
     wrote = store.write_output(output, text)
     typer.echo(f"{'wrote' if wrote else 'unchanged:'} {_count(talks)} to {output}", err=True)
 
@@ -148,9 +149,33 @@ def _render(
     return export.to_bibtex(talks, speaker)
 
 
-def _write_pages(talks: Sequence[Talk], names: dict[str, str], site: str, folder: Path, force: bool) -> None:
+def _refuse_inputs(outputs: Sequence[Path], data: Path) -> None:
+    """An export never replaces what talkcat reads: the catalogue, or a README it syncs."""
+    from talkcat import store
+    from talkcat.commands import options
+    from talkcat.errors import Problem
+
+    inputs = [(data, "the catalogue"), *((readme, "a README that sync-readme writes") for readme in options.settings().readmes)]
+    problems = [
+        Problem(str(output), None, None, f"is {what} ({path}); write the export to a file of its own; nothing was written")
+        for output in outputs
+        for path, what in inputs
+        if store.same_file(output, path)
+    ]
+    if problems:
+        raise TalkcatError(problems)
+
+
+def _write_pages(
+    talks: Sequence[Talk], names: dict[str, str], site: str, folder: Path, force: bool, data: Path
+) -> None:
     """Write a page per talk into `folder`, never outside it, never over a hand edit unless forced;
-    remove the pages talkcat wrote for talks that are gone, unless edited by hand since."""
+    remove the pages talkcat wrote for talks that are gone, unless edited by hand since.
+
+    Every page is checked before any is written: a name too long for the
+    file system, a read-only page, or one that is the catalogue or a README
+    stops them all, with the manifest.
+    """
     from talkcat import pages, store
 
     store.output_folder(folder)
@@ -169,6 +194,9 @@ def _write_pages(talks: Sequence[Talk], names: dict[str, str], site: str, folder
         # A symlink in the folder would carry the write elsewhere.
         if not store.stays_in(folder, name):
             raise TalkcatError("leads outside the folder (a symlink?); nothing was written", path=str(folder / name))
+    targets = [*(folder / page.name for page in rendered), manifest_path]
+    _refuse_inputs(targets, data)
+    store.check_writable(targets, in_repository=False)
     on_disk = {page.name: store.read_if_exists(folder / page.name) for page in rendered}
     edited = [] if force else pages.conflicts(rendered, on_disk, written)
     if edited:
