@@ -106,7 +106,28 @@ def test_a_change_saved_while_talkcat_works_is_not_reverted(repo: Path, args: li
     assert list((repo / "data").glob(".*.tmp")) == []
 
 
+def test_import_force_over_a_catalogue_changed_meanwhile_writes_nothing(repo: Path) -> None:
+    (repo / "old.md").write_text("# Old\n\n<!-- TALKS -->\n### B\n\n| Event | Date |\n| --- | --- |\n| E | 2020-01-01 |\n<!-- //TALKS -->\n", encoding="utf-8")
+    args = ["import", "old.md", "--force"]
+    result = subprocess.run([sys.executable, "-c", EDITOR_SAVES, *args], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "data/talks.yaml: changed while talkcat worked" in result.stderr
+    assert (repo / DATA).read_text(encoding="utf-8") == CATALOGUE + "# saved by an editor\n"
+
+
 # -- §8: several files, checked before any is written -----------------------------
+
+
+def test_init_writes_none_of_its_files_when_one_cannot_be_written(project: Path, runner: CliRunner) -> None:
+    # Today the catalogue and schema were made, and the read-only README replaced anyway.
+    (project / "README.md").write_text("# Me\n", encoding="utf-8")
+    (project / "README.md").chmod(0o444)
+    result = runner.invoke(app, ["init", "--yes"])
+    assert result.exit_code == 1
+    assert result.stderr.endswith("README.md: is read-only; nothing was written\n")
+    assert sorted(p.name for p in project.iterdir()) == [".git", "README.md", "data"]
+    assert list((project / "data").iterdir()) == []
+    assert (project / "README.md").read_text(encoding="utf-8") == "# Me\n"
 
 
 def test_several_files_are_all_checked_before_any_is_written(project: Path) -> None:

@@ -154,6 +154,14 @@ ABSENT: Final = _Absent()
 Expected = Union[bytes, str, _Absent, None]
 
 
+def snapshot(path: Path) -> Expected:
+    """What `path` holds now, as a later write's `expected`: its bytes, or ABSENT when there
+    is no file (None, no check, where it cannot be read: the write will say why)."""
+    if not os.path.lexists(path):
+        return ABSENT
+    return _current(path)
+
+
 def write_text(path: Path, text: str, *, expected: Expected = None, make_folder: bool = False) -> bool:
     """Write a catalogue or a README (or a file `init` makes) if its text changed; True if it wrote.
 

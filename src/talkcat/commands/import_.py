@@ -103,6 +103,7 @@ def import_talks(
     data = options.data_path(data, chosen)
     layout = options.layout(chosen, heading_level, group_by_year)
     rules = options.rules(data, chosen, layout)
+    before = store.snapshot(data)  # the catalogue is replaced only over these bytes
     if from_source:
         from talkcat.commands import sources
 
@@ -142,7 +143,7 @@ def import_talks(
         typer.echo(text, nl=False)
         typer.echo(f"would import {plural(len(talks), 'talk')} into {data}; nothing was written", err=True)
         return
-    store.write_text(data, text, make_folder=True)
+    store.write_text(data, text, expected=before, make_folder=True)
     typer.echo(f"imported {plural(len(talks), 'talk')} into {data}", err=True)
     if folders is not None:
         _keep_folder_readmes(chosen)

@@ -72,13 +72,14 @@ def init(
         typer.echo(note, err=True)
     if dry_run:
         return
+    before = [store.snapshot(path) for path, _, _ in changes]  # written only over these, after the question
     if not yes and common.interactive(ask) and not typer.confirm("Go ahead?", default=True):
         typer.echo("nothing was changed", err=True)
         from talkcat.errors import Declined
 
         raise Declined([])
-    for path, text, _ in changes:
-        store.write_text(path, text, make_folder=True)
+    # Each is checked before any is written: a README that cannot be written leaves the catalogue unmade.
+    store.write_files([(path, text, old) for (path, text, _), old in zip(changes, before)], make_folders=True)
     merging.apply(root)
     typer.echo(_next_steps(git_root is not None, [path for path, _ in kept]), err=True)
 
