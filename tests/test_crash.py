@@ -201,3 +201,108 @@ def test_the_audit_hook_does_stop_a_socket(tmp_path: Path) -> None:
     code = NO_NETWORK + "import socket\nsocket.socket()\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert (result.returncode, result.stderr) == (99, b"NETWORK socket.__new__\n")
+
+
+# Ctrl-C: the process interrupts itself (SIGINT, as a terminal sends it) at the nth audit
+# event named whose first argument ends so (or holds it, for a `*...`); KeyboardInterrupt
+# comes as the hook returns, before the operation.
+CTRL_C_AT = """\
+import os, signal, sys
+event_wanted, ending, nth = sys.argv.pop(1), sys.argv.pop(1), int(sys.argv.pop(1))
+seen = []
+def ctrl_c(event, args):
+    name = str(args[0])
+    if event == event_wanted and (ending[1:] in name if ending.startswith("*") else name.endswith(ending)):
+        seen.append(True)
+        if len(seen) == nth:
+            os.kill(os.getpid(), signal.SIGINT)
+sys.addaudithook(ctrl_c)
+from talkcat.cli import main
+main()
+"""
+
+ADD = ("add", "--title", "Interrupted", "--date", "2022-06-15", "--event", "Crash Conf")
+
+
+@pytest.mark.parametrize(
+    ("event", "ending", "nth", "written"),
+    [
+        ("open", ".tmp", 1, False),  # creating the temporary file: it goes, the catalogue stays
+        ("os.rename", "*.talks.yaml.", 1, False),  # at the replace, which it stops
+        ("open", "/data", 1, True),  # the folder's fsync, right after the replace
+        ("open", "README.md", 2, True),  # the sync after the add (the first open checks the README before)
+    ],
+    ids=["writing-the-temporary-file", "at-the-replace", "right-after-the-replace", "during-the-sync"],
+)
+def test_ctrl_c_says_what_was_written(tmp_path: Path, event: str, ending: str, nth: int, written: bool) -> None:
+    # Today: exit 130 and not a word, though the talk was in the catalogue.
+    make_project(tmp_path)
+    old = (tmp_path / "data/talks.yaml").read_bytes()
+    readme = (tmp_path / "README.md").read_bytes()
+    args = [*ADD, "--sync"]
+    result = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AT, event, ending, str(nth), *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 130, result.stderr
+    new = (tmp_path / "data/talks.yaml").read_bytes()
+    if written:
+        assert result.stderr.endswith("\ninterrupted; written before that, each whole: data/talks.yaml\n")
+        assert new != old and b"title: Interrupted" in new
+    else:
+        assert result.stderr.endswith("\ninterrupted; nothing was written\n")
+        assert new == old
+    assert (tmp_path / "README.md").read_bytes() == readme
+    assert leftovers(tmp_path) == []
+
+
+def test_ctrl_c_at_any_moment_leaves_no_traceback_and_says_what_it_wrote(tmp_path: Path) -> None:
+    """30 trials: SIGINT at a random moment of a run of `add`, once talkcat's code has started.
+
+    (Before that, Python itself is starting; a Ctrl-C there is Python's to report.)
+    """
+    ready = "import os, sys\nimport talkcat.cli\nos.write(1, b'ready\\n')\ntalkcat.cli.main()\n"
+    make_project(tmp_path)
+    old = (tmp_path / "data/talks.yaml").read_bytes()
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", ready, *ADD], cwd=tmp_path, capture_output=True, timeout=60, check=True)
+    lifetime = time.perf_counter() - start
+    new = (tmp_path / "data/talks.yaml").read_bytes()
+    rng = random.Random(130)
+    outcomes: Counter[str] = Counter()
+    for _ in range(30):
+        (tmp_path / "data/talks.yaml").write_bytes(old)
+        process = subprocess.Popen(
+            [sys.executable, "-c", ready, *ADD], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None and process.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0, lifetime))
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        data = (tmp_path / "data/talks.yaml").read_bytes()
+        assert data in (old, new)
+        if process.returncode == 0:
+            outcomes["finished"] += 1
+            assert data == new
+        elif process.returncode == -signal.SIGINT:
+            # The signal came as Python was exiting, its handlers gone: the run was over, and had said so.
+            assert data == new and "added 'Interrupted'" in err, err
+            outcomes["finished"] += 1
+        else:
+            assert process.returncode == 130, err
+            said = err.rstrip("\n").rsplit("\n", 1)[-1]
+            assert said, (process.returncode, err)
+            if data == new:
+                assert said == "interrupted; written before that, each whole: data/talks.yaml"
+                outcomes["interrupted after the write"] += 1
+            else:
+                assert said == "interrupted; nothing was written"
+                outcomes["interrupted before the write"] += 1
+        assert leftovers(tmp_path) == []
+    print(f"Ctrl-C: 30 trials: {dict(outcomes)}")
+    assert outcomes["interrupted before the write"] > 0

@@ -83,7 +83,8 @@ def report_errors(command: F) -> F:
 def _report(error: BaseException) -> int:
     """Print what went wrong; the exit code."""
     if isinstance(error, KeyboardInterrupt):
-        print("\ninterrupted", file=sys.stderr)
+        _INTERRUPTED.append(True)
+        print(f"\n{_interrupted()}", file=sys.stderr)
         return exit_code(error)
     assert isinstance(error, TalkcatError)
     for problem in error.problems:
@@ -91,6 +92,38 @@ def _report(error: BaseException) -> int:
     if error.hint:
         print(f"hint: {error.hint}", file=sys.stderr)
     return exit_code(error)
+
+
+def _interrupted() -> str:
+    """What to say on Ctrl-C: which files were written (each whole) before it came, or that none was."""
+    # store only if it was imported: what is half-imported cannot be imported again.
+    store = sys.modules.get("talkcat.store")
+    said = store.interrupted() if store is not None and hasattr(store, "interrupted") else None
+    return said or "interrupted; nothing was written"
+
+
+def _unraisable(info: Any) -> None:
+    """A Ctrl-C that lands in a callback whose errors Python only prints (a weakref's, in
+    the import system) would print a traceback and be lost: send it again, to the command."""
+    if isinstance(info.exc_value, KeyboardInterrupt) and hasattr(os, "kill"):
+        import signal
+
+        os.kill(os.getpid(), signal.SIGINT)
+        return
+    sys.__unraisablehook__(info)
+
+
+_INTERRUPTED: list[bool] = []  # said already
+
+
+def _after_ctrl_c(error: BaseException) -> bool:
+    """Whether `error` was raised while handling a KeyboardInterrupt."""
+    seen: BaseException | None = error.__context__
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__context__
+    return False
 
 
 def _version(value: bool) -> None:
@@ -212,10 +245,16 @@ def main() -> None:
     # trees a command builds again and again: a fifth of importing a README
     # of 10,000 talks, and more the larger the README.
     gc.set_threshold(100_000, 50, 100)
+    sys.unraisablehook = _unraisable
     try:
         _app_for(sys.argv[1:])(prog_name="talkcat")
     except KeyboardInterrupt as exc:  # Ctrl-C before a command runs: importing, building the app
         sys.exit(_report(exc))
+    except SystemExit as exc:
+        # Typer turns a Ctrl-C while it parses the arguments into exit 130, without a word.
+        if exc.code == 130 and not _INTERRUPTED and _after_ctrl_c(exc):
+            print(f"\n{_interrupted()}", file=sys.stderr)
+        raise
 
 
 def _app_for(args: list[str]) -> typer.Typer:

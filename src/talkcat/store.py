@@ -460,7 +460,7 @@ def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None =
             os.chmod(tmp, stat.S_IMODE(st.st_mode))
             if not _same_owner(tmp, st):
                 os.unlink(tmp)
-                _write_in_place(target, data, unchanged)
+                _write_in_place(path, target, data, unchanged)
                 return
         else:
             umask = os.umask(0)
@@ -468,14 +468,30 @@ def write_atomic(path: Path, data: bytes, unchanged: Callable[[], bool] | None =
             os.chmod(tmp, 0o666 & ~umask)
         if unchanged is not None and not unchanged():
             raise _Changed
+        WRITTEN.append(path)  # first: a Ctrl-C right after the replace must not miss it
         os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if os.path.lexists(tmp):  # not replaced
+            if WRITTEN and WRITTEN[-1] is path:
+                WRITTEN.pop()
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
     _fsync_dir(target.parent)
+
+
+WRITTEN: list[Path] = []
+"""The files this process has written, whole, in order: what to name when it is interrupted."""
+
+
+def interrupted() -> str:
+    """What to say when Ctrl-C stops talkcat: which files it had written (each whole), if any."""
+    if not WRITTEN:
+        return "interrupted; nothing was written"
+    names = ", ".join(dict.fromkeys(map(str, WRITTEN)))
+    return f"interrupted; written before that, each whole: {names}"
 
 
 def _same_owner(tmp: str, st: os.stat_result) -> bool:
@@ -497,10 +513,11 @@ def _same_owner(tmp: str, st: os.stat_result) -> bool:
     return os.stat(tmp).st_uid == st.st_uid
 
 
-def _write_in_place(target: Path, data: bytes, unchanged: Callable[[], bool] | None) -> None:
-    """Overwrite the file itself, which keeps its owner, group and links."""
+def _write_in_place(path: Path, target: Path, data: bytes, unchanged: Callable[[], bool] | None) -> None:
+    """Overwrite the file itself (`target`, the real path of `path`), which keeps its owner, group and links."""
     if unchanged is not None and not unchanged():
         raise _Changed
+    WRITTEN.append(path)  # should it be interrupted halfway, named all the same
     with open(target, "r+b") as f:
         f.write(data)
         f.truncate()
