@@ -306,3 +306,28 @@ def test_ctrl_c_at_any_moment_leaves_no_traceback_and_says_what_it_wrote(tmp_pat
         assert leftovers(tmp_path) == []
     print(f"Ctrl-C: 30 trials: {dict(outcomes)}")
     assert outcomes["interrupted before the write"] > 0
+
+
+@pytest.mark.parametrize("module", ["typer", "talkcat.cli", "ruamel"])
+def test_ctrl_c_while_talkcat_loads_is_said_plainly(tmp_path: Path, module: str) -> None:
+    # The first 0.3 s of a run are mostly imports: a Ctrl-C there printed a traceback
+    # (5 of 30 trials). The `talkcat` command is talkcat.__main__:main.
+    make_project(tmp_path)
+    at_import = (
+        "import os, signal, sys\n"
+        f"def ctrl_c(event, args):\n    if event == 'import' and args[0] == {module!r}:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.addaudithook(ctrl_c)\n"
+        "from talkcat.__main__ import main\nmain()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", at_import, "validate"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "\ninterrupted; nothing was written\n")
+
+
+def test_the_talkcat_command_is_the_guarded_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    [script] = [e for e in entry_points(group="console_scripts") if e.name == "talkcat"]
+    assert script.value == "talkcat.__main__:main"
