@@ -1065,15 +1065,11 @@ def _file_lock(where: Path, path: Path, stall: float = LOCK_STALL) -> Iterator[N
         _release(fd)
 
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-
 def _acquire(where: Path, path: Path, stall: float) -> Any:
     """Wait for the lock, as long as others keep taking and freeing it; the held lock."""
-    if fcntl is None:  # pragma: no cover - Windows: filelock's lock, with a plain timeout
+    try:
+        import fcntl  # only when writing: not on the hook path
+    except ImportError:  # pragma: no cover - Windows: filelock's lock, with a plain timeout
         import filelock
 
         lock = filelock.FileLock(str(where), timeout=stall)
@@ -1122,7 +1118,7 @@ def _acquire(where: Path, path: Path, stall: float) -> Any:
 
 
 def _release(fd: Any) -> None:
-    if fcntl is None:  # pragma: no cover - Windows
+    if not isinstance(fd, int):  # pragma: no cover - Windows: filelock's lock
         fd.release()
         return
     os.close(fd)  # closing the last descriptor frees the flock
