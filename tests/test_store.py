@@ -198,6 +198,7 @@ def test_a_file_that_leads_out_of_the_repository_is_not_written_through(
     assert result.exit_code == 1, result.output
     assert result.stderr.endswith(
         f"{target}: leads outside the repository (to {outside}, through a symlink); nothing was written\n"
+        "hint: to write a file out there, name it by its real path (--data, --readme)\n"
     )
     assert outside.read_bytes() == before
     assert (repo / target).is_symlink()

@@ -233,7 +233,10 @@ def check_writable(paths: Sequence[Path], *, in_repository: bool = True) -> None
     """
     problems = [problem for path in paths if (problem := _unwritable(path, in_repository)) is not None]
     if problems:
-        raise TalkcatError(problems)
+        hint = None
+        if any("leads outside the repository" in problem.message for problem in problems):
+            hint = "to write a file out there, name it by its real path (--data, --readme)"
+        raise TalkcatError(problems, hint=hint)
 
 
 def _unwritable(path: Path, in_repository: bool = False) -> Problem | None:
