@@ -167,7 +167,7 @@ def test_ctrl_c_at_a_prompt_exits_130_without_a_traceback(repo: Path) -> None:
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
     assert "Traceback" not in stderr and "Aborted" not in stderr
-    assert stderr.endswith("\ninterrupted\n")
+    assert stderr.endswith("\ninterrupted; nothing was written\n")
     assert (repo / "data/talks.yaml").read_bytes() == before
 
 
@@ -205,4 +205,4 @@ def test_ctrl_c_while_links_are_checked_exits_130(
     interrupt_once_waiting(process, connected)
     stdout, stderr = process.communicate(timeout=30)
     assert (process.returncode, stdout) == (130, "")
-    assert stderr == "\ninterrupted\n"
+    assert stderr == "\ninterrupted; nothing was written\n"

@@ -269,7 +269,7 @@ def _text(base_text: str, base: dict[str, dict[str, Any]], state: dict[str, dict
     for slug in [s for s in base if s not in state]:
         checked = parse(text)
         index = [t.slug for t in checked.talks if t is not None].index(slug)
-        text = edit.remove_entry(text, checked.entry_lines, index)
+        text = edit.remove_entry(text, checked.extents(), index)
     for slug, entry in state.items():
         checked = parse(text)
         talks = [t for t in checked.talks if t is not None]
@@ -277,14 +277,14 @@ def _text(base_text: str, base: dict[str, dict[str, Any]], state: dict[str, dict
         if slug not in slugs:
             index = edit.position_for([t.date for t in talks], entry["date"])
             text = edit.insert_entry(
-                text, checked.entry_lines, index, dump_entry(Talk.from_mapping(entry).to_mapping())
+                text, checked.extents(), index, dump_entry(Talk.from_mapping(entry).to_mapping())
             )
             continue
         index = slugs.index(slug)
         old, new = talks[index].to_mapping(), Talk.from_mapping(entry).to_mapping()
         changes = {n: new.get(n, edit.UNSET) for n in {*old, *new} if old.get(n) != new.get(n)}
         if changes:
-            text = edit.set_fields(text, checked.entry_lines, index, changes)
+            text = edit.set_fields(text, checked.extents(), index, changes)
     return text
 
 

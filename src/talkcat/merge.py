@@ -265,9 +265,9 @@ def _apply(
     return text, expected
 
 
-def positions(checked: Checked) -> Sequence[int]:
-    """Where `edit` finds each entry of a parsed catalogue."""
-    return checked.entry_lines
+def positions(checked: Checked) -> Sequence[tuple[int, int, int]]:
+    """Where `edit` finds each entry of a parsed catalogue: its extent, from the parser."""
+    return checked.extents()
 
 
 def _updated(talk: Talk, changes: Mapping[str, Any]) -> Talk:

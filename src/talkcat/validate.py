@@ -178,10 +178,10 @@ def check_value(name: str, value: Any, rules: Rules = Rules()) -> list[str]:
 
 def _marks(value: Any) -> Mark:
     if isinstance(value, dict):
-        return (1, 1, {key: ((1, 1, None), _marks(item)) for key, item in value.items()})
+        return (1, 1, {key: ((1, 1, None, 1, 1, ""), _marks(item)) for key, item in value.items()}, 1, 1, "")
     if isinstance(value, list):
-        return (1, 1, [_marks(item) for item in value])
-    return (1, 1, None)
+        return (1, 1, [_marks(item) for item in value], 1, 1, "")
+    return (1, 1, None, 1, 1, "")
 
 
 class _Checker:

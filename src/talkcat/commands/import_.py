@@ -237,7 +237,7 @@ def merge(
                 typer.echo(f"note: its id changed from {old_id!r} to {new_id!r} (derived from the date and title)", err=True)
         elif outcome.action == "differs":
             assert outcome.index is not None
-            at = f"{data}:{lines[outcome.index]}"
+            at = f"{data}:{catalogue.checked.entry_lines[outcome.index]}"
             typer.echo(f"{where}: skipped {outcome.talk.title!r} ({at}): its {', '.join(outcome.fields)} changed; "
                        "--update takes them", err=True)  # fmt: skip
     counts = {action: sum(o.action == action for o in outcomes) for action in ("add", "update", "same", "differs")}
