@@ -104,13 +104,19 @@ def _interrupted() -> str:
 
 def _unraisable(info: Any) -> None:
     """A Ctrl-C that lands in a callback whose errors Python only prints (a weakref's, in
-    the import system) would print a traceback and be lost: send it again, to the command."""
-    if isinstance(info.exc_value, KeyboardInterrupt) and hasattr(os, "kill"):
-        import signal
+    the import system, or at exit) would print a traceback and be lost. While the command
+    runs, it is raised again there (which then says what was written); after, the command
+    has said what it did, and it goes unsaid."""
+    if isinstance(info.exc_value, KeyboardInterrupt):
+        if _RUNNING:
+            import _thread
 
-        os.kill(os.getpid(), signal.SIGINT)
+            _thread.interrupt_main()  # raised as the main thread runs on, not in this hook (os.kill would)
         return
     sys.__unraisablehook__(info)
+
+
+_RUNNING: list[bool] = []  # while the command runs
 
 
 _INTERRUPTED: list[bool] = []  # said already
@@ -246,6 +252,7 @@ def main() -> None:
     # of 10,000 talks, and more the larger the README.
     gc.set_threshold(100_000, 50, 100)
     sys.unraisablehook = _unraisable
+    _RUNNING.append(True)
     try:
         _app_for(sys.argv[1:])(prog_name="talkcat")
     except KeyboardInterrupt as exc:  # Ctrl-C before a command runs: importing, building the app
@@ -255,6 +262,8 @@ def main() -> None:
         if exc.code == 130 and not _INTERRUPTED and _after_ctrl_c(exc):
             print(f"\n{_interrupted()}", file=sys.stderr)
         raise
+    finally:
+        _RUNNING.clear()
 
 
 def _app_for(args: list[str]) -> typer.Typer:
