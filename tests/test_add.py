@@ -529,14 +529,20 @@ def test_twenty_adds_at_once_on_five_thousand_talks_all_land(tmp_path: Path) -> 
     ]
     # As in the trial, other writers queue too (edits of other talks), and syncs
     # (here checks, which write nothing) keep the two cores busy meanwhile.
-    edits = [["edit", f"{dt.date(2024, 1, 1) - dt.timedelta(days=n)}-talk-{n}", "--set", "location=Edited"] for n in range(10)]
+    ids = [f"{dt.date(2024, 1, 1) - dt.timedelta(days=n)}-talk-{n}" for n in range(10)]
+    edits = [["edit", talk_id, "--set", "location=Edited"] for talk_id in ids]
     checks = [["sync-readme", "--check", "--no-cache"] for _ in range(10)]
     (tmp_path / "README.md").write_text("# Me\n\n<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
     processes = [
-        subprocess.Popen([sys.executable, "-m", "talkcat", *args], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-m", "talkcat", *args], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         for args in [*adds, *edits, *checks]
     ]
-    results = [(process.wait(timeout=600), process.stderr.read().decode()) for process in processes]  # type: ignore[union-attr]
+    results = []
+    for process in processes:
+        assert process.stderr is not None
+        results.append((process.wait(timeout=600), process.stderr.read().decode()))
     assert [code for code, _ in results] == [0] * 30 + [3] * 10, [err for code, err in results if code not in (0, 3)]
     loaded = store.load_catalogue(tmp_path / DATA, cache=False)
     assert loaded.problems == []
@@ -860,7 +866,10 @@ def test_answers_running_out_is_a_usage_error_that_says_what_was_typed(repo: Pat
 
 def test_add_next_to_a_description_that_keeps_its_blank_lines(project: Path, runner: CliRunner) -> None:
     # `|+`: the blank line after "Text" is the description's. Today: "please report this".
-    text = "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n  description: |+\n    Text\n\n- title: B\n  date: 2022-01-01\n  event: E\n"
+    text = (
+        "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n  description: |+\n    Text\n\n"
+        "- title: B\n  date: 2022-01-01\n  event: E\n"
+    )
     (project / DATA).write_text(text, encoding="utf-8")
     result = add(runner, "--title", "Between", "--date", "2023-01-01", "--event", "E")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]

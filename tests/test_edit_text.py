@@ -312,7 +312,8 @@ def test_a_kept_trailing_blank_line_stays_with_its_description() -> None:
     before = talks(text)
     assert before[0].description == "Text\n\n"
     added = edit.insert_entry(text, lines(text), 1, NEW)
-    assert talks(added) == [before[0], Talk.from_mapping({"title": "New", "date": dt.date(2023, 6, 1), "event": "X"}), before[1]]
+    new = Talk.from_mapping({"title": "New", "date": dt.date(2023, 6, 1), "event": "X"})
+    assert talks(added) == [before[0], new, before[1]]
     assert edit.remove_entry(added, lines(added), 1) == text
     removed = edit.remove_entry(text, lines(text), 1)
     assert talks(removed) == [before[0]]

@@ -738,7 +738,11 @@ def test_the_summary_is_the_first_paragraph(description: str, expected: str | No
         ("data/talks.yaml", "data/talks.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n"),
         ("./data/../data/talks.yaml", "data/../data/talks.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n"),
         ("linked.yaml", "linked.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n"),
-        ("README.md", "README.md: is a README that sync-readme writes (README.md); write the export to a file of its own; nothing was written\n"),
+        (
+            "README.md",
+            "README.md: is a README that sync-readme writes (README.md); write the export to a file of its own; "
+            "nothing was written\n",
+        ),
     ],
 )
 def test_an_export_never_replaces_the_catalogue_or_a_readme(

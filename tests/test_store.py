@@ -107,7 +107,8 @@ def test_a_change_saved_while_talkcat_works_is_not_reverted(repo: Path, args: li
 
 
 def test_import_force_over_a_catalogue_changed_meanwhile_writes_nothing(repo: Path) -> None:
-    (repo / "old.md").write_text("# Old\n\n<!-- TALKS -->\n### B\n\n| Event | Date |\n| --- | --- |\n| E | 2020-01-01 |\n<!-- //TALKS -->\n", encoding="utf-8")
+    table = "| Event | Date |\n| --- | --- |\n| E | 2020-01-01 |\n"
+    (repo / "old.md").write_text(f"# Old\n\n<!-- TALKS -->\n### B\n\n{table}<!-- //TALKS -->\n", encoding="utf-8")
     args = ["import", "old.md", "--force"]
     result = subprocess.run([sys.executable, "-c", EDITOR_SAVES, *args], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
@@ -158,7 +159,11 @@ def test_a_failure_after_some_writes_names_what_was_written(project: Path) -> No
 
 @pytest.mark.parametrize(
     ("target", "args"),
-    [("README.md", ["sync-readme"]), ("data/talks.yaml", ADD), ("data/talks.yaml", ["remove", "2024-01-01-a", "--yes"])],
+    [
+        ("README.md", ["sync-readme"]),
+        ("data/talks.yaml", ADD),
+        ("data/talks.yaml", ["remove", "2024-01-01-a", "--yes"]),
+    ],
 )
 def test_a_read_only_file_is_refused_even_as_root(repo: Path, runner: CliRunner, target: str, args: list[str]) -> None:
     # The atomic replace needs only a writable folder: root or not, a 444 file was replaced.
@@ -259,7 +264,10 @@ def test_what_is_not_a_regular_file_of_this_users_is_a_cache_miss(repo: Path, ca
     # A FIFO hung every command; a huge entry (as a link to /dev/zero was) ran out of memory.
     fifo = cache_folder / entry_name(repo / DATA)
     os.mkfifo(fifo)
-    code = "from pathlib import Path\nfrom talkcat import store\nprint(len(store.load_catalogue(Path('data/talks.yaml')).talks))\n"
+    code = (
+        "from pathlib import Path\nfrom talkcat import store\n"
+        "print(len(store.load_catalogue(Path('data/talks.yaml')).talks))\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stdout) == (0, "1\n"), result.stderr
     assert stat.S_ISREG(fifo.lstat().st_mode)  # replaced by a good entry

@@ -256,7 +256,9 @@ def test_a_loop_without_end_stops_at_the_time_limit(source: str) -> None:
     talks = [Talk(title="T", date=dt.date(2024, 1, 1), event="E")]
     with pytest.raises(TalkcatError) as info:
         render_template(source, Path("t.j2"), talks, Layout(), (START_MARKER, END_MARKER), time_limit=0.3)
-    assert str(info.value) == "t.j2: template error: the render took longer than 0.3 s (a loop that never ends?); nothing was written"
+    assert str(info.value) == (
+        "t.j2: template error: the render took longer than 0.3 s (a loop that never ends?); nothing was written"
+    )
 
 
 def test_the_limits_are_documented() -> None:

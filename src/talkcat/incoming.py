@@ -158,7 +158,8 @@ def apply_text(
         before = text
         text = edit.set_fields(text, lines, outcome.index, outcome.changes, path)
         moved = edit.line_count(text) - edit.line_count(before)
-        lines[outcome.index + 1 :] = [(first + moved, end + moved, col) for first, end, col in lines[outcome.index + 1 :]]
+        after = lines[outcome.index + 1 :]
+        lines[outcome.index + 1 :] = [(first + moved, end + moved, col) for first, end, col in after]
     groups: dict[int, list[Talk]] = {}
     dates = [talk.date for talk in existing]
     for talk in _added(outcomes):

@@ -255,9 +255,8 @@ def _unwritable(path: Path, in_repository: bool = False) -> Problem | None:
     if in_repository:
         outside = _leaves_repository(path)
         if outside is not None:
-            return Problem(
-                shown, None, None, f"leads outside the repository (to {outside}, through a symlink); nothing was written"
-            )
+            message = f"leads outside the repository (to {outside}, through a symlink); nothing was written"
+            return Problem(shown, None, None, message)
     if st is not None:
         if not stat.S_IMODE(st.st_mode) & 0o222:
             return Problem(shown, None, None, "is read-only; nothing was written")

@@ -325,9 +325,8 @@ class _Checker:
         line, block = found
         opening = split_lines(value)[line].strip()
         what = f"the code block {opening!r} is" if block == "fence" else f"the HTML block {opening!r} is"
-        self.add_in_text(
-            mark, line, f"{name} line {line + 1}: {what} never closed; in the README it would swallow the talks after it"
-        )
+        message = f"{what} never closed; in the README it would swallow the talks after it"
+        self.add_in_text(mark, line, f"{name} line {line + 1}: {message}")
 
     def headings(self, name: str, value: str, mark: Mark) -> None:
         from talkcat.markdown import headings
@@ -345,9 +344,8 @@ class _Checker:
                     advice = f"use level {top} ({'#' * top})"
                 else:
                     advice = f"use levels {MIN_DESCRIPTION_HEADING} to {top} (## to {'#' * top})"
-                self.add_in_text(
-                    mark, line, f"{name} line {line + 1}: a level-{level} heading cannot nest under the talk's title; {advice}"
-                )
+                message = f"a level-{level} heading cannot nest under the talk's title; {advice}"
+                self.add_in_text(mark, line, f"{name} line {line + 1}: {message}")
 
     def markers(self, name: str, value: str, mark: Mark) -> None:
         for marker in self.rules.markers:

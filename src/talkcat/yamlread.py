@@ -429,7 +429,8 @@ class _Builder:
         convert, meaning = allowed
         result = convert(value)
         if result is _MISFIT:
-            self.problem(event, f"{_short_tag(tag)} {key_text(value)} is not {meaning}; drop the tag, or change the value")
+            shown = f"{_short_tag(tag)} {key_text(value)}"
+            self.problem(event, f"{shown} is not {meaning}; drop the tag, or change the value")
             return None
         return result
 

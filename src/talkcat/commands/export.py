@@ -155,9 +155,11 @@ def _refuse_inputs(outputs: Sequence[Path], data: Path) -> None:
     from talkcat.commands import options
     from talkcat.errors import Problem
 
-    inputs = [(data, "the catalogue"), *((readme, "a README that sync-readme writes") for readme in options.settings().readmes)]
+    readmes = options.settings().readmes
+    inputs = [(data, "the catalogue"), *((readme, "a README that sync-readme writes") for readme in readmes)]
+    advice = "write the export to a file of its own; nothing was written"
     problems = [
-        Problem(str(output), None, None, f"is {what} ({path}); write the export to a file of its own; nothing was written")
+        Problem(str(output), None, None, f"is {what} ({path}); {advice}")
         for output in outputs
         for path, what in inputs
         if store.same_file(output, path)
