@@ -239,3 +239,53 @@ def test_under_pre_commit_beside_the_validate_hook_the_problems_are_named_once(
     result = runner.invoke(app, ["sync-readme"])
     assert result.exit_code == 1
     assert result.stderr.startswith("data/talks.yaml:3:9: date 2023-02-30 is not a real date")
+
+
+# -- The README as others change it (issue 10 §2, §8)
+
+# A sync-readme process that, when it creates its temporary file (after reading
+# the README, before replacing it), has "an editor" autosave the README.
+EDITOR_SAVES_README = """\
+import os, sys
+saved = []
+def editor(event, args):
+    if event == "open" and not saved and isinstance(args[0], str) and args[0].endswith(".tmp") \\
+            and os.path.basename(args[0]).startswith(".README.md."):
+        saved.append(True)
+        with open("README.md", "a", encoding="utf-8") as f:
+            f.write("Saved by an editor.\\n")
+sys.addaudithook(editor)
+from talkcat.cli import main
+main()
+"""
+
+
+def test_a_readme_saved_while_the_hook_runs_is_not_reverted(repo: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", EDITOR_SAVES_README, "sync-readme"], capture_output=True, text=True, timeout=120
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "README.md: changed while talkcat worked (saved by an editor, or by git?); nothing was written, "
+        "so that change stays\nhint: run the command again\n"
+    )
+    assert (repo / "README.md").read_text(encoding="utf-8") == README + "Saved by an editor.\n"
+    assert runner_sync(repo) == 0  # run again, as it says: the block is written, the editor's line kept
+    assert (repo / "README.md").read_text(encoding="utf-8").endswith("## License\nSaved by an editor.\n")
+
+
+def runner_sync(repo: Path) -> int:
+    return CliRunner().invoke(app, ["sync-readme"]).exit_code
+
+
+def test_two_readmes_one_read_only_writes_neither(repo: Path, runner: CliRunner) -> None:
+    (repo / "docs").mkdir()
+    (repo / "docs" / "talks.md").write_text(README, encoding="utf-8")
+    (repo / "docs" / "talks.md").chmod(0o444)
+    result = runner.invoke(app, ["sync-readme", "--readme", "README.md", "--readme", "docs/talks.md"])
+    assert (result.exit_code, result.stderr) == (1, "docs/talks.md: is read-only; nothing was written\n")
+    assert (repo / "README.md").read_text(encoding="utf-8") == README
+    assert (repo / "docs" / "talks.md").read_text(encoding="utf-8") == README

@@ -22,6 +22,7 @@ from talkcat.errors import OutOfDate, Problem, TalkcatError, plural
 from talkcat.ownership import Finding
 
 if TYPE_CHECKING:
+    from talkcat.store import Expected
     from talkcat.config import Settings
     from talkcat.model import Talk
     from talkcat.readme import Block
@@ -112,7 +113,7 @@ def sync_readme(
         if not force:
             refusal.add(path, _review(readme_block.block_content(text, block), catalogue, layout, path, block, data, template))
         done = f"{path} updated ({plural(len(catalogue.talks), 'talk')})"
-        writes.append(_Write(path, text, readme_block.replace_block(text, block, expected), done))
+        writes.append(_Write(path, text, readme_block.replace_block(text, block, expected), done, readme_digest))
     if chosen.folder_readmes:
         folder_writes, current = _folder_readmes(catalogue, layout, data, refusal, force)
         writes += folder_writes
@@ -125,11 +126,15 @@ def sync_readme(
             typer.echo(_unified_diff(write.old, write.new, str(write.path)), nl=False)
         if check:
             typer.echo(f"{write.path} is out of date; run `talkcat sync-readme` to update it", err=True)
-        elif not diff:
-            store.write_text(write.path, write.new)
-            typer.echo(write.done, err=True)
     if check and writes:
         raise OutOfDate([])  # each README said so above
+    if diff or not writes:
+        return
+    # Each file is checked before any is written, and written only if it still
+    # holds what was read (an editor's autosave during the hook is kept).
+    store.write_files([(write.path, write.new, write.read) for write in writes])
+    for write in writes:
+        typer.echo(write.done, err=True)
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,7 @@ class _Write:
     old: str
     new: str
     done: str
+    read: Expected  # what the file held when it was read: a change since stops the write
 
 
 @dataclass
@@ -193,7 +199,7 @@ def _folder_readmes(
             text = old.removeprefix(store.BOM).replace("\r\n", "\n")
             finding = review_folder_readme(text, talk, folder, path=str(path), catalogue=str(data), layout=layout)
             refusal.add(path, finding, folder=True)
-        writes.append(_Write(path, old or "", new, f"{path} updated"))
+        writes.append(_Write(path, old or "", new, f"{path} updated", store.ABSENT if there is None else there))
     return writes, current
 
 
