@@ -362,3 +362,20 @@ def test_random_branches_merge_as_the_model_says(
     for slug, name in found:
         where = f"({slug}), {name}:" if name is not None else f"({slug}):"
         assert any(where in message for message in messages), (where, messages)
+
+
+def test_a_talk_that_only_looks_like_a_removed_one_is_not_taken_for_it() -> None:
+    # Ours removed Old talk and added another talk on that day of that event; theirs
+    # added a video to Old talk. Matched by "two of title, date and event", the video
+    # went to the new talk, with no conflict; by id, it is a removed-and-changed conflict.
+    base = "talks:\n- title: Old talk\n  date: 2024-05-01\n  event: PyCon DE 2024\n  location: Berlin\n"
+    ours = "talks:\n- title: 'Lightning: new thing'\n  date: 2024-05-01\n  event: PyCon DE 2024\n  kind: lightning\n"
+    theirs = base + "  video: https://youtu.be/OLDTALK\n"
+    result = merged(base, ours, theirs)
+    assert [(c.slug, c.field) for c in result.conflicts] == [("2024-05-01-old-talk", None)]
+    assert "video: https://youtu.be/OLDTALK" not in result.clean
+    assert [t.title for t in _talks_in(result.clean)] == ["Lightning: new thing"]
+
+
+def _talks_in(text: str) -> list[Talk]:
+    return [t for t in parse(text).talks if t is not None]

@@ -5,9 +5,10 @@ Pure: talks and entries in, a plan and new text out. What the talks come from
 caller's business; every such import shares these rules:
 
 - an incoming talk is matched to a catalogue talk by its id, else by its date
-  and title as a derived id would read them, else by its link (a talk page
-  names one talk), else by two of title, date and event when only one talk
-  fits (a typo fixed in a title keeps its talk);
+  and title as a derived id would read them, else by its link where no other
+  talk has it (a talk page names one talk); from a README, also by two of
+  title, date and event when only one talk fits (a typo fixed in a title
+  keeps its talk);
 - an unmatched talk is added, in date order, newest first;
 - a matched talk whose fields differ is updated only when asked (`update`),
   and only in the fields the source can say anything about (`covers`: a
@@ -30,6 +31,16 @@ if TYPE_CHECKING:
     from talkcat.edit import Extent
 
 Action = Literal["add", "update", "same", "differs"]
+# How far `match` looks for an incoming talk's counterpart:
+# - "id": its id, else (a merge) the one talk that differs from it in its title,
+#   its date or its event alone: a talk retitled on one side is still itself there,
+#   but a talk removed and another added on that day of that event are two;
+# - "import": its id, its date and title as a derived id reads them, its link
+#   where no other talk has that link (a talk page; a schedule's talk renamed upstream);
+# - "readme": that, and two of title, date and event where only one talk fits
+#   each way: a README's block is a rendering of the catalogue, talk for talk,
+#   so a typo fixed in a title by hand still names its talk.
+Matching = Literal["id", "import", "readme"]
 
 
 @dataclass(frozen=True)
@@ -49,12 +60,13 @@ def plan(
     covers: Collection[str] = FIELD_NAMES,
     *,
     update: bool = False,
+    how: Matching = "import",
 ) -> list[Outcome]:
-    """What to do with each incoming entry, in the order given."""
+    """What to do with each incoming entry, in the order given (`how`: see `Matching`)."""
     from talkcat import edit
 
     talks = [Talk.from_mapping(dict(entry)) for entry in incoming]
-    matches = match(existing, talks)
+    matches = match(existing, talks, how)
     outcomes = []
     for number, talk in enumerate(talks):
         index = matches.get(number)
@@ -76,30 +88,42 @@ def plan(
     return outcomes
 
 
-def match(existing: Sequence[Talk], incoming: Sequence[Talk]) -> dict[int, int]:
-    """incoming position -> existing position, each existing talk taken at most once."""
+def match(existing: Sequence[Talk], incoming: Sequence[Talk], how: Matching = "import") -> dict[int, int]:
+    """incoming position -> existing position, each existing talk taken at most once.
+
+    `how` says how far to look (see `Matching`).
+    """
     taken: set[int] = set()
     found: dict[int, int] = {}
-    for key in (_id, _derived, _link):
+    keys = {"id": (_id,), "import": (_id, _derived, _link), "readme": (_id, _derived, _link)}[how]
+    for key in keys:
         index: dict[str, list[int]] = {}
         for at, talk in enumerate(existing):
             value = key(talk)
             if value is not None and at not in taken:
                 index.setdefault(value, []).append(at)
+        wanted: dict[str, list[int]] = {}
         for number, talk in enumerate(incoming):
             value = key(talk)
-            if number in found or value is None:
-                continue
+            if number not in found and value is not None:
+                wanted.setdefault(value, []).append(number)
+        for value, numbers in wanted.items():
             free = [at for at in index.get(value, []) if at not in taken]
-            if free:
-                found[number] = free[0]
-                taken.add(free[0])
-    # Last, two of title, date and event: where exactly one talk fits each way.
+            if not free or (key is _link and (len(free) > 1 or len(numbers) > 1)):
+                continue  # a link several talks share is an event's page, not a talk's
+            for number, at in zip(numbers, free):
+                found[number] = at
+                taken.add(at)
+    if how == "import":
+        return found
+    # Last, where exactly one talk fits each way: from a README, two of title,
+    # date and event alike; in a merge, only one of them changed, nothing else.
+    alike = _alike if how == "readme" else _renamed
     left_in = [number for number in range(len(incoming)) if number not in found]
     left_out = [at for at in range(len(existing)) if at not in taken]
     for number in left_in:
-        fits = [at for at in left_out if _alike(existing[at], incoming[number])]
-        if len(fits) == 1 and [n for n in left_in if _alike(existing[fits[0]], incoming[n])] == [number]:
+        fits = [at for at in left_out if alike(existing[at], incoming[number])]
+        if len(fits) == 1 and [n for n in left_in if alike(existing[fits[0]], incoming[n])] == [number]:
             found[number] = fits[0]
     return found
 
@@ -114,6 +138,13 @@ def _derived(talk: Talk) -> str:
 
 def _link(talk: Talk) -> str | None:
     return talk.link.url.rstrip("/").casefold() if talk.link is not None and talk.link.is_url else None
+
+
+def _renamed(one: Talk, other: Talk) -> bool:
+    """The same talk with its title, date or event changed (so its derived id), and nothing else."""
+    old, new = one.to_mapping(), other.to_mapping()  # an id only where it is set, not derived
+    changed = {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+    return len(changed) == 1 and changed <= {"title", "date", "event"}
 
 
 def _alike(one: Talk, other: Talk) -> bool:

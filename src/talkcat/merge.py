@@ -1,8 +1,10 @@
 """Three versions of a catalogue merged talk by talk: pure, texts in, text out.
 
-A talk is followed from the base to each side as `incoming.match` follows an
-imported talk (by id, else date and title, else link, else two of title, date
-and event), so a retitled talk is still itself. Then, for each talk:
+A talk is followed from the base to each side by its id, else as the one talk
+that differs from it only in its title, its date or its event (`incoming.match`):
+a talk retitled on one side is still itself, but two talks that only look
+alike (one removed, another added on that day of that event) are never taken
+for one. Then, for each talk:
 
 - added on one side, or on both (by id): kept; added on both with different
   values, merged field by field as if the base had none of them;
@@ -118,8 +120,8 @@ def _plan(base: Sequence[Talk], ours: Sequence[Talk], theirs: Sequence[Talk]) ->
     from talkcat.incoming import match
 
     plan = _Plan(list(ours), list(theirs))
-    in_ours = {b: o for o, b in match(base, ours).items()}
-    in_theirs = {b: t for t, b in match(base, theirs).items()}
+    in_ours = {b: o for o, b in match(base, ours, "id").items()}
+    in_theirs = {b: t for t, b in match(base, theirs, "id").items()}
     for b, talk in enumerate(base):
         o, t = in_ours.get(b), in_theirs.get(b)
         if o is not None and t is not None:

@@ -122,7 +122,7 @@ def _compare(
     from talkcat.incoming import match
 
     found = [Talk.from_mapping(imported.entry) for imported in read]
-    matches = match(talks, found)
+    matches = match(talks, found, "readme")
     problems: list[Problem] = []
     foreign = False
     for number, (imported, talk) in enumerate(zip(read, found)):

@@ -14,6 +14,7 @@ from talkcat.commands.options import DataOption, GroupByYearOption, HeadingLevel
 from talkcat.errors import Problem, TalkcatError, UsageError, plural
 
 if TYPE_CHECKING:
+    from talkcat import incoming
     from talkcat.config import Settings
     from talkcat.importer import ImportedTalk
     from talkcat.render import Layout
@@ -135,7 +136,10 @@ def import_talks(
     assert rules.repo_root is not None
     also = [source] if source else []
     if update and _holds_talks(data):
-        merge(data, rules, [f"{t.path}:{t.lines['title']}" for t in talks], entries, covers, dry_run)
+        # A README's block (a talk folder's README) renders the catalogue talk for talk: a title
+        # or a date fixed there by hand still names its talk.
+        where = [f"{t.path}:{t.lines['title']}" for t in talks]
+        merge(data, rules, where, entries, covers, dry_run, how="readme")
         if not dry_run:
             _say(migration.other_writers(rules.repo_root, chosen, data, options.readme_paths(None, chosen), also))
         return
@@ -197,10 +201,12 @@ def merge(
     dry_run: bool,
     *,
     update: bool = True,
+    how: incoming.Matching = "import",
 ) -> None:
     """Add the talks the catalogue lacks and (`update`) take the changed fields of the others: `import --update`.
 
-    `sources` names where each entry was read, for the messages (`README.md:12`).
+    `sources` names where each entry was read, for the messages (`README.md:12`); `how`
+    finds each one's talk in the catalogue (see `incoming.Matching`).
     """
     from talkcat import incoming, store
     from talkcat.commands import common
@@ -208,7 +214,7 @@ def merge(
 
     with store.locked(data):
         catalogue = common.load_valid(data, rules)
-        outcomes = incoming.plan(catalogue.talks, entries, covers, update=update)
+        outcomes = incoming.plan(catalogue.talks, entries, covers, update=update, how=how)
         text = incoming.apply_text(
             catalogue.text,
             catalogue.checked.extents(),
