@@ -656,8 +656,9 @@ def test_writers_with_different_cache_folders_share_one_lock(project: Path, in_g
     if in_git:
         assert where.parent == (project / ".git/talkcat").resolve()
         assert sorted(p.name for p in where.parent.iterdir()) == [where.name]
-    else:
-        assert where == (project / "data/.talks.yaml.lock").resolve()
+    else:  # outside a repository, the folder is the lock: nothing is left beside the file
+        assert where == (project / "data").resolve()
+        assert sorted(p.name for p in where.iterdir()) == ["talks.yaml"]
 
 
 def test_the_lock_never_shows_in_git_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
@@ -707,11 +708,11 @@ def test_in_a_worktree_the_lock_lives_in_its_git_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("dot_git", ["", "gitdir: no/such/folder\n", "not a gitdir line\n", "gitdir: a\ngitdir: b\n"])
-def test_a_git_file_that_names_no_folder_puts_the_lock_beside_the_file(project: Path, dot_git: str) -> None:
+def test_a_git_file_that_names_no_folder_makes_the_files_folder_the_lock(project: Path, dot_git: str) -> None:
     (project / ".git").rmdir()
     (project / ".git").write_text(dot_git, encoding="utf-8")
     DATA.write_text("talks: []\n", encoding="utf-8")
-    assert store.lock_path(DATA) == (project / "data/.talks.yaml.lock").resolve()
+    assert store.lock_path(DATA) == (project / "data").resolve()
 
 
 def test_a_relative_gitdir_is_read_from_the_git_file_folder(project: Path) -> None:

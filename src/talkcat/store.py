@@ -1085,14 +1085,19 @@ def _acquire(where: Path, path: Path, stall: float) -> Any:
     holder: bytes | None = None
     since = time.monotonic()
     pause = 0.005
+    folder = where.is_dir()  # outside a repository: the file's own folder, see lock_path
     while True:
-        fd = os.open(where, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        if folder:
+            fd = os.open(where, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_DIRECTORY", 0))
+        else:
+            fd = os.open(where, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0), 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             # Each holder writes its own mark in the lock file: a new mark is
-            # progress, the queue moving, and the wait starts again.
-            mark = os.pread(fd, 64, 0)
+            # progress, the queue moving, and the wait starts again. A folder's
+            # mark is when it last changed: every write replaces a file in it.
+            mark = _folder_mark(fd) if folder else os.pread(fd, 64, 0)
             os.close(fd)
             now = time.monotonic()
             if mark != holder:
@@ -1105,6 +1110,8 @@ def _acquire(where: Path, path: Path, stall: float) -> Any:
         except BaseException:
             os.close(fd)
             raise
+        if folder:
+            return fd
         # The lock file may have been deleted and made again while this
         # process waited: a lock on a file no one else can find excludes no one.
         try:
@@ -1117,6 +1124,11 @@ def _acquire(where: Path, path: Path, stall: float) -> Any:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {time.time_ns()}\n".encode(), 0)
         return fd
+
+
+def _folder_mark(fd: int) -> bytes:
+    st = os.fstat(fd)
+    return f"{st.st_mtime_ns} {st.st_ctime_ns}".encode()
 
 
 def _release(fd: Any) -> None:
@@ -1146,14 +1158,16 @@ def lock_path(path: Path) -> Path:
     writers with different ones (two users, a git hook run with another
     environment) took two locks and lost each other's talks. In a git
     repository it is `.git/talkcat/<hash of the file's real path>.lock`, where
-    git keeps its own index.lock, so it never shows in `git status`. Elsewhere
-    it is a hidden `.<name>.lock` beside the file. The lock file stays
-    after use: deleting it would race with its next holder.
+    git keeps its own index.lock, so it never shows in `git status`. The
+    lock file stays after use: deleting it would race with its next holder.
+    Outside a repository it is the file's folder itself (a folder takes a lock
+    too), so that no lock file is left beside the user's files for a later
+    `git init` and `git add -A` to commit: one writer at a time in that folder.
     """
     real = Path(os.path.realpath(path))
     git = _git_dir(real.parent)
     if git is None:
-        return real.with_name(f".{real.name}.lock")
+        return real.parent
     return git / "talkcat" / f"{_slot(real)}.lock"
 
 
