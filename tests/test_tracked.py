@@ -215,3 +215,14 @@ def test_paths_outside_the_repository_or_the_root_itself_are_not_asked_about() -
 
     paths = [(0, p, 1, 1) for p in ("a b/", "./a b", "../x/", "/abs", ".", "c/../d/", "C:\\x")]
     assert tracked.pathspecs(paths) == ["a b", "d"]
+
+
+def test_a_slides_name_too_long_is_a_problem_in_a_repository_too(repo: Path, runner: CliRunner) -> None:
+    # Asking git, then looking on disk for an empty folder, was an OSError traceback (audit).
+    long = "x" * 300
+    (repo / "data/talks.yaml").write_text(f"talks:\n- title: B\n  date: 2020-01-02\n  event: E\n  slides: {long}/\n")
+    for command in (["validate"], ["sync-readme"]):
+        result = runner.invoke(app, command)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.exit_code == 1
+        assert "a name in it is too long for the file system" in result.stdout + result.stderr

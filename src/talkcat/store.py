@@ -763,8 +763,15 @@ def read_small_text(path: Path, limit: int) -> str | None:
 
 
 def _is_empty_folder(path: Path) -> bool:
-    """A folder with no file anywhere under it (the walk stops at the first file)."""
-    return path.is_dir() and not any(files for _, _, files in os.walk(path))
+    """A folder with no file anywhere under it (the walk stops at the first file).
+
+    A path that cannot be looked at (a name too long, a folder closed to this
+    user) is no empty folder: validation says what is wrong with it.
+    """
+    try:
+        return path.is_dir() and not any(files for _, _, files in os.walk(path))
+    except OSError:
+        return False
 
 
 def _git(root: Path, *args: str) -> bytes | None:
