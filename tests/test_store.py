@@ -423,3 +423,20 @@ def test_a_file_this_user_may_not_write_is_refused(shared: Path) -> None:
     out = as_other_user(lambda: str(store.write_text(readme, "new\n")))
     assert out == f"error: {readme}: permission denied; nothing was written"
     assert (readme.read_text(encoding="utf-8"), readme.stat().st_uid) == ("old\n", 0)
+
+
+@pytest.mark.skipif(not ROOT, reason="needs root to act as another user")
+def test_a_lock_root_took_in_a_users_repository_is_the_users(shared: Path) -> None:
+    # A root run (sudo, a container) left .git/talkcat and its lock root's, 0644: the
+    # user's next add failed with "cannot lock ...: Permission denied" (audit).
+    os.chown(shared / ".git", NOBODY, NOBODY)
+    (shared / ".git").chmod(0o755)
+    readme = shared / "README.md"
+    readme.write_text("old\n", encoding="utf-8")
+    os.chown(shared, NOBODY, NOBODY)
+    os.chown(readme, NOBODY, NOBODY)
+    assert store.write_text(readme, "by root\n") is True  # as root
+    where = store.lock_path(readme)
+    assert (where.parent.stat().st_uid, where.stat().st_uid) == (NOBODY, NOBODY)
+    assert as_other_user(lambda: str(store.write_text(readme, "by the user\n"))) == "True"
+    assert readme.read_text(encoding="utf-8") == "by the user\n"

@@ -1062,7 +1062,9 @@ def _file_lock(where: Path, path: Path, stall: float = LOCK_STALL) -> Iterator[N
             _HELD[key] -= 1
         return
     try:
-        where.parent.mkdir(exist_ok=True)  # .git/talkcat, the first time
+        if not where.is_dir() and not where.parent.is_dir():
+            where.parent.mkdir()  # .git/talkcat, the first time
+            _owned_like(where.parent, where.parent.parent)
         fd = _acquire(where, path, stall)
     except OSError as exc:
         raise TalkcatError(f"cannot lock {where}: {exc.strerror or exc}", path=str(path)) from None
@@ -1130,7 +1132,21 @@ def _acquire(where: Path, path: Path, stall: float) -> Any:
             continue
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {time.time_ns()}\n".encode(), 0)
+        _owned_like(where, where.parent)
         return fd
+
+
+def _owned_like(path: Path, model: Path) -> None:
+    """As root (sudo, a container), give what talkcat made the owner of `model`: the user
+    who runs talkcat next must be able to take the lock too."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    try:
+        owner = os.stat(model)
+        if os.stat(path, follow_symlinks=False).st_uid != owner.st_uid:
+            os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
+    except OSError:
+        pass  # a lock root alone can take is still a lock
 
 
 def _folder_mark(fd: int) -> bytes:
