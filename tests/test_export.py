@@ -756,6 +756,33 @@ def test_an_export_never_replaces_the_catalogue_or_a_readme(
     assert {name: (tricky / name).read_bytes() for name in before} == before
 
 
+@pytest.mark.parametrize(
+    ("output", "what"),
+    [
+        ("talkcat.toml", "talkcat's config (talkcat.toml)"),
+        ("talks.md.j2", "the template (talks.md.j2)"),
+        ("talk/README.md", "a talk folder's README (talk/README.md)"),
+        ("data/talks.schema.json", "the catalogue's schema (data/talks.schema.json)"),
+        (".pre-commit-config.yaml", "the pre-commit configuration (.pre-commit-config.yaml)"),
+        (".gitattributes", "git's attributes (the merge driver) (.gitattributes)"),
+    ],
+)
+def test_an_export_never_replaces_what_talkcat_reads_or_set_up(
+    project: Path, runner: CliRunner, output: str, what: str
+) -> None:
+    # After `export -o talkcat.toml`, every command failed on the JSON in it (audit).
+    (project / "talk").mkdir()
+    (project / "data/talks.yaml").write_text("talks:\n- {title: A, date: 2023-01-03, event: E, slides: talk/}\n")
+    (project / "talkcat.toml").write_text('folder_readmes = true\ntemplate = "talks.md.j2"\n')
+    for name in ("talks.md.j2", "talk/README.md", "data/talks.schema.json", ".pre-commit-config.yaml", ".gitattributes"):
+        (project / name).write_text("mine\n")
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    result = runner.invoke(app, ["export", "--format", "json", "-o", output])
+    advice = "write the export to a file of its own; nothing was written"
+    assert (result.exit_code, result.stderr) == (1, f"{output}: is {what}; {advice}\n")
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
 def test_every_page_name_is_checked_before_any_page_is_written(project: Path, runner: CliRunner) -> None:
     # Today the pages before the over-long one were written, and no manifest.
     long_id = "x" * 300

@@ -128,7 +128,7 @@ def export_talks(
         return
     from talkcat import store
 
-    _refuse_inputs([output], loaded.catalogue.path)
+    _refuse_inputs([output], loaded.catalogue.path, loaded.talks)
     wrote = store.write_output(output, text)
     typer.echo(f"{'wrote' if wrote else 'unchanged:'} {_count(talks)} to {output}", err=True)
 
@@ -149,17 +149,31 @@ def _render(
     return export.to_bibtex(talks, speaker)
 
 
-def _refuse_inputs(outputs: Sequence[Path], data: Path) -> None:
-    """An export never replaces what talkcat reads: the catalogue, or a README it syncs."""
+def _refuse_inputs(outputs: Sequence[Path], data: Path, talks: Sequence[Talk] = ()) -> None:
+    """An export never replaces what talkcat reads or set up: the catalogue, a README (or a
+    talk folder's README) it syncs, its config, template and schema, the hook and git's attributes."""
     from talkcat import store
     from talkcat.commands import options
+    from talkcat.commands.init import PRE_COMMIT_NAME, SCHEMA_NAME
+    from talkcat.config import near
+    from talkcat.commands.sync_readme import talk_folder
     from talkcat.errors import Problem
 
-    readmes = options.settings().readmes
-    inputs = [(data, "the catalogue"), *((readme, "a README that sync-readme writes") for readme in readmes)]
+    chosen = options.settings()
+    root = store.find_repo_root(data.parent)
+    inputs = [(data, "the catalogue"), *((readme, "a README that sync-readme writes") for readme in chosen.readmes)]
+    if chosen.folder_readmes:
+        folders = [talk_folder(talk, root) for talk in talks]
+        inputs += [(root / folder / "README.md", "a talk folder's README") for folder in folders if folder]
+    inputs += [(path, what) for path, what in ((chosen.path, "talkcat's config"), (chosen.template, "the template")) if path]
+    inputs += [
+        (data.parent / SCHEMA_NAME, "the catalogue's schema"),
+        (root / PRE_COMMIT_NAME, "the pre-commit configuration"),
+        (root / ".gitattributes", "git's attributes (the merge driver)"),
+    ]
     advice = "write the export to a file of its own; nothing was written"
     problems = [
-        Problem(str(output), None, None, f"is {what} ({path}); {advice}")
+        Problem(str(output), None, None, f"is {what} ({near(path, Path.cwd())}); {advice}")
         for output in outputs
         for path, what in inputs
         if store.same_file(output, path)
@@ -197,7 +211,7 @@ def _write_pages(
         if not store.stays_in(folder, name):
             raise TalkcatError("leads outside the folder (a symlink?); nothing was written", path=str(folder / name))
     targets = [*(folder / page.name for page in rendered), manifest_path]
-    _refuse_inputs(targets, data)
+    _refuse_inputs(targets, data, talks)
     store.check_writable(targets, in_repository=False)
     on_disk = {page.name: store.read_if_exists(folder / page.name) for page in rendered}
     edited = [] if force else pages.conflicts(rendered, on_disk, written)

@@ -179,7 +179,7 @@ def _folder_readmes(
     current = 0
     owners: dict[str, Talk] = {}
     for talk in catalogue.talks:
-        folder = _talk_folder(talk, root)
+        folder = talk_folder(talk, root)
         if folder is None:
             continue
         path = config.near(root / folder / "README.md", cwd)
@@ -203,7 +203,7 @@ def _folder_readmes(
     return writes, current
 
 
-def _talk_folder(talk: Talk, root: Path) -> str | None:
+def talk_folder(talk: Talk, root: Path) -> str | None:
     """The talk's slides folder, from the repository root, if its slides are one (not the root itself)."""
     from talkcat import store
 
@@ -362,7 +362,7 @@ def rendered_folder_readme(catalogue: Catalogue, layout: Layout, root: Path, fol
     from talkcat import readme as readme_block
     from talkcat.render import render_folder_readme
 
-    talks = [talk for talk in catalogue.talks if _talk_folder(talk, root) == folder]
+    talks = [talk for talk in catalogue.talks if talk_folder(talk, root) == folder]
     if len(talks) != 1:
         return None
     return readme_block.stamped(render_folder_readme(talks[0], layout), _source(catalogue.path, root / folder))
