@@ -171,7 +171,10 @@ def test_a_typo_fixed_in_the_block_is_not_reverted(speaker: Path, runner: CliRun
     )
     assert (speaker / "README.md").read_bytes() == edited
     assert invoke(runner, "sync-readme", "--check")[0] == 1
-    assert invoke(runner, "sync-readme", "--diff")[0] == 1
+    code, out, _ = invoke(runner, "sync-readme", "--diff")
+    assert code == 1  # and the diff shows what --force would discard
+    assert "-| SSI Community Building Group | Online     | 2023-04-20 |" in out
+    assert "+| SSI Community Building Group | Online     | 2023-04-19 |" in out
     assert (speaker / "README.md").read_bytes() == edited
 
     # The command it names takes the change into the catalogue; then the sync goes through.

@@ -119,11 +119,12 @@ def sync_readme(
         writes += folder_writes
         if current:
             typer.echo(f"{plural(current, 'talk folder README')} up to date", err=True)
+    for write in writes if diff else ():
+        # What a sync would change, shown even where it refuses: what --force would lose.
+        typer.echo(_unified_diff(write.old, write.new, str(write.path)), nl=False)
     if refusal.problems:
         raise TalkcatError(refusal.problems, hint=_refusal_hint(refusal.foreign, catalogue, refusal.first))
     for write in writes:
-        if diff:
-            typer.echo(_unified_diff(write.old, write.new, str(write.path)), nl=False)
         if check:
             typer.echo(f"{write.path} is out of date; run `talkcat sync-readme` to update it", err=True)
     if check and writes:
