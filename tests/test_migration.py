@@ -426,11 +426,18 @@ def test_a_folder_readme_that_is_no_talk_is_left_alone(folders: Path, runner: Cl
     readme.write_text("# Notes\n\nWhat I learned giving this talk.\n", encoding="utf-8")
     code, _, err = invoke(runner, "sync-readme")
     assert code == 1
-    assert err.startswith(
+    assert err == (
         "2023-04-19 Community Talk/README.md:1: this README is not a talk as talkcat writes one: "
         "the talk 'Notes' has no table right after its heading\n"
+        "hint: with folder_readmes = true talkcat writes the README.md of each talk's slides folder, and "
+        "2023-04-19 Community Talk/README.md holds text of your own: move it to a file of its own (NOTES.md, "
+        "say) and sync again, or set folder_readmes = false in the config; nothing was written\n"
     )
     assert readme.read_text(encoding="utf-8") == "# Notes\n\nWhat I learned giving this talk.\n"
+    # As it says: the notes moved, the sync goes through.
+    readme.rename(readme.with_name("NOTES.md"))
+    assert invoke(runner, "sync-readme")[0] == 0
+    assert (readme.parent / "NOTES.md").read_text(encoding="utf-8") == "# Notes\n\nWhat I learned giving this talk.\n"
 
 
 def test_without_the_setting_folder_readmes_are_not_touched(speaker: Path, runner: CliRunner) -> None:

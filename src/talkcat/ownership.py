@@ -38,6 +38,7 @@ class Finding:
 
     problems: list[Problem]
     foreign: bool  # talks the catalogue never had (an import is the remedy), not edits
+    hint: str | None = None  # what to do, where neither an import nor an edit is the remedy
 
     def __bool__(self) -> bool:
         return bool(self.problems)
@@ -101,7 +102,13 @@ def review_folder_readme(
     except TalkcatError as exc:
         where = exc.problems[0]
         message = f"this README is not a talk as talkcat writes one: {where.message}"
-        return Finding([Problem(path, where.line, None, message)], foreign=True)
+        # Notes of the speaker's own, say: no import takes them, and talkcat must not replace them.
+        hint = (
+            f"with folder_readmes = true talkcat writes the README.md of each talk's slides folder, and {path} "
+            "holds text of your own: move it to a file of its own (NOTES.md, say) and sync again, or set "
+            "folder_readmes = false in the config; nothing was written"
+        )
+        return Finding([Problem(path, where.line, None, message)], foreign=False, hint=hint)
     fields = tuple(name for name in shown_fields(layout) if name != "slides")
     parent = posixpath.dirname(posixpath.dirname(path)) or "."
     update = f"talkcat import --folders {shlex.quote(parent)} --update"

@@ -123,7 +123,8 @@ def sync_readme(
         # What a sync would change, shown even where it refuses: what --force would lose.
         typer.echo(_unified_diff(write.old, write.new, str(write.path)), nl=False)
     if refusal.problems:
-        raise TalkcatError(refusal.problems, hint=_refusal_hint(refusal.foreign, catalogue, refusal.first))
+        hint = refusal.hint or _refusal_hint(refusal.foreign, catalogue, refusal.first)
+        raise TalkcatError(refusal.problems, hint=hint)
     for write in writes:
         if check:
             typer.echo(f"{write.path} is out of date; run `talkcat sync-readme` to update it", err=True)
@@ -156,12 +157,14 @@ class _Refusal:
     problems: list[Problem] = field(default_factory=list)
     foreign: bool = False  # talks the catalogue never had, not edits of its own
     first: str | None = None  # what imports the first file that holds what talkcat did not write
+    hint: str | None = None  # a finding's own advice, where it has one
 
     def add(self, path: Path, finding: Finding, *, folder: bool = False) -> None:
         if not finding:
             return
         self.problems += finding.problems
         self.foreign = self.foreign or finding.foreign
+        self.hint = self.hint or finding.hint
         self.first = self.first or (f"--folders {shlex.quote(str(path.parent.parent))}" if folder else shlex.quote(str(path)))
 
 
