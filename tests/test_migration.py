@@ -444,3 +444,30 @@ def test_without_the_setting_folder_readmes_are_not_touched(speaker: Path, runne
     (speaker / "2023-04-19 Community Talk" / "README.md").write_text(FOLDER_README, encoding="utf-8")
     synced(speaker, runner)
     assert (speaker / "2023-04-19 Community Talk" / "README.md").read_text(encoding="utf-8") == FOLDER_README
+
+
+def test_import_folders_dry_run_says_it_would_turn_folder_readmes_on(speaker: Path, runner: CliRunner) -> None:
+    (speaker / "2023-04-19 Community Talk" / "README.md").write_text(FOLDER_README, encoding="utf-8")
+    code, _, err = invoke(runner, "import", "--folders", ".", "--dry-run")
+    assert (code, err.split("\n")[-3:]) == (
+        0,
+        [
+            "would import 1 talk into data/talks.yaml; nothing was written",
+            "talkcat.toml: would set folder_readmes = true (sync-readme would keep each talk folder's README.md)",
+            "",
+        ],
+    )
+    assert not (speaker / "talkcat.toml").exists()
+
+
+def test_init_names_talk_folders_and_their_import(speaker: Path, runner: CliRunner) -> None:
+    (speaker / "2023-04-19 Community Talk" / "README.md").write_text(FOLDER_README, encoding="utf-8")
+    (speaker / "notes").mkdir()
+    (speaker / "notes" / "README.md").write_text("# Notes\n\nNot a talk.\n", encoding="utf-8")
+    code, _, err = invoke(runner, "init", "--yes")
+    assert code == 0
+    assert (
+        "  2023-04-19 Community Talk/README.md: the README of a talk: `talkcat import --folders .` reads it, "
+        "and from then on keeps it in sync (folder_readmes = true)\n"
+    ) in err
+    assert "done. Next: `talkcat import --folders .` (or `talkcat import README.md`), `talkcat sync-readme`" in err

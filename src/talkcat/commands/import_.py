@@ -140,12 +140,16 @@ def import_talks(
         # or a date fixed there by hand still names its talk.
         where = [f"{t.path}:{t.lines['title']}" for t in talks]
         merge(data, rules, where, entries, covers, dry_run, how="readme")
+        if folders is not None:
+            _keep_folder_readmes(chosen, dry_run)
         if not dry_run:
             _say(migration.other_writers(rules.repo_root, chosen, data, options.readme_paths(None, chosen), also))
         return
     if dry_run:
         typer.echo(text, nl=False)
         typer.echo(f"would import {plural(len(talks), 'talk')} into {data}; nothing was written", err=True)
+        if folders is not None:
+            _keep_folder_readmes(chosen, dry_run)
         return
     store.write_text(data, text, expected=before, make_folder=True)
     typer.echo(f"imported {plural(len(talks), 'talk')} into {data}", err=True)
@@ -159,7 +163,7 @@ def _say(lines: list[str]) -> None:
         typer.echo(line, err=True)
 
 
-def _keep_folder_readmes(chosen: Settings) -> None:
+def _keep_folder_readmes(chosen: Settings, dry_run: bool = False) -> None:
     """Turn on `folder_readmes`, so that sync-readme keeps the talk folders' READMEs in sync from now on."""
     from talkcat import config, store
 
@@ -173,7 +177,10 @@ def _keep_folder_readmes(chosen: Settings) -> None:
         return
     if new is None:
         return  # set already, one way or the other: the user's choice
-    store.write_text(path, new)
+    if dry_run:
+        typer.echo(f"{path}: would set folder_readmes = true (sync-readme would keep each talk folder's README.md)", err=True)
+        return
+    store.write_text(path, new, expected=there if there is not None else store.ABSENT)
     typer.echo(
         f"{path}: folder_readmes = true: sync-readme keeps each talk folder's README.md in sync from now on",
         err=True,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -52,11 +54,11 @@ def init(
     changes += hooks
     merging = merge_driver.setup(root, data, readmes)
     changes += merging.files
-    kept = _hand_kept(readmes, chosen, data)
+    kept = _hand_kept(readmes, chosen, data) + _talk_folders(root, readmes, chosen, data)
     others = migration.other_writers(root, chosen, data, readmes)
     if not changes and not merging.config:
         typer.echo("nothing to do: the catalogue, the README and the hook are set up", err=True)
-        for path, what in kept:
+        for path, what, _ in kept:
             typer.echo(f"{path}: {what}", err=True)
         for line in others:
             typer.echo(line, err=True)
@@ -66,7 +68,7 @@ def init(
         typer.echo(f"  {path}: {what}", err=True)
     for line in merging.plan():
         typer.echo(f"  {line}", err=True)
-    for path, what in kept:
+    for path, what, _ in kept:
         typer.echo(f"  {path}: {what}", err=True)
     for note in [*notes, *others]:
         typer.echo(note, err=True)
@@ -81,12 +83,14 @@ def init(
     # Each is checked before any is written: a README that cannot be written leaves the catalogue unmade.
     store.write_files([(path, text, old) for (path, text, _), old in zip(changes, before)], make_folders=True)
     merging.apply(root)
-    typer.echo(_next_steps(git_root is not None, [path for path, _ in kept]), err=True)
+    typer.echo(_next_steps(git_root is not None, [command for _, _, command in kept]), err=True)
 
 
-def _next_steps(in_git: bool, kept: Sequence[Path]) -> str:
-    imports = " and ".join(f"`talkcat import {path}`" for path in kept)
-    first = f"done. Next: {imports or '`talkcat add` (or `talkcat import OLD_README`)'}"
+def _next_steps(in_git: bool, imports: Sequence[str]) -> str:
+    # Talk folders first, when there are both: the README's block was most likely made from them.
+    ordered = sorted(imports, key=lambda command: "--folders" not in command)
+    commands = " (or ".join(f"`{command}`" for command in ordered) + ")" * (len(ordered) - 1)
+    first = f"done. Next: {commands or '`talkcat add` (or `talkcat import OLD_README`)'}"
     if in_git:
         return f"{first}, `talkcat sync-readme`, and `pre-commit install` to run the hook on every commit"
     # `pre-commit install` would only fail here: "git failed. Is it installed, and are you in a Git repository?"
@@ -96,8 +100,11 @@ def _next_steps(in_git: bool, kept: Sequence[Path]) -> str:
     )
 
 
-def _hand_kept(readmes: list[Path], chosen: Settings, data: Path) -> list[tuple[Path, str]]:
-    """The READMEs whose block already lists talks the catalogue lacks: they are to be imported, not replaced."""
+def _hand_kept(readmes: list[Path], chosen: Settings, data: Path) -> list[tuple[Path, str, str]]:
+    """The READMEs whose block already lists talks the catalogue lacks: they are to be imported, not replaced.
+
+    Each as (README, what init says of it, the import that reads it).
+    """
     from talkcat import readme
     from talkcat.importer import read_block
 
@@ -120,8 +127,46 @@ def _hand_kept(readmes: list[Path], chosen: Settings, data: Path) -> list[tuple[
             what = f"holds {count} between the markers: run `talkcat import {path}` before the first sync"
         except TalkcatError:
             what = "holds text between the markers that talkcat did not write: sync-readme will not replace it"
-        found.append((path, what))
+        found.append((path, what, f"talkcat import {shlex.quote(str(path))}"))
     return found
+
+
+def _talk_folders(root: Path, readmes: list[Path], chosen: Settings, data: Path) -> list[tuple[Path, str, str]]:
+    """Talk folders whose README.md is their talk (the older layout): `import --folders` reads them.
+
+    Once imported, `folder_readmes` keeps those READMEs in sync; before, init says so.
+    """
+    from collections import Counter
+
+    from talkcat import config, readme, store
+    from talkcat.importer import read_folder_readme
+
+    if chosen.folder_readmes or _holds_talks(data):
+        return []
+    own = {os.path.abspath(path) for path in readmes}
+    talks = []
+    for name in store.repository_files(root, 20_000):
+        path = root / name
+        if posixpath.basename(name) != "README.md" or "/" not in name or os.path.abspath(path) in own:
+            continue
+        text = store.read_small_text(path, 1 << 20)
+        try:
+            if text is not None:
+                read_folder_readme(readme.unstamped(text.replace("\r\n", "\n"))[0], posixpath.dirname(name), path=name)
+                talks.append(path)
+        except TalkcatError:
+            continue  # no talk (notes, a project's README), or one import would name the trouble of
+    if not talks:
+        return []
+    # The folder holding the talk folders (most of them, where they are spread out).
+    parent, _ = Counter(path.parent.parent for path in talks).most_common(1)[0]
+    shown = config.near(parent, Path.cwd())
+    first = config.near(talks[-1], Path.cwd())
+    more = f" and {plural(len(talks) - 1, 'more talk folder')}" if len(talks) > 1 else ""
+    command = f"talkcat import --folders {shlex.quote(str(shown))}"
+    them = "them" if more else "it"
+    what = f"the README of a talk{more}: `{command}` reads {them}, and from then on keeps {them} in sync (folder_readmes = true)"
+    return [(first, what, command)]
 
 
 def _holds_talks(data: Path) -> bool:
