@@ -452,6 +452,15 @@ def test_sync_into_a_readme_without_markers_changes_nothing(repo: Path, runner: 
         assert Path("README.md").read_text(encoding="utf-8") == "# Me\n"
 
 
+def test_a_readme_that_cannot_be_written_stops_a_sync_change_before_it(repo: Path, runner: CliRunner) -> None:
+    # The catalogue was written, then the README refused (audit): now neither is.
+    Path("README.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
+    Path("README.md").chmod(0o444)
+    result = runner.invoke(app, ["add", "--title", "Synced", "--date", "2025-01-01", "--event", "E", "--sync"])
+    assert (result.exit_code, result.stderr) == (1, "README.md: is read-only; nothing was written\n")
+    assert catalogue() == ODD
+
+
 def test_a_sync_that_fails_after_the_write_says_what_was_saved(repo: Path, runner: CliRunner) -> None:
     Path("README.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
     Path("talkcat.toml").write_text('template = "talks.md.j2"\n', encoding="utf-8")

@@ -228,8 +228,10 @@ def check_sync_target(readme: list[Path] | None) -> None:
     from talkcat.commands import options
 
     chosen = options.settings()
-    for path in options.readme_paths(readme, chosen):
+    paths = options.readme_paths(readme, chosen)
+    for path in paths:
         store.find_readme_block(store.read_text(path), path, chosen.markers)
+    store.check_writable(paths)  # read-only, or a symlink out of the repository: said before the change
 
 
 def sync(data: Path, readme: list[Path] | None) -> None:
