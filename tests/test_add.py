@@ -151,7 +151,7 @@ def test_every_field_by_flag(repo: Path, runner: CliRunner) -> None:
     slides:
       label: Deck
       url: https://example.org/slides
-    description: |
+    description: |-
       First line.
 
       ## More
@@ -177,7 +177,7 @@ def test_description_from_a_file_and_from_stdin(repo: Path, runner: CliRunner) -
         app, ["add", "--title", "F", "--date", "2020-01-01", "--event", "E", "--description-file", "abstract.md"]
     )
     assert result.exit_code == 0, result.output
-    assert catalogue().endswith("    description: |\n      Line one.\n      Line two.\n...\n")
+    assert catalogue().endswith("    description: |-\n      Line one.\n      Line two.\n...\n")
     result = runner.invoke(
         app,
         ["add", "--title", "S", "--date", "2019-01-01", "--event", "E", "--description-file", "-"],
@@ -833,7 +833,7 @@ def test_the_description_takes_paragraphs_until_the_end_mark(repo: Path, runner:
     result = prompted(runner, answers, "--title", "T", "--event", "E")
     assert result.exit_code == 0, result.output
     assert (
-        "    description: |\n      First paragraph.\n\n        indented line\n\n      Last.\n\n  # --- 2024 ---\n"
+        "    description: |-\n      First paragraph.\n\n        indented line\n\n      Last.\n\n  # --- 2024 ---\n"
     ) in catalogue()
 
 
@@ -842,7 +842,7 @@ def test_a_description_that_would_break_the_readme_is_asked_again(repo: Path, ru
     result = prompted(runner, answers, "--title", "T", "--event", "E")
     assert result.exit_code == 0, result.output
     assert "Error: description line 1: a level-1 heading cannot nest under the talk's title" in result.stdout
-    assert "    description: |\n      ## Fine\n      Text.\n" in catalogue()
+    assert "    description: |-\n      ## Fine\n      Text.\n" in catalogue()
 
 
 def test_the_end_of_the_input_ends_the_description(repo: Path, runner: CliRunner) -> None:

@@ -150,7 +150,7 @@ def test_a_pasted_abstract_is_the_description_and_no_line_reaches_the_shell(term
     description = "".join(f"    {line}\n" if line else "\n" for line in ABSTRACT.splitlines())
     assert catalogue(project) == with_entry(
         "- title: Reproducible ML\n  date: 2026-04-22\n  event: PyData Berlin 2026\n"
-        f"  description: |\n{description}"
+        f"  description: |-\n{description}"
     )
 
 
@@ -211,7 +211,7 @@ def test_a_write_that_fails_at_the_end_prints_every_answer_as_a_command_that_wor
     assert printed == (
         "talkcat add --title 'Reproducible ML' --date 2026-04-22 --event 'PyData Berlin 2026' "
         "--link https://pydata.org/berlin2026/talk/7 --link-label PyData --video https://youtu.be/abc "
-        "--video-label Video --description 'Seeds, versions and tests.\n\nBring a laptop.\n'"
+        "--video-label Video --description 'Seeds, versions and tests.\n\nBring a laptop.'"
     )
     assert catalogue(project) == broken
     (project / "data/talks.yaml").write_text(SEED, encoding="utf-8")  # fixed
@@ -221,5 +221,5 @@ def test_a_write_that_fails_at_the_end_prints_every_answer_as_a_command_that_wor
         "- title: Reproducible ML\n  date: 2026-04-22\n  event: PyData Berlin 2026\n"
         "  link:\n    label: PyData\n    url: https://pydata.org/berlin2026/talk/7\n"
         "  video:\n    label: Video\n    url: https://youtu.be/abc\n"
-        "  description: |\n    Seeds, versions and tests.\n\n    Bring a laptop.\n"
+        "  description: |-\n    Seeds, versions and tests.\n\n    Bring a laptop.\n"
     )

@@ -131,7 +131,8 @@ def test_description_replaced_by_text_and_by_file(repo: Path, runner: CliRunner)
     Path("d.md").write_text("Line 1\nLine 2\n", encoding="utf-8")
     result = runner.invoke(app, ["edit", "data-zurich", "--description-file", "d.md"])
     assert result.exit_code == 0, result.output
-    assert catalogue() == CATALOGUE.replace("    Old text.\n", "    Line 1\n    Line 2\n")
+    # The one-line description before it had no final line break: the new one has none either.
+    assert catalogue() == CATALOGUE.replace("  description: |\n    Old text.\n", "  description: |-\n    Line 1\n    Line 2\n")
 
 
 def test_date_today_and_a_date_out_of_order(repo: Path, runner: CliRunner) -> None:

@@ -62,7 +62,7 @@ def expected_entry(recorded: served.Recorded, code: str) -> str:
         f"- title: {talk['title']}\n  date: {day}\n  event: DemoCon\n"
         + ("" if kind == "talk" else f"  kind: {kind}\n")
         + f"  language: en\n  speakers:\n{speakers}  tags:\n  - {talk['track']['name']['en']}\n"
-        + f"  link: {talk_page(recorded, code)}\n  description: |\n    {description}\n"
+        + f"  link: {talk_page(recorded, code)}\n  description: |-\n    {description}\n"
     )
 
 

@@ -73,11 +73,10 @@ def clean(value: str | None) -> str | None:
 
 
 def description_text(text: str) -> str | None:
-    """A description as the catalogue keeps it: LF line ends, no trailing blank lines."""
+    """A description as the catalogue keeps it: LF line ends, no blank lines around it and no
+    final line break, as import reads one (written as a `|-` block, as the README shows)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\n").rstrip()
-    if not text:
-        return None
-    return text + "\n" if "\n" in text else text
+    return text or None
 
 
 def read_description(source: str) -> str | None:

@@ -182,7 +182,9 @@ def _changed(old: Talk, requests: dict[str, Any], rules: Rules) -> Talk:
             cleaned = common.description_text(value)
             if cleaned is None:
                 raise UsageError("--set description: give some text, or --unset description")
-            mapping[name] = cleaned
+            # A description the file keeps with its final line break (a `|` block) keeps it.
+            kept_break = "\n" in cleaned and (old.description or "").endswith("\n")
+            mapping[name] = cleaned + "\n" if kept_break else cleaned
             continue
         mapping[name] = _value(name, value)
     for name, link in links.items():
