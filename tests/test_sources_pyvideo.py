@@ -186,3 +186,21 @@ def test_export_does_not_overwrite_files_it_did_not_write(archive: Path, project
     forced = runner.invoke(app, ["export", "--format", "pyvideo", "--output", "out", "--force"])
     assert forced.exit_code == 0, forced.output
     assert theirs.read_text(encoding="utf-8") == '{\n  "title": "PyCon JP 2019"\n}\n'
+
+
+def test_the_speaker_setting_is_each_videos_first_speaker(project: Path, runner: CliRunner) -> None:
+    # As BibTeX's author: the speaker who keeps the catalogue, then the talk's own speakers (audit: []).
+    (project / "talkcat.toml").write_text('speaker = "Jesper Dramsch"\n', encoding="utf-8")
+    (project / "data" / "talks.yaml").write_text(
+        "talks:\n"
+        "- {title: Alone, date: 2024-05-02, event: Summit, video: 'https://youtu.be/a'}\n"
+        "- {title: Together, date: 2024-05-01, event: Summit, video: 'https://youtu.be/b', speakers: [Ada Lovelace]}\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["export", "--format", "pyvideo", "--output", "out"]).exit_code == 0
+    check_like_pyvideo(project / "out")
+    speakers = {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))["speakers"]
+        for path in (project / "out/summit/videos").iterdir()
+    }
+    assert speakers == {"alone": ["Jesper Dramsch"], "together": ["Jesper Dramsch", "Ada Lovelace"]}

@@ -6,7 +6,7 @@ Starts a real pretalx (see instance.py) with its demo event, pages limited
 to 10 talks so that the talk list spans several pages, asks it every URL
 the tests need, and writes the answers into tests/pretalx/recorded/ with
 an index.json. The instance's origin is written as ORIGIN, which the
-tests' server (recorded.py) replaces with its own. The demo event is made
+tests' server (served.py) replaces with its own. The demo event is made
 with random names and dates near today: recording again changes the
 files, and the tests' expectations with them.
 """

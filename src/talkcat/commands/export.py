@@ -120,7 +120,7 @@ def export_talks(
         from talkcat.commands import sources
 
         assert output is not None
-        sources.export_pyvideo(talks, output, force)
+        sources.export_pyvideo(talks, output, force, chosen.speaker)
         return
     text = _render(loaded, talks, output_format, chosen.speaker, rebuilt=bool(base_url))
     if output is None:

@@ -283,13 +283,16 @@ def _refuse_invalid(entries: list[dict[str, Any]], talks: list[Incoming], data: 
 # export --format pyvideo
 
 
-def export_pyvideo(talks: Sequence[Talk], folder: Path, force: bool) -> None:
-    """Write pyvideo's files for the talks into `folder`, never outside it, never over a hand edit unless forced."""
+def export_pyvideo(talks: Sequence[Talk], folder: Path, force: bool, speaker: str | None = None) -> None:
+    """Write pyvideo's files for the talks into `folder`, never outside it, never over a hand edit unless forced.
+
+    `speaker`: the setting, each talk's first speaker.
+    """
     from talkcat import pages, store
     from talkcat.sources import pyvideo
 
     store.output_folder(folder)
-    files, left_out = pyvideo.render(talks)
+    files, left_out = pyvideo.render(talks, speaker)
     rendered = [pages.Page(file.name, file.text) for file in files]
     manifest_path = folder / pages.MANIFEST
     manifest = store.read_if_exists(manifest_path)

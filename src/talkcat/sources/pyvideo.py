@@ -125,8 +125,11 @@ class File:
     text: str
 
 
-def render(talks: Sequence[Talk]) -> tuple[list[File], list[Talk]]:
-    """pyvideo's files for the talks that have a video URL, and the talks left out for having none."""
+def render(talks: Sequence[Talk], speaker: str | None = None) -> tuple[list[File], list[Talk]]:
+    """pyvideo's files for the talks that have a video URL, and the talks left out for having none.
+
+    `speaker` (the setting: who gives the talks) is each talk's first speaker, as in BibTeX.
+    """
     folders: dict[str, str] = {}  # event -> folder
     taken_folders: set[str] = set()
     taken_names: dict[str, set[str]] = {}
@@ -144,17 +147,17 @@ def render(talks: Sequence[Talk]) -> tuple[list[File], list[Talk]]:
         stem = _unique(
             slug(talk.title)[: _MAX_NAME - len(".json")].strip("-") or "talk", taken_names.setdefault(folder, set())
         )
-        files.append(File(f"{folder}/{VIDEOS}/{stem}.json", dumps(video(talk, stem))))
+        files.append(File(f"{folder}/{VIDEOS}/{stem}.json", dumps(video(talk, stem, speaker))))
     return files, left_out
 
 
-def video(talk: Talk, stem: str) -> dict[str, Any]:
+def video(talk: Talk, stem: str, speaker: str | None = None) -> dict[str, Any]:
     """A talk as pyvideo's video record."""
     assert talk.video is not None
     record: dict[str, Any] = {
         "title": talk.title,
         "recorded": talk.date.isoformat(),
-        "speakers": list(dict.fromkeys(talk.speakers)),
+        "speakers": list(dict.fromkeys([*([speaker] if speaker else []), *talk.speakers])),
         "description": talk.description or "",
         "slug": stem,
         "videos": [{"type": video_type(talk.video.url), "url": talk.video.url}],
