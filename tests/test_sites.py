@@ -210,3 +210,26 @@ def test_github_renders_each_talk_of_the_readme_block(project: Path, talks: list
         for (text, links), link in zip(row[3:], (talk.link, talk.video, talk.slides)):
             expected = [] if link is None else [(link.url, link.label or link.url)]
             assert (links, text) == (expected, expected[0][1] if expected else "")
+
+
+def test_github_renders_the_seeds_slides_folders_as_links_into_the_repository(project: Path, runner: CliRunner) -> None:
+    # The speaker's own README links each talk's slides folder relatively (`2022-09-01%20Euroscipy/`):
+    # imported as folders of the repository and synced, GitHub's renderer gives the same links.
+    cmarkgfm = pytest.importorskip("cmarkgfm", reason="pip install -e '.[test]' (cmarkgfm is in the test extra)")
+    from conftest import SEED_README
+
+    seed = SEED_README.read_text(encoding="utf-8")
+    folders = ["2023-04-19 Community Talk", "2022-12-02 Pydata Global", "2022-09-01 Euroscipy",
+               "2021-10-31 SSI Fellowship Application", "2021-10-28 Pydata Global"]  # fmt: skip
+    for folder in folders:
+        (project / folder).mkdir()
+    (project / "README.md").write_text(seed, encoding="utf-8")
+    assert runner.invoke(app, ["import", "README.md"]).exit_code == 0
+    assert runner.invoke(app, ["sync-readme"]).exit_code == 0
+    before, after = _Blocks(), _Blocks()
+    before.feed(cmarkgfm.github_flavored_markdown_to_html(seed))
+    after.feed(cmarkgfm.github_flavored_markdown_to_html((project / "README.md").read_text(encoding="utf-8")))
+    slides = [row[5] for _, row in after.tables]
+    assert slides == [("Slides", [(folder.replace(" ", "%20") + "/", "Slides")]) for folder in folders]
+    assert [row[5] for _, row in before.tables] == slides
+    assert after.headings == before.headings
