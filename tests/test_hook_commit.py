@@ -96,6 +96,28 @@ def test_deleting_or_renaming_a_slides_folder_fails_that_very_commit(
     assert _run(repo, env, "git", "log", "--format=%s", "-1").stdout == "Keep the talks in data/talks.yaml\n"
 
 
+def test_a_slides_folder_taken_out_of_git_but_left_on_disk_fails_that_commit(
+    repo: Path, env: dict[str, str], runner: CliRunner
+) -> None:
+    # `git rm -r --cached`: the folder is still there, so validate only warned, and a
+    # passing hook's output is never shown: the commit pushed a dead link (audit).
+    assert runner.invoke(app, ["sync-readme"]).exit_code == 0
+    _run(repo, env, "git", "add", "-A")
+    assert _commit(repo, env, "Keep the talks in data/talks.yaml")[0] == 0
+    folder = FOLDERS[2]  # 2022-09-01 Euroscipy
+    assert _run(repo, env, "git", "rm", "-r", "-q", "--cached", folder).returncode == 0
+    code, output = _commit(repo, env, "Untrack a talk's folder")
+    assert code == 1, output
+    assert (
+        f"'{folder}/' is not tracked by git, so the README this commit makes links to nothing there: `git add` it"
+    ) in output
+    # Outside a commit it is what it is while one works: a warning.
+    assert runner.invoke(app, ["validate"]).exit_code == 0
+    _run(repo, env, "git", "add", folder)
+    assert _commit(repo, env, "Untrack a talk's folder")[0] == 1  # nothing left to commit: git says so
+    assert _run(repo, env, "git", "status", "--porcelain").stdout == ""
+
+
 def test_a_hand_edit_of_a_talk_folders_readme_is_caught_by_that_commit(
     tmp_path: Path, env: dict[str, str], runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -711,7 +711,11 @@ def check_tracked(catalogue: Catalogue) -> None:
     status = tracked.parse_status(output)
     # git never names a folder without files: looked at on disk, where the first file found ends the walk.
     empty = [spec for spec in tracked.unnamed(specs, status) if _is_empty_folder(root / spec)]
-    errors, warnings = tracked.problems(catalogue.checked.local_paths, str(catalogue.path), status, empty)
+    # Under a git hook (pre-commit sets PRE_COMMIT), what git does not track is this commit's dead link.
+    committing = bool(os.environ.get("PRE_COMMIT"))
+    errors, warnings = tracked.problems(
+        catalogue.checked.local_paths, str(catalogue.path), status, empty, committing=committing
+    )
     catalogue.problems = sorted([*catalogue.problems, *errors], key=lambda p: (p.line or 0, p.col or 0))
     catalogue.warnings += warnings
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Collection, Mapping, Sequence
 
-from talkcat.errors import WARNING, Problem
+from talkcat.errors import ERROR, WARNING, Problem
 
 UNTRACKED = "??"
 IGNORED = "!!"
@@ -58,20 +58,27 @@ def problems(
     path: str,
     status: Mapping[str, str],
     empty: Collection[str] = (),
+    *,
+    committing: bool = False,
 ) -> tuple[list[Problem], list[Problem]]:
     """(problems, warnings): each relative path git ignores, and each it does not track yet.
 
     `empty`: the specs that are folders holding no file at all, which git
-    never names (it tracks files, not folders).
+    never names (it tracks files, not folders). `committing`: run by a git
+    hook, where a path git does not track is no longer "not yet": the commit
+    being made links to nothing there, so it is a problem too.
     """
     errors: list[Problem] = []
     warnings: list[Problem] = []
+    # What git does not track yet: a warning while one works; under a commit, a problem.
+    not_yet = errors if committing else warnings
+    severity = ERROR if committing else WARNING
     for _, rel, line, col in local_paths:
         spec = _spec(rel)
         code = _status_of(spec, status) if spec is not None else None
         if code is None and spec in empty:
             message = f"{rel!r} is an empty folder, which git cannot track: the README's link to it leads nowhere"
-            warnings.append(Problem(path, line, col, message, WARNING))
+            not_yet.append(Problem(path, line, col, message, severity))
         elif code == IGNORED:
             errors.append(
                 Problem(
@@ -84,7 +91,9 @@ def problems(
             )
         elif code == UNTRACKED:
             message = f"{rel!r} is not tracked by git: the README's link to it leads nowhere until you `git add` it"
-            warnings.append(Problem(path, line, col, message, WARNING))
+            if committing:
+                message = f"{rel!r} is not tracked by git, so the README this commit makes links to nothing there: `git add` it"
+            not_yet.append(Problem(path, line, col, message, severity))
     return errors, warnings
 
 
