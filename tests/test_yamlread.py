@@ -133,6 +133,13 @@ def test_a_character_yaml_refuses_is_located() -> None:
     ]
 
 
+def test_only_the_parsers_errors_are_invalid_yaml_a_bug_is_not() -> None:
+    # No file talkcat decodes holds a lone surrogate: text with one is a caller's bug, and must show
+    # as an error, not be reported as "invalid YAML" at some line.
+    with pytest.raises(UnicodeEncodeError):
+        yamlread.load("talks:\n- title: \udc80\n", "t.yaml")
+
+
 def test_deep_nesting_stops_at_a_hundred_levels() -> None:
     doc = load("a: " + "[" * 5000 + "]" * 5000 + "\n")
     assert [str(p) for p in doc.problems] == [

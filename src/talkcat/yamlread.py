@@ -21,9 +21,12 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
 
 from talkcat.errors import Problem
+
+if TYPE_CHECKING:
+    from ruamel.yaml.error import YAMLError
 
 # A node's mark: (line, col, children, end_line, end_col, style), 1-based.
 # children is a dict of key -> (key_mark, value_mark) for a mapping, a list of
@@ -203,7 +206,11 @@ _ALLOWED_SCALAR_TAGS: dict[str, tuple[Callable[[str], Any], str]] = {
 
 
 def load(text: str, path: str) -> Document:
-    """Parse one YAML document into plain data with marks; never raises on bad YAML."""
+    """Parse one YAML document into plain data with marks; never raises on bad YAML.
+
+    Only the parser's own errors are bad YAML: anything else is a bug, and shows as one.
+    """
+    from ruamel.yaml.error import YAMLError  # loaded with the parser already
     if "<<<<<<<" in text:
         from talkcat import conflicts
 
@@ -216,7 +223,7 @@ def load(text: str, path: str) -> Document:
         data, mark = builder.run(_events(text))
     except _Stop:
         return Document(None, _NO_MARK, builder.problems)
-    except Exception as exc:  # the parser's own errors: marked, or not
+    except YAMLError as exc:  # marked, or not (a ReaderError has a position)
         builder.problems.append(_parser_problem(exc, builder))
         return Document(None, _NO_MARK, builder.problems)
     return Document(data, mark, builder.problems)
@@ -249,7 +256,7 @@ def _column(text: str, index: int) -> int:
     return index - max(newline, text.rfind("\r", newline + 1, index))
 
 
-def _parser_problem(exc: Exception, builder: _Builder) -> Problem:
+def _parser_problem(exc: YAMLError, builder: _Builder) -> Problem:
     """The parser's error where it found it, saying where the value or collection it was in began."""
     path, text = builder.path, builder.text
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
