@@ -66,7 +66,7 @@ def plant(path: Path, message: str) -> None:
     key = _key(path)
     checked = store.parse_catalogue(CATALOGUE, path).checked
     value = cache.encode_checked(checked)
-    value[1].append((1, 1, message))
+    value[1].append((1, 1, message, None, None))
     entry.write_bytes(cache.pack(key, value))
 
 

@@ -147,47 +147,62 @@ FENCED = md(
 )
 
 
-def located(block: str, catalogue_problems: list[tuple[int, str]], on_disk: int = 0) -> list[str]:
-    """Problems at (catalogue line, message) of the catalogue import writes, as located in README.md."""
-    from talkcat.yamlwrite import dump_catalogue
-
+def located(block: str, catalogue_problems: list[tuple[int | None, str | None, str]], on_disk: int = 0) -> list[str]:
+    """Problems about (talk, field, message) of the catalogue import writes, as located in README.md."""
     talks = read_block(block, first_line=5)
-    catalogue = dump_catalogue([t.entry for t in talks])
-    entry_lines = [n for n, line in enumerate(catalogue.split("\n"), 1) if line.startswith("- ")]
-    problems = [Problem("data/talks.yaml", line, 3, message) for line, message in catalogue_problems]
-    return [str(p) for p in locate_problems(problems, catalogue, entry_lines, talks, unnamed=problems[:on_disk])]
+    problems = [
+        Problem("data/talks.yaml", 1, 3, message, entry=entry, field=field)
+        for entry, field, message in catalogue_problems
+    ]
+    return [str(p) for p in locate_problems(problems, talks, unnamed=problems[:on_disk])]
 
 
 def test_problems_are_located_at_the_source_line_of_their_field() -> None:
-    from talkcat.yamlwrite import dump_catalogue
-
-    catalogue = dump_catalogue([t.entry for t in read_block(FENCED)])
-    assert catalogue.split("\n")[4:12] == [
-        "  slides: missing/",
-        "- title: Second",
-        "  date: 2022-01-02",
-        "  event: F",
-        "  description: |-",
-        "    Text.",
-        "",
-        "    ```python",
-    ]
     problems = [
-        (5, "'missing/' does not exist in the repository (/r)"),
-        (2, "title is wrong"),
-        (9, "description line 3: the code block '```python' is never closed"),
-        (8, "event is wrong"),
+        (0, "slides", "'missing/' does not exist in the repository (/r)"),
+        (0, "title", "title is wrong"),
+        (1, "description", "description line 3: the code block '```python' is never closed"),
+        (1, "event", "event is wrong"),
+        (1, None, "duplicate id"),  # about the talk as a whole: its heading
     ]
     assert located(FENCED, problems, on_disk=1) == [
         "README.md:9: slides 'missing/' does not exist in the repository (/r)",
         "README.md:5: title is wrong",
         "README.md:19: description: the code block '```python' is never closed",
         "README.md:15: event is wrong",
+        "README.md:11: duplicate id",
     ]
 
 
-def test_a_problem_outside_every_talk_stays_where_it_was() -> None:
-    assert located(FENCED, [(1, "talks is wrong")]) == ["data/talks.yaml:1:3: talks is wrong"]
+def test_a_problem_about_no_talk_stays_where_it_was() -> None:
+    assert located(FENCED, [(None, None, "talks is wrong")]) == ["data/talks.yaml:1:3: talks is wrong"]
+
+
+def test_validation_says_which_talk_and_field_each_problem_is_about(tmp_path: Path) -> None:
+    from talkcat import yamlread
+    from talkcat.validate import Rules, check_document, check_local_paths
+
+    text = textwrap.dedent(
+        """\
+        talks:
+        - title: A
+          date: 2023-01-02
+          event: E
+        - title: B
+          date: 2023-02-30
+          slides: {url: missing/, lable: x}
+          tags: [ok, '']
+        """
+    )
+    checked = check_document(yamlread.load(text, "t.yaml"), "t.yaml", Rules())
+    found = [*checked.problems, *check_local_paths(checked, "t.yaml", tmp_path)]
+    assert [(p.line, p.entry, p.field) for p in found] == [
+        (5, 1, "event"),  # missing: at the talk's first line
+        (6, 1, "date"),
+        (7, 1, "slides"),  # its unknown key
+        (8, 1, "tags"),
+        (7, 1, "slides"),  # not in the repository
+    ]
 
 
 # Tables.

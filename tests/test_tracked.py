@@ -213,7 +213,7 @@ def test_status_entries_after_a_rename_are_read_in_step() -> None:
 def test_paths_outside_the_repository_or_the_root_itself_are_not_asked_about() -> None:
     from talkcat import tracked
 
-    paths = [(0, p, 1, 1) for p in ("a b/", "./a b", "../x/", "/abs", ".", "c/../d/", "C:\\x")]
+    paths = [(0, p, 1, 1, "slides") for p in ("a b/", "./a b", "../x/", "/abs", ".", "c/../d/", "C:\\x")]
     assert tracked.pathspecs(paths) == ["a b", "d"]
 
 

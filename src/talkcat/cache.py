@@ -117,7 +117,7 @@ def encode_checked(checked: Checked) -> tuple[Any, ...]:
     rows = [None if talk is None else _encode_talk(talk) for talk in checked.talks]
     return (
         [None if row is None else marshal.dumps(row) for row in rows],
-        [(p.line, p.col, p.message) for p in checked.problems],
+        [(p.line, p.col, p.message, p.entry, p.field) for p in checked.problems],
         list(checked.entry_lines),
         [tuple(item) for item in checked.local_paths],
         [None if row is None else row[_DATE] for row in rows],
@@ -140,9 +140,10 @@ def decode_checked(value: Any, path: str) -> Checked | None:
             return None
         return Checked(
             LazyTalks(list(talks), dates, range(len(talks))),
-            [Problem(path, line, col, message) for line, col, message in problems],
+            [Problem(path, line, col, message, entry=entry, field=field)
+             for line, col, message, entry, field in problems],
             list(entry_lines),
-            [(entry, rel, line, col) for entry, rel, line, col in local_paths],
+            [(entry, rel, line, col, field) for entry, rel, line, col, field in local_paths],
             [(line, col) for line, col in entry_ends],
         )
     except (TypeError, ValueError, KeyError, OverflowError):

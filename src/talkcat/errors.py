@@ -11,13 +11,16 @@ WARNING = "warning"  # said, but not a problem: no exit code of its own, nothing
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file, at a 1-based line and column."""
+    """One thing wrong with an input file, at a 1-based line and column; in a catalogue,
+    the talk (its 0-based place in the list) and the field it is about, where it is about one."""
 
     path: str
     line: int | None
     col: int | None
     message: str
     severity: str = ERROR  # or WARNING
+    entry: int | None = None
+    field: str | None = None
 
     def __str__(self) -> str:
         where = self.path

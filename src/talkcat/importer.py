@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 _EN_DASH = "–"
 _YEAR = re.compile(r"[0-9]{4}")
-# A key of a catalogue entry as yamlwrite writes it: `- key:` or `  key:`.
-_ENTRY_KEY = re.compile(r"(?:- |  )([a-z_]+):")
 _DESCRIPTION_LINE = re.compile(r"description line ([0-9]+): ")
 _ROW_FIELDS = ("event", "date", "end_date", "location", "link", "video", "slides")
 
@@ -199,37 +197,20 @@ def read_block(
 
 
 def locate_problems(
-    problems: Sequence[Problem],
-    catalogue: str,
-    entry_lines: Sequence[int],
-    talks: Sequence[ImportedTalk],
-    *,
-    unnamed: Collection[Problem] = (),
+    problems: Sequence[Problem], talks: Sequence[ImportedTalk], *, unnamed: Collection[Problem] = ()
 ) -> list[Problem]:
-    """Problems of the catalogue text written from `talks`, each moved to the source line of its field.
+    """Problems of the catalogue written from `talks`, each moved to the source line of its talk's field.
 
-    `entry_lines` are the catalogue lines the entries start on; `unnamed` are
-    problems whose message does not name the field (a path missing on disk).
+    `unnamed` are problems whose message does not name the field (a path missing on disk).
     """
-    lines = catalogue.split("\n")
     located = []
     for problem in problems:
-        number = bisect.bisect_right(entry_lines, problem.line or 0) - 1
-        if not 0 <= number < len(talks) or problem.line is None:
-            located.append(problem)  # outside every entry: not something import writes
+        if problem.entry is None or not 0 <= problem.entry < len(talks):
+            located.append(problem)  # about no talk: not something import writes
             continue
-        field = _field_at(lines, problem.line, entry_lines[number])
-        located.append(talks[number].locate(field, problem.message, name_field=problem in unnamed))
+        talk = talks[problem.entry]
+        located.append(talk.locate(problem.field or "title", problem.message, name_field=problem in unnamed))
     return located
-
-
-def _field_at(lines: list[str], line: int, entry_line: int) -> str:
-    """The entry key whose value holds the 1-based catalogue `line`."""
-    for number in range(min(line, len(lines)), entry_line - 1, -1):
-        key = _ENTRY_KEY.match(lines[number - 1])
-        if key:
-            return key[1]
-    return "title"
 
 
 def _is_chart(token: Token) -> bool:

@@ -12,7 +12,12 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Collection, Mapping, Sequence
 
+from typing import TYPE_CHECKING
+
 from talkcat.errors import ERROR, WARNING, Problem
+
+if TYPE_CHECKING:
+    from talkcat.validate import LocalPath
 
 UNTRACKED = "??"
 IGNORED = "!!"
@@ -20,9 +25,9 @@ IGNORED = "!!"
 _MOVED = ("R", "C")
 
 
-def pathspecs(local_paths: Sequence[tuple[int, str, int, int]]) -> list[str]:
+def pathspecs(local_paths: Sequence[LocalPath]) -> list[str]:
     """The relative paths to ask git about, each once: those inside the repository, as git names them."""
-    specs = (_spec(path) for _, path, _, _ in local_paths)
+    specs = (_spec(path) for _, path, _, _, _ in local_paths)
     return list(dict.fromkeys(spec for spec in specs if spec is not None))
 
 
@@ -54,7 +59,7 @@ def parse_status(output: bytes) -> dict[str, str]:
 
 
 def problems(
-    local_paths: Sequence[tuple[int, str, int, int]],
+    local_paths: Sequence[LocalPath],
     path: str,
     status: Mapping[str, str],
     empty: Collection[str] = (),
@@ -73,12 +78,12 @@ def problems(
     # What git does not track yet: a warning while one works; under a commit, a problem.
     not_yet = errors if committing else warnings
     severity = ERROR if committing else WARNING
-    for _, rel, line, col in local_paths:
+    for entry, rel, line, col, field in local_paths:
         spec = _spec(rel)
         code = _status_of(spec, status) if spec is not None else None
         if code is None and spec in empty:
             message = f"{rel!r} is an empty folder, which git cannot track: the README's link to it leads nowhere"
-            not_yet.append(Problem(path, line, col, message, severity))
+            not_yet.append(Problem(path, line, col, message, severity, entry, field))
         elif code == IGNORED:
             errors.append(
                 Problem(
@@ -87,13 +92,15 @@ def problems(
                     col,
                     f"{rel!r} is ignored by git (.gitignore), so GitHub never shows it and the README's link "
                     "to it leads nowhere: stop ignoring it and `git add` it, or link to where it is published",
+                    entry=entry,
+                    field=field,
                 )
             )
         elif code == UNTRACKED:
             message = f"{rel!r} is not tracked by git: the README's link to it leads nowhere until you `git add` it"
             if committing:
                 message = f"{rel!r} is not tracked by git, so the README this commit makes links to nothing there: `git add` it"
-            not_yet.append(Problem(path, line, col, message, severity))
+            not_yet.append(Problem(path, line, col, message, severity, entry, field))
     return errors, warnings
 
 

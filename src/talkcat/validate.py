@@ -47,6 +47,10 @@ class Rules:
     markers: tuple[str, str] = (START_MARKER, END_MARKER)
 
 
+# A link that is a path, to check on disk: (entry, path, line, col, field).
+LocalPath = tuple[int, str, int, int, str]
+
+
 @dataclass
 class Checked:
     """A validated catalogue: a Talk per entry (None where the entry is invalid)."""
@@ -54,7 +58,7 @@ class Checked:
     talks: Sequence[Talk | None]  # a list, or from the cache a `cache.LazyTalks`
     problems: list[Problem]
     entry_lines: list[int]
-    local_paths: list[tuple[int, str, int, int]]  # (entry, path, line, col) to check on disk
+    local_paths: list[LocalPath]
     # Where each entry ends (line, col, 1-based): just after its last value, as the parser saw it.
     entry_ends: list[tuple[int, int]]
 
@@ -77,10 +81,10 @@ def check_local_paths(checked: Checked, path: str, repo_root: Path) -> list[Prob
     """Relative link paths (a slides folder, say) must exist inside the repository."""
     problems = []
     root = repo_root.resolve()
-    for _, rel, line, col in checked.local_paths:
+    for entry, rel, line, col, field in checked.local_paths:
         problem = local_path_problem(rel, root)
         if problem:
-            problems.append(Problem(path, line, col, problem))
+            problems.append(Problem(path, line, col, problem, entry=entry, field=field))
     return problems
 
 
@@ -169,7 +173,7 @@ def check_value(name: str, value: Any, rules: Rules = Rules()) -> list[str]:
     checker.field(0, name, value, _marks(value))
     messages = [problem.message for problem in checker.problems]
     if not messages and rules.repo_root is not None:
-        for _, rel, _, _ in checker.local_paths:
+        for _, rel, _, _, _ in checker.local_paths:
             problem = local_path_problem(rel, rules.repo_root.resolve())
             if problem:
                 messages.append(f"{name} {problem}")
@@ -192,17 +196,23 @@ class _Checker:
         self.talks: list[Talk | None] = []
         self.entry_lines: list[int] = []
         self.entry_ends: list[tuple[int, int]] = []
-        self.local_paths: list[tuple[int, str, int, int]] = []
-        self.slugs: list[tuple[str, bool, Mark]] = []  # (id, explicit, entry mark)
+        self.local_paths: list[LocalPath] = []
+        self.slugs: list[tuple[str, bool, Mark, int]] = []  # (id, explicit, entry mark, entry)
+        # What the problems found now are about: the entry and the field being checked.
+        self.about: tuple[int | None, str | None] = (None, None)
 
     def add(self, mark: Mark, message: str) -> None:
-        self.problems.append(Problem(self.path, mark[0], mark[1], message))
+        self.add_at(mark[0], mark[1], message)
+
+    def add_at(self, line: int | None, col: int | None, message: str) -> None:
+        entry, field = self.about
+        self.problems.append(Problem(self.path, line, col, message, entry=entry, field=field))
 
     def add_in_text(self, mark: Mark, line: int, message: str) -> None:
         """A problem on line `line` (0-based) of a text value: at that very line of the file when
         the value is a literal block (`|`), whose lines are the file's; else where the value starts."""
         if mark[5] == "|":
-            self.problems.append(Problem(self.path, mark[0] + 1 + line, None, message))
+            self.add_at(mark[0] + 1 + line, None, message)
         else:
             self.add(mark, message)
 
@@ -235,7 +245,7 @@ class _Checker:
             self.entry_lines.append(entry_mark[0])
             self.entry_ends.append((entry_mark[3], entry_mark[4]))
             self.talks.append(self.entry(index, entry, entry_mark))
-            self.slug(entry, entry_mark)
+            self.slug(index, entry, entry_mark)
 
     def entry(self, index: int, entry: Any, mark: Mark) -> Talk | None:
         if not isinstance(entry, dict):
@@ -245,17 +255,21 @@ class _Checker:
         assert isinstance(children, dict)
         before = len(self.problems)
         for key, (key_mark, value_mark) in children.items():
+            self.about = (index, key if isinstance(key, str) else None)
             if key not in _FIELD_TYPES:
                 self.add(key_mark, f"unknown key {_show_key(key)}{_suggest(key, FIELD_NAMES)}")
                 continue
             self.field(index, key, entry[key], value_mark)
         for name in REQUIRED:
             if name not in entry or entry[name] is None:
+                self.about = (index, name)
                 label = _label(entry)
                 self.add(mark, f"talk #{index + 1}{label}: missing required field {name!r}")
         start, end = entry.get("date"), entry.get("end_date")
         if _is_date(start) and _is_date(end) and end < start:
+            self.about = (index, "end_date")
             self.add(children["end_date"][1], f"end_date {end} is before date {start}")
+        self.about = (None, None)
         if len(self.problems) > before:
             return None
         return Talk.from_mapping({k: v for k, v in entry.items() if k in _FIELD_TYPES})
@@ -401,21 +415,22 @@ class _Checker:
         if problem:
             self.add(url_mark, f"{name} {problem}")
         elif not _has_scheme(url):
-            self.local_paths.append((index, url, url_mark[0], url_mark[1]))
+            self.local_paths.append((index, url, url_mark[0], url_mark[1], name))
 
-    def slug(self, entry: Any, mark: Mark) -> None:
+    def slug(self, index: int, entry: Any, mark: Mark) -> None:
         """Note the entry's id, even if other fields are wrong, to find duplicates."""
         if not isinstance(entry, dict):
             return
         explicit, title, date = entry.get("id"), entry.get("title"), entry.get("date")
         if isinstance(explicit, str) and explicit:
-            self.slugs.append((explicit, True, mark))
+            self.slugs.append((explicit, True, mark, index))
         elif isinstance(title, str) and isinstance(date, dt.date):
-            self.slugs.append((derive_id(date, title), False, mark))
+            self.slugs.append((derive_id(date, title), False, mark, index))
 
     def duplicates(self) -> None:
         seen: dict[str, int] = {}
-        for slug, explicit, mark in self.slugs:
+        for slug, explicit, mark, index in self.slugs:
+            self.about = (index, "id" if explicit else None)
             if slug in seen:
                 how = "" if explicit else " (derived from date and title)"
                 self.add(
@@ -425,6 +440,7 @@ class _Checker:
                 )
             else:
                 seen[slug] = mark[0]
+        self.about = (None, None)
 
 
 def might_leave_a_block_open(text: str) -> bool:

@@ -292,9 +292,7 @@ def _refuse_invalid(catalogue: Catalogue, talks: list[ImportedTalk], base_url: s
 
     # What validation found on disk (a slides folder missing, say) names no field.
     on_disk = set(catalogue.problems) - set(catalogue.checked.problems)
-    problems = locate_problems(
-        catalogue.problems, catalogue.text, catalogue.checked.entry_lines, talks, unnamed=on_disk
-    )
+    problems = locate_problems(catalogue.problems, talks, unnamed=on_disk)
     advice = f"fix {source} and import again"
     if on_disk and base_url is None:
         advice = f"pass --base-url URL to link relative paths where they are published, or {advice}"
