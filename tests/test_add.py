@@ -253,7 +253,7 @@ def test_prompts_for_missing_fields_and_offers_the_others(repo: Path, runner: Cl
     assert result.stdout.endswith("2023-06-01-prompted-talk\n")
     assert "Error: date 'someday' is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)" in result.stdout
     assert "Event: \nEvent: PyData\n" in result.stdout  # an empty answer asks again
-    assert "Error: kind 'keynot' is not a kind of talk (did you mean 'keynote'?)" in result.stdout
+    assert "Error: kind 'keynot' is not one of talk, keynote," in result.stdout
     assert "Location (City, Country, or Online): " in result.stdout
     entry = (
         "  - title: Prompted talk\n    date: 2023-06-01\n    event: PyData\n    location: Online\n"
@@ -328,8 +328,8 @@ def test_duplicate_explicit_id_is_refused(repo: Path, runner: CliRunner) -> None
         (["--date", "2026-02-30"], "--date '2026-02-30' is not a real date (day is out of range for month)\n"),
         (
             ["--date", "2023-01-01", "--kind", "keynot"],
-            "--kind 'keynot' is not a kind of talk (did you mean 'keynote'?); use one of talk, keynote, "
-            "workshop, tutorial, panel, lightning, poster, podcast, lecture\n",
+            "--kind 'keynot' is not one of talk, keynote, workshop, tutorial, panel, lightning, poster, "
+            "podcast, lecture (did you mean 'keynote'?)\n",
         ),
         (["--date", "2023-01-02", "--end-date", "2023-01-01"], "--end-date 2023-01-01 is before --date 2023-01-02\n"),
     ],

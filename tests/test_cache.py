@@ -491,7 +491,7 @@ def test_the_search_index_comes_from_the_cache_and_sees_a_one_byte_edit(
 
 
 def test_cached_talks_equal_a_parse_and_keep_their_identity(mixed: Path) -> None:
-    from talkcat.model import sort_newest_first
+    from talkcat.model import sort_talks
 
     fresh = store.load_catalogue(mixed, cache=False)
     store.load_catalogue(mixed)  # fills the cache
@@ -504,7 +504,7 @@ def test_cached_talks_equal_a_parse_and_keep_their_identity(mixed: Path) -> None
     assert warm.talks[2] is warm.checked.talks[3] is list(warm.talks)[2] is warm.talks[1:][1]
     talks = warm.talks
     assert isinstance(talks, cache.LazyTalks)
-    assert list(talks.newest_first()) == sort_newest_first(fresh.talks)
+    assert list(talks.newest_first()) == sort_talks(fresh.talks)
     assert talks.ordinals() == [talk.date.toordinal() for talk in fresh.talks]
     oldest_first = talks.newest_first()[::-1]
     assert talks.positions_of(oldest_first) == [3, 2, 1, 0]

@@ -190,8 +190,8 @@ def test_unknown_id_suggests_the_closest(repo: Path, runner: CliRunner) -> None:
         (["--set", "date=2024-02-30"], "--set date '2024-02-30' is not a real date (day is out of range for month)\n"),
         (
             ["--set", "kind=keynot"],
-            "--set kind 'keynot' is not a kind of talk (did you mean 'keynote'?); use one of talk, keynote, "
-            "workshop, tutorial, panel, lightning, poster, podcast, lecture\n",
+            "--set kind 'keynot' is not one of talk, keynote, workshop, tutorial, panel, lightning, poster, "
+            "podcast, lecture (did you mean 'keynote'?)\n",
         ),
         (
             ["--set", "titel=x"],

@@ -74,8 +74,8 @@ CASES = [
     (
         2,
         ["list", "--kind", "tutorials"],
-        "--kind 'tutorials' is not a kind of talk (did you mean 'tutorial'?); use one of talk, keynote, workshop, "
-        "tutorial, panel, lightning, poster, podcast, lecture\n",
+        "--kind 'tutorials' is not one of talk, keynote, workshop, tutorial, panel, lightning, poster, "
+        "podcast, lecture (did you mean 'tutorial'?)\n",
     ),
     (2, ["list", "--since", "2023-13-01"], "--since '2023-13-01' is not a real date (month must be in 1..12)\n"),
     (

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from talkcat.errors import Problem, TalkcatError
 from talkcat.importer import locate_problems, read_block, read_folder_readme
 from talkcat.markdown import heading_levels, open_block
-from talkcat.model import Link, Talk, sort_newest_first
+from talkcat.model import Link, Talk, sort_talks
 from talkcat.render import render_block
 
 
@@ -521,7 +521,7 @@ def talks(draw: st.DrawFn) -> Talk:
 def test_render_then_import_gives_the_talks_back(generated: list[Talk]) -> None:
     block = render_block(generated)
     back = [Talk.from_mapping(entry) for entry in parse_block(block)]
-    assert back == sort_newest_first(generated)
+    assert back == sort_talks(generated)
 
 
 def test_title_survives_atx() -> None:

@@ -192,13 +192,14 @@ def test_csv_is_rfc_4180_with_every_field(repo: Path, runner: CliRunner) -> None
     assert '"A talk, with ""quotes"""' in data
 
 
-def test_markdown_via_tabulate(repo: Path, runner: CliRunner) -> None:
+def test_markdown_is_a_table_as_the_readme_writes_them(repo: Path, runner: CliRunner) -> None:
+    # Cells as in the README's tables: a bare URL unlabelled, `|` escaped, widths in characters.
     result = runner.invoke(app, ["list", "--format", "markdown", "--has-video"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "| Date       | Title            | Event                | Location        | Video                           | Slides                         |\n"
         "|------------|------------------|----------------------|-----------------|---------------------------------|--------------------------------|\n"
-        "| 2023-05-10 | Workshop on data | PyData Berlin        | Berlin, Germany | [Video](https://example.org/v1) | [Deck](https://example.org/s1) |\n"
+        "| 2023-05-10 | Workshop on data | PyData Berlin        | Berlin, Germany | https://example.org/v1          | [Deck](https://example.org/s1) |\n"
         "| 2001-02-03 | Old podcast      | Talk Python \\| To Me |                 | [Listen](https://example.org/p) |                                |\n"
     )
 
@@ -266,14 +267,14 @@ def test_empty_catalogue(project: Path, runner: CliRunner) -> None:
         (["--until", "someday"], "--until 'someday' is not a date; write it as YYYY-MM-DD (or `today`, `yesterday`)\n"),
         (
             ["--kind", "tutorials"],
-            "--kind 'tutorials' is not a kind of talk (did you mean 'tutorial'?); use one of talk, "
-            "keynote, workshop, tutorial, panel, lightning, poster, podcast, lecture\n",
+            "--kind 'tutorials' is not one of talk, keynote, workshop, tutorial, panel, lightning, poster, "
+            "podcast, lecture (did you mean 'tutorial'?)\n",
         ),
         (["--since", "2023-13-01"], "--since '2023-13-01' is not a real date (month must be in 1..12)\n"),
         (
             ["--kind", "keynot"],
-            "--kind 'keynot' is not a kind of talk (did you mean 'keynote'?); use one of talk, keynote, "
-            "workshop, tutorial, panel, lightning, poster, podcast, lecture\n",
+            "--kind 'keynot' is not one of talk, keynote, workshop, tutorial, panel, lightning, poster, "
+            "podcast, lecture (did you mean 'keynote'?)\n",
         ),
     ],
 )

@@ -32,7 +32,7 @@ from typer.testing import CliRunner
 
 from talkcat import store, yamlread
 from talkcat.cli import app
-from talkcat.model import Link, Talk, sort_newest_first
+from talkcat.model import Link, Talk, sort_talks
 from talkcat.validate import Rules
 from talkcat.yamlwrite import dump_catalogue
 
@@ -148,7 +148,7 @@ def sync_round_trip(folder: Path, talks: list[Talk], before: list[str], after: l
     imported = runner.invoke(app, ["import", str(readme), "--data", str(back)])
     assert imported.exit_code == 0, imported.output
     assert store.load_catalogue(back, cache=False).talks == [
-        dataclasses.replace(t, id=None) for t in sort_newest_first(talks)
+        dataclasses.replace(t, id=None) for t in sort_talks(talks)
     ]
 
 

@@ -210,27 +210,30 @@ if __name__ == "__main__":
     _write_golden()
 
 
-# The README's tables are tabulate's "github" tables, written without its cost.
+# The README's tables (and `list --format markdown`) are tabulate's "github" tables, written without its cost.
 
 _CELL_TEXT = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
 
 
 @settings(max_examples=500, deadline=None)
-@given(columns=st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT), min_size=1, max_size=7))
-def test_github_table_is_tabulates_output(columns: list[tuple[str, str]]) -> None:
+@given(
+    headers=st.lists(_CELL_TEXT, min_size=1, max_size=7),
+    cells=st.lists(st.lists(_CELL_TEXT, min_size=7, max_size=7), min_size=1, max_size=4),
+)
+def test_github_table_is_tabulates_output(headers: list[str], cells: list[list[str]]) -> None:
     import tabulate
 
-    headers, row = [h for h, _ in columns], [c for _, c in columns]
+    rows = [row[: len(headers)] for row in cells]
     wide, tabulate.WIDE_CHARS_MODE = tabulate.WIDE_CHARS_MODE, False
     try:
-        expected = tabulate.tabulate([row], headers=headers, tablefmt="github", disable_numparse=True) + "\n"
+        expected = tabulate.tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n"
     finally:
         tabulate.WIDE_CHARS_MODE = wide
-    assert github_table(headers, row) == expected
+    assert github_table(headers, rows) == expected
 
 
 def test_github_table_counts_characters_not_display_cells() -> None:
     """The same README on every machine, whether or not wcwidth is installed."""
-    assert github_table(["Event", "Date"], ["東京", "2023-01-01"]) == (
+    assert github_table(["Event", "Date"], [["東京", "2023-01-01"]]) == (
         "| Event   | Date       |\n|---------|------------|\n| 東京      | 2023-01-01 |\n"
     )

@@ -144,11 +144,12 @@ def with_setting(text: str | None, path: Path, key: str, value: str) -> str | No
         table = table.get("tool", {}).get("talkcat", {})
     if key in table:
         return None
-    newline = "\r\n" if "\r\n" in text else "\n"
-    line = f"{key} = {value}{newline}"
+    from talkcat.edit import newline
+
+    line = f"{key} = {value}{newline(text)}"
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += newline
+        lines[-1] += newline(text)
     headers = [number for number, content in enumerate(lines) if re.match(r"\s*\[", content)]
     if path.name == PYPROJECT_NAME:
         found = [n for n in headers if re.match(r"\s*\[\s*tool\s*\.\s*talkcat\s*\]", lines[n])]

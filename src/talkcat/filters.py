@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from talkcat.cache import LazyTalks
-from talkcat.model import Talk, sort_newest_first
+from talkcat import model
+from talkcat.model import Talk
 from talkcat.textfold import fold
 
 SORT_KEYS = ("date", "title", "event")
@@ -53,16 +54,7 @@ def sort_talks(talks: Sequence[Talk], key: str = "date", reverse: bool = False) 
         # By the dates the cache keeps beside the talks: none is decoded.
         newest = talks.newest_first()
         return newest[::-1] if reverse else newest
-    ordered = sort_newest_first(list(talks))
-    if key == "title":
-        ordered.sort(key=lambda t: fold(t.title))
-    elif key == "event":
-        ordered.sort(key=lambda t: fold(t.event))
-    elif key != "date":
-        raise ValueError(f"unknown sort key {key!r}")
-    if reverse:
-        ordered.reverse()
-    return ordered
+    return model.sort_talks(talks, key, reverse)
 
 
 def last_day(talk: Talk) -> dt.date:

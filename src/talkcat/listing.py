@@ -1,7 +1,7 @@
 """Talks as text for `list` and `search`: plain lines, markdown, CSV, JSON, a rich table.
 
-Pure: each function returns what to print. Heavy libraries (tabulate, rich)
-are imported only by the format that needs them.
+Pure: each function returns what to print. Heavy libraries (rich) are
+imported only by the format that needs them.
 """
 
 from __future__ import annotations
@@ -137,8 +137,8 @@ def _csv_row(talk: Talk) -> list[str]:
 
 
 def to_markdown(talks: Sequence[Talk], matched: Matched | None = None) -> str:
-    """A GitHub markdown table (tabulate): date, title, event, location, video, slides."""
-    from tabulate import tabulate
+    """A GitHub markdown table, as the README's: date, title, event, location, video, slides."""
+    from talkcat.render import escape_cell, format_link_cell, github_table
 
     headers = ["Date", "Title", "Event", "Location", "Video", "Slides"]
     if matched is not None:
@@ -147,28 +147,16 @@ def to_markdown(talks: Sequence[Talk], matched: Matched | None = None) -> str:
     for number, talk in enumerate(talks):
         row = [
             talk.date.isoformat(),
-            _cell(talk.title),
-            _cell(talk.event),
-            _cell(talk.location or ""),
-            _link_cell(talk.video, "Video"),
-            _link_cell(talk.slides, "Slides"),
+            talk.title,
+            talk.event,
+            talk.location or "",
+            format_link_cell(talk.video, "Video"),
+            format_link_cell(talk.slides, "Slides"),
         ]
         if matched is not None:
             row.append(", ".join(matched[number]))
-        rows.append(row)
-    return str(tabulate(rows, headers, tablefmt="github", disable_numparse=True)) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|")
-
-
-def _link_cell(link: Link | None, default: str) -> str:
-    if link is None:
-        return ""
-    label = _cell(link.label or default).replace("[", "\\[").replace("]", "\\]")
-    target = link.url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("|", "%7C")
-    return f"[{label}]({target})"
+        rows.append([escape_cell(cell) for cell in row])
+    return github_table(headers, rows)
 
 
 def short_ids(ids: Sequence[str]) -> dict[str, str]:

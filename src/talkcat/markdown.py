@@ -26,11 +26,20 @@ _BACKSLASHES_BEFORE_BRACKET = re.compile(r"(\\*)([\[\]]|\Z)")
 
 
 @functools.cache
-def parser() -> MarkdownIt:
-    """The one CommonMark + tables parser, built on first use."""
+def parser(tables: bool = True, inline: bool = True) -> MarkdownIt:
+    """The one CommonMark parser, with GitHub's tables, built on first use.
+
+    Without `inline` it reads only the block structure, in half the time; `tables`
+    off is for what tables cannot change (see `open_block`).
+    """
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table")
+    md = MarkdownIt("commonmark")
+    if tables:
+        md.enable("table")
+    if not inline:
+        md.core.ruler.disable(["inline", "text_join"])
+    return md
 
 
 def parse(text: str) -> list[Token]:
@@ -38,21 +47,12 @@ def parse(text: str) -> list[Token]:
     return parser().parse(text)
 
 
-@functools.cache
-def _block_parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark").enable("table")
-    md.core.ruler.disable(["inline", "text_join"])
-    return md
-
-
 def parse_blocks(text: str) -> list[Token]:
     """`parse`'s tokens without their inline children: the block structure only, in half the time.
 
     Each `inline` token keeps its source as `content`; `inline_children` parses one when needed.
     """
-    return _block_parser().parse(text)
+    return parser(inline=False).parse(text)
 
 
 def inline_children(token: Token) -> list[Token]:
@@ -91,27 +91,17 @@ def headings(text: str) -> list[tuple[int, int, bool]]:
     ]
 
 
-@functools.cache
-def _fence_parser() -> MarkdownIt:
-    """`_block_parser` without tables either: a table ends where any other block starts, so it
-    can neither open nor close a fence or an HTML block, and skipping it reads a template's
-    23-million-character output in 5 s instead of 13 (17 with inline rules)."""
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark")
-    md.core.ruler.disable(["inline", "text_join"])
-    return md
-
-
 def open_block(text: str) -> tuple[int, str] | None:
     """(0-based line, "fence" or "html_block") of a block `text` leaves open.
 
     A fenced code block or an HTML block (`<!--`, `<pre>`, ...) that `text`
     never closes would run on in the README and swallow the talks that follow;
-    None when every block is closed.
+    None when every block is closed. Read without tables: a table ends where any other
+    block starts, so it can neither open nor close a fence or an HTML block, and skipping
+    it reads a template's 23-million-character output in 5 s instead of 13.
     """
     probe_line = len(split_lines(text + "\n\n"))
-    for token in _fence_parser().parse(text + "\n\n# probe\n"):
+    for token in parser(tables=False, inline=False).parse(text + "\n\n# probe\n"):
         if token.level == 0 and token.map and token.map[0] <= probe_line < token.map[1]:
             return None if token.type == "heading_open" else (token.map[0], token.type)
     return None  # pragma: no cover - the probe line is always in some block

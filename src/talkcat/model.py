@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,10 +76,15 @@ class Link:
 
     @property
     def is_url(self) -> bool:
-        return _URL_SCHEME.match(self.url) is not None
+        return has_scheme(self.url)
 
 
-_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# A link that starts with a scheme is a URL; any other is a path in the repository.
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def has_scheme(url: str) -> bool:
+    return URL_SCHEME.match(url) is not None
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,19 @@ def derive_id(date: dt.date, title: str) -> str:
     return f"{date.isoformat()}-{words}" if words else date.isoformat()
 
 
-def sort_newest_first(talks: list[Talk]) -> list[Talk]:
-    """Newest first; talks on one day keep their catalogue order (sort is stable)."""
-    return sorted(talks, key=lambda t: t.date, reverse=True)
+SORT_KEYS = ("date", "title", "event")
+
+
+def sort_talks(talks: Iterable[Talk], by: str = "date", reverse: bool = False) -> list[Talk]:
+    """Newest first; by title or event A to Z, newest first within one; `reverse` turns both round.
+
+    Talks that tie keep their catalogue order either way (each sort is stable, also reversed).
+    """
+    from talkcat.textfold import fold
+
+    ordered = sorted(talks, key=lambda t: t.date, reverse=not reverse)
+    if by in ("title", "event"):
+        ordered.sort(key=lambda t: fold(getattr(t, by)), reverse=reverse)
+    elif by != "date":
+        raise ValueError(f"sort by one of {', '.join(SORT_KEYS)}, not {by!r}")
+    return ordered

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from talkcat.errors import TalkcatError
+from talkcat.markdown import format_link
 from talkcat.model import Link, Talk
 
 SITES = ("hugo", "jekyll", "nikola")
@@ -232,15 +233,9 @@ def _url(link: Link | None) -> str | None:
 
 def _with_links(talk: Talk, links: tuple[tuple[Link | None, str], ...]) -> str | None:
     """The description, then a line of the links the front matter has no field for."""
-    shown = [_markdown_link(link, default) for link, default in links if link is not None and _url(link)]
+    shown = [format_link(link.label or default, link.url) for link, default in links if link and _url(link)]
     parts = [part for part in ((talk.description or "").rstrip(), " · ".join(shown)) if part]
     return "\n\n".join(parts) or None
-
-
-def _markdown_link(link: Link, default: str) -> str:
-    label = (link.label or default).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    target = link.url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-    return f"[{label}]({target})"
 
 
 def summary(description: str | None) -> str | None:

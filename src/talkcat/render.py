@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from talkcat.markdown import format_link, shift_headings
-from talkcat.model import Link, Talk, sort_newest_first
+from talkcat.model import Link, Talk, sort_talks
 
 # Column header -> Talk attribute; the order is the table's. The importer reads
 # the same names back.
@@ -49,6 +49,10 @@ class Layout:
         """The column's header (also the label of an unlabelled path link in it)."""
         return dict(self.labels).get(attribute, DEFAULT_LABELS[attribute])
 
+    def ordered(self, talks: Sequence[Talk]) -> list[Talk]:
+        """The talks in the block's order: newest or oldest first."""
+        return sort_talks(talks, reverse=self.sort == "oldest")
+
     def key(self) -> tuple[Any, ...]:
         """Everything the rendered text depends on, as plain data for the cache key."""
         return astuple(self)
@@ -60,7 +64,7 @@ def render_block(talks: Sequence[Talk], *, heading_level: int = 3, layout: Layou
         layout = Layout(heading_level=heading_level)
     if not 1 <= layout.heading_level <= layout.talk_level <= 6:
         raise ValueError(f"heading_level must be 1..6, not {layout.talk_level}")
-    ordered = sort_talks(talks, layout.sort)
+    ordered = layout.ordered(talks)
     if not ordered:
         return ""
     sections = [render_chart(ordered)] if layout.chart else []
@@ -71,15 +75,6 @@ def render_block(talks: Sequence[Talk], *, heading_level: int = 3, layout: Layou
             sections.append(f"{'#' * layout.heading_level} {year}\n")
         sections.append(render_talk(talk, layout=layout))
     return "\n".join(sections)
-
-
-def sort_talks(talks: Sequence[Talk], order: str = "newest") -> list[Talk]:
-    """Newest or oldest first; talks on one day keep their catalogue order either way."""
-    if order == "oldest":
-        return sorted(talks, key=lambda t: t.date)
-    if order != "newest":
-        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {order!r}")
-    return sort_newest_first(list(talks))
 
 
 def render_chart(talks: Sequence[Talk]) -> str:
@@ -129,12 +124,12 @@ def render_table(talk: Talk, layout: Layout | None = None) -> str:
     """The talk's one-row table, LF-terminated."""
     layout = layout or Layout()
     headers = [layout.header(attribute) for attribute in layout.columns]
-    row = [_escape_cell(_cell(talk, name, attribute)) for name, attribute in zip(headers, layout.columns)]
-    return github_table(headers, row)
+    row = [escape_cell(_cell(talk, name, attribute)) for name, attribute in zip(headers, layout.columns)]
+    return github_table(headers, [row])
 
 
-def github_table(headers: Sequence[str], row: Sequence[str]) -> str:
-    """A one-row table as `tabulate(..., tablefmt="github", disable_numparse=True)` writes it.
+def github_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A table as `tabulate(rows, headers, tablefmt="github", disable_numparse=True)` writes it.
 
     Byte for byte tabulate's output (tests/test_render.py holds the two
     together), without its cost: tabulate takes 130 us a table sorting out
@@ -142,15 +137,25 @@ def github_table(headers: Sequence[str], row: Sequence[str]) -> str:
     characters, always: tabulate counts display cells when wcwidth happens to
     be installed, and a README must not change with the machine that syncs it.
     """
-    row = [cell.strip() for cell in row]  # as tabulate does (headers are kept as they are)
+    rows = [[cell.strip() for cell in row] for row in rows]  # as tabulate does (headers are kept as they are)
     # tabulate pads a header by at least 2 more than its text.
-    widths = [max(len(header) + 2, len(cell)) for header, cell in zip(headers, row)]
-    rule = "|".join("-" * (width + 2) for width in widths)
-    return f"{_table_line(headers, widths)}\n|{rule}|\n{_table_line(row, widths)}\n"
+    widths = [max(len(header) + 2, *(len(row[number]) for row in rows)) for number, header in enumerate(headers)]
+    rule = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
+    lines = [_table_line(headers, widths), rule, *(_table_line(row, widths) for row in rows)]
+    return "".join(line + "\n" for line in lines)
 
 
 def _table_line(cells: Sequence[str], widths: Sequence[int]) -> str:
     return "| " + " | ".join(cell.ljust(width) for cell, width in zip(cells, widths)) + " |"
+
+
+def escape_cell(text: str) -> str:
+    """A table cell's text, its `|` escaped.
+
+    GFM splits a row at every `|` that has no backslash before it, even in
+    code spans; markdown-it gives the cell back with each `\\|` turned to `|`.
+    """
+    return text.replace("|", "\\|")
 
 
 def format_dates(date: dt.date, end_date: dt.date | None) -> str:
@@ -180,12 +185,6 @@ def _cell(talk: Talk, column: str, attribute: str) -> str:
         return value or ""
     link: Link | None = getattr(talk, attribute)
     return format_link_cell(link, column)
-
-
-def _escape_cell(text: str) -> str:
-    # GFM splits a row at every `|` that has no backslash before it, even in
-    # code spans; markdown-it gives the cell back with each `\|` turned to `|`.
-    return text.replace("|", "\\|")
 
 
 def _description(description: str | None, shift: int) -> str:

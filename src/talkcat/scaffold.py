@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from talkcat.edit import newline
 from talkcat.errors import TalkcatError
 from talkcat.validate import END_MARKER, START_MARKER
 
@@ -55,10 +56,10 @@ def readme_with_section(
         return None
     except readme.NoBlock:
         pass  # any other marker trouble (one missing, two, inverted) is the user's to look at
-    newline = _newline(text)
+    nl = newline(text)
     body = text.rstrip("\r\n")
-    glue = newline * 2 if body else ""
-    return body + glue + section.replace("\n", newline)
+    glue = nl * 2 if body else ""
+    return body + glue + section.replace("\n", nl)
 
 
 def precommit_with_hook(text: str | None, path: str, extra: Sequence[str] = ()) -> str | None:
@@ -80,14 +81,14 @@ def precommit_with_hook(text: str | None, path: str, extra: Sequence[str] = ()) 
         raise TalkcatError("not a pre-commit configuration (a mapping with `repos:`)", path=path)
     if HOOK_ID in _hook_ids(data.get("repos")):
         return None
-    newline = _newline(text)
+    nl = newline(text)
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += newline
+        lines[-1] += nl
     if "repos" not in data:
-        new_lines = lines + [f"repos:{newline}", _repo_entry(2, newline, extra)]
+        new_lines = lines + [f"repos:{nl}", _repo_entry(2, nl, extra)]
     else:
-        entry = functools.partial(_repo_entry, newline=newline, extra=extra)
+        entry = functools.partial(_repo_entry, newline=nl, extra=extra)
         new_lines = _append_to_repos(lines, data["repos"], mark[2], entry, path)
     result = "".join(new_lines)
     check = yamlread.load(result, path)
@@ -155,10 +156,6 @@ def _by_hand(path: str) -> TalkcatError:
     )
 
 
-def _newline(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
-
-
 ATTRIBUTES_COMMENT = "# talkcat: merge the catalogue talk by talk, and the README's talks from it (talkcat init)"
 
 
@@ -172,11 +169,11 @@ def gitattributes_with_driver(text: str | None, patterns: Sequence[str], driver:
     missing = [pattern for pattern in dict.fromkeys(patterns) if pattern not in have]
     if not missing:
         return None
-    newline = _newline(text or "")
+    nl = newline(text or "")
     lines = [ATTRIBUTES_COMMENT, *(f"{pattern} merge={driver}" for pattern in missing)]
     head = (text or "").rstrip("\r\n")
-    glue = newline * 2 if head else ""
-    return head + glue + newline.join(lines) + newline
+    glue = nl * 2 if head else ""
+    return head + glue + nl.join(lines) + nl
 
 
 def attributes_pattern(path: str) -> str:

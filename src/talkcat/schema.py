@@ -15,7 +15,7 @@ import os
 from pathlib import PurePath
 from typing import Any
 
-from talkcat.model import FIELDS, KINDS
+from talkcat.model import FIELDS, KINDS, URL_SCHEME
 from talkcat.validate import URL_SCHEMES, Rules
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -31,7 +31,7 @@ _END = r"(?![\s\S])"
 _LINE = rf"^[^\s{_CONTROL_OR_NEWLINE}]([^{_CONTROL_OR_NEWLINE}]*[^\s{_CONTROL_OR_NEWLINE}])?{_END}"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}" + _END
 _ID = r"^[^\s/\\]+" + _END
-_SCHEME = r"^[A-Za-z][A-Za-z0-9+.-]*:"
+_SCHEME = "^" + URL_SCHEME.pattern
 
 
 def _any_case(word: str) -> str:

@@ -32,7 +32,6 @@ from talkcat.render import (
     render_chart,
     render_table,
     render_talk,
-    sort_talks,
 )
 
 if TYPE_CHECKING:
@@ -218,7 +217,7 @@ def talk_mapping(talk: Talk) -> dict[str, Any]:
 
 
 def _variables(talks: Sequence[Talk], layout: Layout, error: type[Exception]) -> dict[str, Any]:
-    ordered = sort_talks(talks, layout.sort)
+    ordered = layout.ordered(talks)
     by_id = {talk.slug: talk for talk in ordered}
     mappings = [talk_mapping(talk) for talk in ordered]
     years: list[dict[str, Any]] = []

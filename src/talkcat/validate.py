@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import unquote, urlsplit
 
 from talkcat.errors import Problem
-from talkcat.model import FIELD_NAMES, FIELDS, KINDS, REQUIRED, Talk, derive_id
+from talkcat.model import FIELD_NAMES, FIELDS, KINDS, REQUIRED, Talk, derive_id, has_scheme
 
 if TYPE_CHECKING:  # the parser is not needed to use a cached result
     from talkcat.yamlread import Document, Mark
@@ -131,7 +131,7 @@ def decoded_path(rel: str, root: Path) -> str | None:
     holds them as they are.
     """
     decoded = unquote(rel)
-    if decoded == rel or _has_scheme(rel):
+    if decoded == rel or has_scheme(rel):
         return None
     root = root.resolve()
     written, meant = _inside(rel, root), _inside(decoded, root)
@@ -414,7 +414,7 @@ class _Checker:
         problem = url_problem(url)
         if problem:
             self.add(url_mark, f"{name} {problem}")
-        elif not _has_scheme(url):
+        elif not has_scheme(url):
             self.local_paths.append((index, url, url_mark[0], url_mark[1], name))
 
     def slug(self, index: int, entry: Any, mark: Mark) -> None:
@@ -450,7 +450,7 @@ def might_leave_a_block_open(text: str) -> bool:
 
 def url_problem(url: str) -> str | None:
     """What is wrong with a link's URL, if anything; a relative path is checked on disk."""
-    if not _has_scheme(url):
+    if not has_scheme(url):
         return None
     if _SPACE.search(url):
         return f"{url!r} is not a valid URL (it contains spaces)"
@@ -481,13 +481,7 @@ def _is_date(value: Any) -> TypeGuard[dt.date]:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-def _has_scheme(url: str) -> bool:
-    return _SCHEME.match(url) is not None
-
-
-# Compiled once: every link of a 20,000-talk catalogue passes through both.
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_SPACE = re.compile(r"\s")  # what str.isspace() calls a space
+_SPACE = re.compile(r"\s")  # what str.isspace() calls a space: compiled once, for every link
 
 
 def _show_key(key: Any) -> str:

@@ -52,16 +52,13 @@ def parse_date(value: str, option: str) -> dt.date:
 
 
 def check_kind(value: str, option: str = "--kind") -> str:
-    import difflib
-
-    from talkcat.model import KINDS
+    """A kind as typed (`Keynote`): the catalogue's word for it, checked as validation checks it."""
+    from talkcat.validate import check_value
 
     kind = value.strip().lower()
-    if kind in KINDS:
-        return kind
-    close = difflib.get_close_matches(kind, KINDS, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise UsageError(f"{option} {value!r} is not a kind of talk{hint}; use one of {', '.join(KINDS)}")
+    for problem in check_value("kind", kind):
+        raise UsageError(f"{option} {problem.removeprefix('kind ')}")
+    return kind
 
 
 def clean(value: str | None) -> str | None:

@@ -11,7 +11,7 @@ import typer
 from talkcat.commands.filtering import takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.filters import Filters
-from talkcat.errors import TalkcatError, UsageError
+from talkcat.errors import TalkcatError, UsageError, plural
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -130,7 +130,7 @@ def export_talks(
 
     _refuse_inputs([output], loaded.catalogue.path, loaded.talks)
     wrote = store.write_output(output, text)
-    typer.echo(f"{'wrote' if wrote else 'unchanged:'} {_count(talks)} to {output}", err=True)
+    typer.echo(f"{'wrote' if wrote else 'unchanged:'} {plural(len(talks), 'talk')} to {output}", err=True)
 
 
 def _render(
@@ -242,6 +242,3 @@ def _edited(path: Path) -> Problem:
 
     return Problem(str(path), None, None, "edited by hand since talkcat wrote it; nothing was written")
 
-
-def _count(talks: Sequence[Talk]) -> str:
-    return f"{len(talks)} talk" + ("" if len(talks) == 1 else "s")

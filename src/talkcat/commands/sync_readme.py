@@ -224,11 +224,11 @@ def talk_folder(talk: Talk, root: Path) -> str | None:
 def in_the_style_of(old: str | None, new: str) -> str:
     """`new` with the line endings and byte-order mark of the file it replaces."""
     from talkcat import store
+    from talkcat.edit import newline
 
     if old is None:
         return new
-    if "\r\n" in old:
-        new = new.replace("\n", "\r\n")
+    new = new.replace("\n", newline(old))
     return store.BOM + new if old.startswith(store.BOM) else new
 
 
