@@ -322,3 +322,18 @@ def test_data_option(project: Path, runner: CliRunner) -> None:
     assert result.stdout == ALL_PLAIN.splitlines(keepends=True)[0]
     result = runner.invoke(app, ["list", "--data", "elsewhere.yaml", "--no-cache", "--limit", "1"])
     assert result.stdout == ALL_PLAIN.splitlines(keepends=True)[0]
+
+
+def test_talks_that_tie_keep_their_catalogue_order_in_every_sort() -> None:
+    import datetime as dt
+
+    from talkcat.model import Talk, sort_talks
+
+    day, later = dt.date(2023, 1, 1), dt.date(2023, 2, 1)
+    a, b, c = Talk("Same", day, "E", id="a"), Talk("Same", day, "E", id="b"), Talk("Zed", later, "E")
+    assert sort_talks([a, b, c]) == [c, a, b]
+    assert sort_talks([a, b, c], reverse=True) == [a, b, c]
+    assert sort_talks([c, a, b], "title") == [a, b, c]
+    assert sort_talks([c, a, b], "title", reverse=True) == [c, a, b]
+    with pytest.raises(ValueError):
+        sort_talks([a], "slides")
