@@ -93,6 +93,27 @@ def test_it_is_built_from_the_field_definitions() -> None:
         assert talk["properties"][field.name]["description"] == field.help
 
 
+def test_it_states_validates_own_patterns() -> None:
+    """A rule is written once, in validate.py: the schema holds its pattern as it is."""
+    from talkcat.validate import DATE, FIELD_PATTERNS, ID, LINE, TEXT, URL
+
+    defs = catalogue_schema()["$defs"]
+    text = json.dumps(defs)
+    for pattern in (*LINE, ID, TEXT, DATE, *URL, *FIELD_PATTERNS["title"]):
+        assert json.dumps(pattern.pattern) in text, pattern.message
+    assert [item.get("pattern") or item["not"]["pattern"] for item in defs["str"]["allOf"][: len(LINE)]] == [
+        pattern.pattern for pattern in LINE
+    ]
+
+
+def test_a_space_is_what_python_calls_one() -> None:
+    """The patterns spell spaces out (the two dialects' `\\s` differ): exactly str.isspace()'s."""
+    from talkcat.validate import LINE
+
+    empty = LINE[0]
+    assert [chr(c) for c in range(0x3001) if empty.broken(chr(c))] == [chr(c) for c in range(0x3001) if chr(c).isspace()]
+
+
 def test_other_markers_are_forbidden_when_configured() -> None:
     schema = catalogue_schema(Rules(markers=("<!-- BEGIN -->", "<!-- END -->")))
     validator = jsonschema.Draft202012Validator(schema)

@@ -1,11 +1,12 @@
-"""The catalogue's JSON Schema (draft 2020-12), built from model.FIELDS and validate's rules.
+"""The catalogue's JSON Schema (draft 2020-12), built from model.FIELDS and validate's patterns.
 
 Each field type of model.FIELDS maps to one definition below, which states
-in JSON Schema what validate.py checks for that type. What a schema cannot
+validate.py's patterns for that type as they are. What a schema cannot
 say is left to `talkcat validate`: ids unique across talks, end_date not
-before date, description headings that fit under the talk's title,
-relative paths that exist in the repository, and whether a bracketed host
-(`ftp://[::1]/`) is one Python's urlsplit takes.
+before date, a real date where the format is not checked, description
+headings that fit under the talk's title, a block a description leaves
+open, relative paths that exist in the repository, and whether a bracketed
+host (`ftp://[::1]/`) is one Python's urlsplit takes.
 """
 
 from __future__ import annotations
@@ -15,42 +16,20 @@ import os
 from pathlib import PurePath
 from typing import Any
 
-from talkcat.model import FIELDS, KINDS, URL_SCHEME
-from talkcat.validate import URL_SCHEMES, Rules
+from talkcat.model import FIELDS, KINDS, REQUIRED, URL_SCHEME
+from talkcat.validate import DATE, FIELD_PATTERNS, ID, LINE, TEXT, URL, Pattern, Rules
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-# As validate.py's _CONTROL_OR_NEWLINE and _CONTROL, in ECMA-262 syntax (what
-# editors run) that Python's `re` reads the same way.
-_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
-_CONTROL_OR_NEWLINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
-# The end of the text: `$` would also match before a final newline in Python
-# (and so in the jsonschema package), but not in an editor.
-_END = r"(?![\s\S])"
-# One line: no control characters, not empty, no space at either end.
-_LINE = rf"^[^\s{_CONTROL_OR_NEWLINE}]([^{_CONTROL_OR_NEWLINE}]*[^\s{_CONTROL_OR_NEWLINE}])?{_END}"
-_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}" + _END
-_ID = r"^[^\s/\\]+" + _END
-_SCHEME = "^" + URL_SCHEME.pattern
 
-
-def _any_case(word: str) -> str:
-    # ECMA-262 patterns in a schema have no flags: no (?i).
-    return "".join(f"[{ch.upper()}{ch.lower()}]" for ch in word)
-
-
-_WEB = "^" + _any_case("http") + "[Ss]?:"
-_KNOWN_SCHEME = "^(" + "|".join(_any_case(scheme) for scheme in URL_SCHEMES) + "):"
-_LOCALHOST = _any_case("localhost")
-# The host is what follows the netloc's last `@` (as urlsplit reads it)...
-_USERINFO = r"([^/?#]*@)?(?![^/?#]*@)"
-# ... and a web URL's host has a dot (or is localhost), as validate.url_problem wants.
-_WEB_HOST = rf"^[A-Za-z]+://{_USERINFO}({_LOCALHOST}|[^/?#@:]*\.[^/?#@:]*)(:[^/?#]*)?([/?#]|{_END})"
-# An ftp URL names a host too, and a mailto URL an address.
-_FTP = "^" + _any_case("ftp") + "[Ss]?:"
-_HOST = rf"^[A-Za-z]+://{_USERINFO}[^/?#@:]"
-_MAILTO = "^" + _any_case("mailto") + ":"
-_MAILTO_ADDRESS = r"^[A-Za-z]+:(?!//)[^?#]*@"
+def _holds(pattern: Pattern) -> dict[str, Any]:
+    """A pattern of validate's, as a schema states it."""
+    held: dict[str, Any] = {"pattern": pattern.pattern}
+    if pattern.forbid:
+        held = {"not": held}
+    if pattern.when is not None:
+        held = {"if": {"pattern": pattern.when}, "then": held}
+    return held
 
 
 def catalogue_schema(rules: Rules = Rules()) -> dict[str, Any]:
@@ -59,8 +38,9 @@ def catalogue_schema(rules: Rules = Rules()) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for field in FIELDS:
         properties[field.name] = {"$ref": f"#/$defs/{field.type}", "description": field.help}
-    # A heading drops a closing run of `#`s: validate refuses a title ending in one.
-    properties["title"]["not"] = {"pattern": r"(^|[ \t])#+" + _END}
+        extra = FIELD_PATTERNS.get(field.name, ())
+        if extra:
+            properties[field.name]["allOf"] = [_holds(pattern) for pattern in extra]
     return {
         "$schema": DRAFT,
         "title": "talkcat catalogue",
@@ -79,24 +59,20 @@ def catalogue_schema(rules: Rules = Rules()) -> dict[str, Any]:
             "talk": {
                 "type": "object",
                 "properties": properties,
-                "required": [f.name for f in FIELDS if f.required],
+                "required": list(REQUIRED),
                 "additionalProperties": False,
             },
-            "str": {"type": "string", "pattern": _LINE, "allOf": not_markers},
-            "id": {"type": "string", "allOf": [{"$ref": "#/$defs/str"}, {"pattern": _ID}]},
-            "text": {"type": "string", "pattern": rf"^[^{_CONTROL}]*{_END}", "allOf": not_markers},
-            "date": {"type": "string", "format": "date", "pattern": _DATE},
+            "str": {"type": "string", "allOf": [*map(_holds, LINE), *not_markers]},
+            "id": {"type": "string", "allOf": [{"$ref": "#/$defs/str"}, _holds(ID)]},
+            "text": {"type": "string", "allOf": [_holds(TEXT), *not_markers]},
+            "date": {"type": "string", "format": "date", **_holds(DATE)},
             "kind": {"enum": list(KINDS)},
             "strlist": {"type": "array", "items": {"$ref": "#/$defs/str"}},
             "url": {
                 "description": "A URL, or a path inside the repository.",
                 "allOf": [
                     {"$ref": "#/$defs/str"},
-                    {"if": {"pattern": _SCHEME}, "then": {"pattern": r"^\S+" + _END}},
-                    {"if": {"pattern": _SCHEME}, "then": {"pattern": _KNOWN_SCHEME}},
-                    {"if": {"pattern": _WEB}, "then": {"pattern": _WEB_HOST}},
-                    {"if": {"pattern": _FTP}, "then": {"pattern": _HOST}},
-                    {"if": {"pattern": _MAILTO}, "then": {"pattern": _MAILTO_ADDRESS}},
+                    *({"if": {"pattern": "^" + URL_SCHEME.pattern}, "then": _holds(pattern)} for pattern in URL),
                 ],
             },
             "link": {

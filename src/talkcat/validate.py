@@ -25,17 +25,102 @@ MIN_DESCRIPTION_HEADING = 2
 MAX_HEADING = 6
 
 _FIELD_TYPES = {f.name: f.type for f in FIELDS}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # A cheap filter before the markdown parser: could a line hold an ATX heading?
 _MAYBE_HEADING = re.compile(r"^[ \t>*+\-0-9.)]*#", re.MULTILINE)
 # ... or open a fenced code block or an HTML block at the top level?
 _MAYBE_OPEN_BLOCK = re.compile(r"^ {0,3}(```|~~~|<)", re.MULTILINE)
-# A title ending in ` #` loses it: markdown reads it as the heading's closing run.
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+\Z")
-_ID = re.compile(r"[^\s/\\]+\Z")
+
+
+# -- the patterns ---------------------------------------------------------------
+#
+# What a value must look like, as patterns in the syntax Python's `re` and
+# ECMA-262 (what editors run a JSON Schema's patterns with) read alike:
+# validation searches with them, and `schema.py` states them as they are. What
+# a pattern cannot say (a real date, headings that fit, a path on disk) is code.
+
+
+class Pattern:
+    """A pattern a value must match (`forbid`: must not), and what validation says when it does not.
+
+    `when`: the rule is for the values matching that pattern only (the URLs of one scheme, say).
+    The message is formatted with the field's `name` and the `value`.
+    """
+
+    def __init__(self, pattern: str, message: str, *, forbid: bool = False, when: str | None = None) -> None:
+        self.pattern, self.message, self.forbid, self.when = pattern, message, forbid, when
+        self._search = re.compile(pattern).search
+        self._applies = re.compile(when).search if when is not None else None
+
+    def broken(self, value: str) -> bool:
+        if self._applies is not None and self._applies(value) is None:
+            return False
+        return (self._search(value) is not None) == self.forbid
+
+
+def first_broken(patterns: Sequence[Pattern], value: str) -> Pattern | None:
+    """The first of `patterns` that `value` breaks."""
+    for pattern in patterns:
+        if pattern.broken(value):
+            return pattern
+    return None
+
+
+def _any_case(word: str) -> str:
+    # ECMA-262 patterns in a schema have no flags: no (?i).
+    return "".join(f"[{ch.upper()}{ch.lower()}]" for ch in word)
+
+
+# The end of the text: `$` also matches before a final newline in Python, and ECMA-262 has no `\Z`.
+_END = r"(?![\s\S])"
+# What str.isspace() calls a space, spelled out: the two dialects' `\s` differ.
+_SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_CONTROL_OR_NEWLINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"  # what a text may not hold: all but \t, \n, \r
+
+# A one-line string: a title, an event, a label, a tag.
+LINE = (
+    Pattern(f"[^{_SPACE}]", "{name} is empty"),
+    Pattern(f"[{_CONTROL_OR_NEWLINE}]", "{name} must be one line without control characters", forbid=True),
+    Pattern(f"^[{_SPACE}]|[{_SPACE}]{_END}", "{name} has leading or trailing spaces", forbid=True),
+)
+ID = Pattern(f"[{_SPACE}/\\\\]", "id {value!r} must have no spaces or slashes", forbid=True)
+TEXT = Pattern(f"[{_CONTROL}]", "{name} contains control characters", forbid=True)
+DATE = Pattern(f"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}{_END}", "{name} {value!r} is not a date in the form YYYY-MM-DD")
+# Patterns of one field beyond its type's: a title ending in ` #` loses it, as markdown reads the
+# heading's closing run.
+FIELD_PATTERNS = {
+    "title": (
+        Pattern(r"(^|[ \t])#+" + _END, "title ends in ' #', which a markdown heading drops; the README would lose it",
+             forbid=True),
+    ),
+}
+
 _WEB_SCHEMES = ("http", "https")
 URL_SCHEMES = (*_WEB_SCHEMES, "ftp", "ftps", "mailto")  # what a link may start with
+
+
+def _schemes(*schemes: str) -> str:
+    return "^(" + "|".join(map(_any_case, schemes)) + "):"
+
+
+# The host is what follows the netloc's last `@`, as urlsplit reads it.
+_USERINFO = r"([^/?#]*@)?(?![^/?#]*@)"
+# What a URL (a link with a scheme) must be, as far as a pattern can say; the messages
+# are formatted with `scheme`, `host` and `hint` too. urlsplit has the last word.
+URL = (
+    Pattern(f"[{_SPACE}]", "{value!r} is not a valid URL (it contains spaces)", forbid=True),
+    Pattern(_schemes(*URL_SCHEMES), "{value!r} is not a valid URL (unknown scheme {scheme!r}{hint})"),
+    Pattern(r"^[A-Za-z]+:(?!//)[^?#]*@", "{value!r} is not a valid URL (no address after mailto:)",
+         when=_schemes("mailto")),
+    Pattern(rf"^[A-Za-z]+://{_USERINFO}[^/?#@:]", "{value!r} is not a valid URL (no host)",
+         when=_schemes("http", "https", "ftp", "ftps")),
+    # A web URL's host has a dot, or is localhost.
+    Pattern(
+        rf"^[A-Za-z]+://{_USERINFO}({_any_case('localhost')}|[^/?#@:]*\.[^/?#@:]*)(:[^/?#]*)?([/?#]|{_END})",
+        "{value!r} is not a valid URL (bad host {host!r})",
+        when=_schemes(*_WEB_SCHEMES),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -282,9 +367,8 @@ class _Checker:
             self.add(mark, f"{name} is empty; remove the key or give it a value")
             return
         if kind in ("str", "id"):
-            self.single_line(name, value, mark)
-            if kind == "id" and isinstance(value, str) and not _ID.match(value):
-                self.add(mark, f"id {value!r} must have no spaces or slashes")
+            if self.single_line(name, value, mark) and kind == "id":
+                self.broken(name, value, mark, (ID,))
         elif kind == "text":
             self.text(name, value, mark)
         elif kind == "date":
@@ -302,27 +386,23 @@ class _Checker:
             hint = " (quote it)" if isinstance(value, (int, float, bool, dt.date)) else ""
             self.add(mark, f"{name} must be a string, not {_kind(value)}{hint}")
             return False
-        if not value.strip():
-            self.add(mark, f"{name} is empty")
-            return False
-        if _CONTROL_OR_NEWLINE.search(value):
-            self.add(mark, f"{name} must be one line without control characters")
-            return False
-        if value != value.strip():
-            self.add(mark, f"{name} has leading or trailing spaces")
-            return False
-        if name == "title" and _CLOSING_HASHES.search(value):
-            self.add(mark, "title ends in ' #', which a markdown heading drops; the README would lose it")
+        if self.broken(name, value, mark, LINE) or self.broken(name, value, mark, FIELD_PATTERNS.get(name, ())):
             return False
         self.markers(name, value, mark)
         return True
+
+    def broken(self, name: str, value: str, mark: Mark, patterns: Sequence[Pattern]) -> bool:
+        """Whether `value` breaks one of `patterns` (then it is a problem)."""
+        pattern = first_broken(patterns, value)
+        if pattern is not None:
+            self.add(mark, pattern.message.format(name=name, value=value))
+        return pattern is not None
 
     def text(self, name: str, value: Any, mark: Mark) -> None:
         if not isinstance(value, str):
             self.add(mark, f"{name} must be a string (markdown), not {_kind(value)}")
             return
-        if _CONTROL.search(value.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")):
-            self.add(mark, f"{name} contains control characters")
+        if self.broken(name, value, mark, (TEXT,)):
             return
         self.markers(name, value, mark)
         if _MAYBE_HEADING.search(value):
@@ -372,16 +452,11 @@ class _Checker:
                 self.add(mark, f"{name} is not in the form YYYY-MM-DD (write {value.isoformat()})")
             return
         if isinstance(value, str):
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError as exc:
-                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            if not self.broken(name, value, mark, (DATE,)):
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError as exc:
                     self.add(mark, f"{name} {value} is not a real date ({exc})")
-                else:
-                    self.add(mark, f"{name} {value!r} is not a date in the form YYYY-MM-DD")
-            else:
-                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                    self.add(mark, f"{name} {value!r} is not a date in the form YYYY-MM-DD")
             return
         self.add(mark, f"{name} must be a date YYYY-MM-DD, not {_kind(value)}")
 
@@ -452,36 +527,24 @@ def url_problem(url: str) -> str | None:
     """What is wrong with a link's URL, if anything; a relative path is checked on disk."""
     if not has_scheme(url):
         return None
-    if _SPACE.search(url):
-        return f"{url!r} is not a valid URL (it contains spaces)"
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
-    except ValueError as exc:
+    except ValueError as exc:  # a bracketed host that is none: more than a pattern says
         return f"{url!r} is not a valid URL ({exc})"
-    scheme = parts.scheme.lower()
-    if scheme not in URL_SCHEMES:
-        close = difflib.get_close_matches(scheme, URL_SCHEMES, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"{url!r} is not a valid URL (unknown scheme {scheme!r}{hint})"
-    if scheme == "mailto":
-        if "@" not in parts.path:
-            return f"{url!r} is not a valid URL (no address after mailto:)"
-    elif not host:  # http, https, ftp and ftps name a host
-        return f"{url!r} is not a valid URL (no host)"
-    if scheme in _WEB_SCHEMES:
-        if not host:
-            return f"{url!r} is not a valid URL (no host)"
-        if "." not in host and host != "localhost":
-            return f"{url!r} is not a valid URL (bad host {host!r})"
-    return None
+    pattern = first_broken(URL, url)
+    if pattern is None:
+        return None
+    scheme = url.partition(":")[0].lower()
+    close = difflib.get_close_matches(scheme, URL_SCHEMES, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return pattern.message.format(value=url, scheme=scheme, host=host, hint=hint)
 
 
 def _is_date(value: Any) -> TypeGuard[dt.date]:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-_SPACE = re.compile(r"\s")  # what str.isspace() calls a space: compiled once, for every link
 
 
 def _show_key(key: Any) -> str:
