@@ -234,17 +234,17 @@ def test_prompts_for_missing_fields_and_offers_the_others(repo: Path, runner: Cl
         "2023-06-01",
         "",  # event is required: asked again
         "PyData",
+        "",  # last day
         "Online",  # location
         "keynot",  # not a kind: asked again
         "keynote",
-        "ml, data",  # tags
-        "",  # speakers
         "",  # language
+        "",  # speakers
+        "ml, data",  # tags
         "https://example.org/l",  # link
         "-",  # its label: none
         "",  # video
         "",  # slides
-        "",  # end date
         "One line.",  # description, then its end mark
         ".",
     ]
@@ -331,7 +331,7 @@ def test_duplicate_explicit_id_is_refused(repo: Path, runner: CliRunner) -> None
             "--kind 'keynot' is not one of talk, keynote, workshop, tutorial, panel, lightning, poster, "
             "podcast, lecture (did you mean 'keynote'?)\n",
         ),
-        (["--date", "2023-01-02", "--end-date", "2023-01-01"], "--end-date 2023-01-01 is before --date 2023-01-02\n"),
+        (["--date", "2023-01-02", "--end-date", "2023-01-01"], "--end-date 2023-01-01 is before date 2023-01-02\n"),
     ],
 )
 def test_bad_option_values_are_usage_errors_and_write_nothing(
@@ -782,13 +782,13 @@ def prompted(runner: CliRunner, answers: list[str], *args: str) -> Any:
     return runner.invoke(app, ["add", "--input", *args], input="".join(f"{answer}\n" for answer in answers))
 
 
-# The date, then no location, kind, tags, speakers or language.
-SKIP_FIVE = ["2026-04-22", "", "", "", "", ""]
+# The date, then no last day, location, kind, language, speakers or tags.
+SKIP_SIX = ["2026-04-22", "", "", "", "", "", ""]
 
 
 def test_a_link_is_checked_at_its_own_prompt(repo: Path, runner: CliRunner) -> None:
     answers = [
-        *SKIP_FIVE,
+        *SKIP_SIX,
         "pydata.org/global2026/talk/1",  # link: a host without its scheme
         "n",  # not https: then it is refused, and asked again
         "pydata.org/global2026/talk/1",
@@ -799,7 +799,6 @@ def test_a_link_is_checked_at_its_own_prompt(repo: Path, runner: CliRunner) -> N
         "Watch",  # the video's label
         "decks/",  # slides: no such folder
         "",
-        "",  # last day
         ".",  # no description
     ]
     result = prompted(runner, answers, "--title", "T", "--event", "PyData Global 2026")
@@ -821,7 +820,7 @@ def test_a_link_is_checked_at_its_own_prompt(repo: Path, runner: CliRunner) -> N
 
 
 def test_a_label_of_dash_means_none(repo: Path, runner: CliRunner) -> None:
-    answers = [*SKIP_FIVE, "", "https://example.org/v", "-", "", "", "."]
+    answers = [*SKIP_SIX, "", "https://example.org/v", "-", "", "."]
     result = prompted(runner, answers, "--title", "T", "--event", "E")
     assert result.exit_code == 0, result.output
     assert "Its label in the README (- for none) [Video]: -\n" in result.stdout
@@ -829,7 +828,7 @@ def test_a_label_of_dash_means_none(repo: Path, runner: CliRunner) -> None:
 
 
 def test_the_description_takes_paragraphs_until_the_end_mark(repo: Path, runner: CliRunner) -> None:
-    answers = [*SKIP_FIVE, "", "", "", "", "First paragraph.", "", "  indented line", "", "Last.", "."]
+    answers = [*SKIP_SIX, "", "", "", "First paragraph.", "", "  indented line", "", "Last.", "."]
     result = prompted(runner, answers, "--title", "T", "--event", "E")
     assert result.exit_code == 0, result.output
     assert (
@@ -838,7 +837,7 @@ def test_the_description_takes_paragraphs_until_the_end_mark(repo: Path, runner:
 
 
 def test_a_description_that_would_break_the_readme_is_asked_again(repo: Path, runner: CliRunner) -> None:
-    answers = [*SKIP_FIVE, "", "", "", "", "# Too high", "Text.", ".", "## Fine", "Text.", "."]
+    answers = [*SKIP_SIX, "", "", "", "# Too high", "Text.", ".", "## Fine", "Text.", "."]
     result = prompted(runner, answers, "--title", "T", "--event", "E")
     assert result.exit_code == 0, result.output
     assert "Error: description line 1: a level-1 heading cannot nest under the talk's title" in result.stdout
@@ -846,14 +845,14 @@ def test_a_description_that_would_break_the_readme_is_asked_again(repo: Path, ru
 
 
 def test_the_end_of_the_input_ends_the_description(repo: Path, runner: CliRunner) -> None:
-    result = prompted(runner, [*SKIP_FIVE, "", "", "", "", "Only line."], "--title", "T", "--event", "E")
+    result = prompted(runner, [*SKIP_SIX, "", "", "", "Only line."], "--title", "T", "--event", "E")
     assert result.exit_code == 0, result.output
     assert "    description: Only line.\n" in catalogue()
 
 
 def test_a_taken_id_is_asked_for_at_once(repo: Path, runner: CliRunner) -> None:
-    answers = ["Data pipelines", "2023-03-10", "Other meetup", "data-pipelines-2023", *SKIP_FIVE[1:]]
-    answers += ["", "", "", "", "."]
+    answers = ["Data pipelines", "2023-03-10", "Other meetup", "data-pipelines-2023", *SKIP_SIX[1:]]
+    answers += ["", "", "", "."]
     result = prompted(runner, answers)
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(

@@ -125,19 +125,19 @@ def with_entry(entry: str) -> str:
 
 
 OPTIONAL = (
+    "Last day, for several days (YYYY-MM-DD, today or yesterday):",
     "Location (City, Country, or Online):",
     "Kind (talk, keynote, workshop, ...):",
-    "Tags (comma-separated):",
-    "Other speakers (comma-separated):",
     "Language:",
+    "Other speakers (comma-separated):",
+    "Tags (comma-separated):",
 )
 
 
 def test_a_pasted_abstract_is_the_description_and_no_line_reaches_the_shell(terminal: Terminal, project: Path) -> None:
     terminal.type("talkcat add --title 'Reproducible ML' --event 'PyData Berlin 2026'")
     terminal.answer("Date (YYYY-MM-DD, today or yesterday):", "2026-04-22")
-    for prompt in (*OPTIONAL, "Link (the event's or talk's page):", "Video (a URL):", "Slides (a URL,",
-                   "Last day, for several days"):
+    for prompt in (*OPTIONAL, "Link (the event's or talk's page):", "Video (a URL):", "Slides (a URL,"):
         terminal.answer(prompt)
     terminal.wait_for("a line holding only `.` ends it):")
     # Three paragraphs, the end mark, and one line more: the one line more is dropped, not run.
@@ -193,7 +193,6 @@ def test_a_write_that_fails_at_the_end_prints_every_answer_as_a_command_that_wor
     terminal.wait_for("'decks/2026 PyData/' does not exist in the repository")
     terminal.wait(lambda screen: screen.count("Slides (a URL, or a folder in the repository):") == 2, "asked again")
     terminal.type("")
-    terminal.answer("Last day, for several days (YYYY-MM-DD):")
     terminal.wait_for("a line holding only `.` ends it):")
     terminal.type("Seeds, versions and tests.")
     terminal.type("")

@@ -203,7 +203,7 @@ def test_unknown_id_suggests_the_closest(repo: Path, runner: CliRunner) -> None:
         (["--set", "title= "], "--set title: give a value, or --unset title\n"),
         (["--set", "tags=,"], "--set tags: give at least one (comma-separated), or --unset tags\n"),
         (["--set", "video.label=x"], "this talk has no video: --set video=URL first\n"),
-        (["--set", "end_date=2024-04-01"], "end_date 2024-04-01 would be before date 2024-05-01\n"),
+        (["--set", "end_date=2024-04-01"], "--set end_date 2024-04-01 is before date 2024-05-01\n"),
         (["--set", "link=https://bad host"], "--set link 'https://bad host' is not a valid URL (it contains spaces)\n"),
         (
             ["--set", "video=youtu.be/xyz"],

@@ -330,7 +330,8 @@ def test_talks_that_tie_keep_their_catalogue_order_in_every_sort() -> None:
     from talkcat.model import Talk, sort_talks
 
     day, later = dt.date(2023, 1, 1), dt.date(2023, 2, 1)
-    a, b, c = Talk("Same", day, "E", id="a"), Talk("Same", day, "E", id="b"), Talk("Zed", later, "E")
+    a, b = Talk(title="Same", date=day, event="E", id="a"), Talk(title="Same", date=day, event="E", id="b")
+    c = Talk(title="Zed", date=later, event="E")
     assert sort_talks([a, b, c]) == [c, a, b]
     assert sort_talks([a, b, c], reverse=True) == [a, b, c]
     assert sort_talks([c, a, b], "title") == [a, b, c]

@@ -251,7 +251,7 @@ def test_typo_candidates_from_the_vocabulary_are_those_from_the_text(word: str) 
     everyone = range(len(talks))
     from_vocabulary = search.Index(talks).typos(word, search.FIELDS, everyone)
     # One more talk, left out: the same talks are then scanned text by text.
-    extra = Talk("Unrelated", talks[0].date, "Elsewhere")
+    extra = Talk(title="Unrelated", date=talks[0].date, event="Elsewhere")
     from_text = search.Index([*talks, extra]).typos(word, search.FIELDS, list(everyone))
     assert from_vocabulary == from_text
 
@@ -421,8 +421,8 @@ def test_a_character_of_another_plane_that_is_no_letter_separates_words_as_a_spa
     import datetime as dt
 
     talks = [
-        Talk("Rocket🚀Science", dt.date(2024, 1, 1), "Conf", description="Fast 🐍 snakes; 𠀀𠀁 kept"),
-        Talk("Rocket science", dt.date(2023, 1, 1), "Conf"),
+        Talk(title="Rocket🚀Science", date=dt.date(2024, 1, 1), event="Conf", description="Fast 🐍 snakes; 𠀀𠀁 kept"),
+        Talk(title="Rocket science", date=dt.date(2023, 1, 1), event="Conf"),
     ]
     # The emoji is a space in the folded text (its column then takes 2 bytes a
     # character, not 4); a letter of another plane (𠀀, CJK extension B) stays.

@@ -94,9 +94,9 @@ def test_add_from_on_a_terminal_offers_the_rest(project: Path) -> None:
                    f"add --from {url}; echo EXIT=$?; sleep 30")  # fmt: skip
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "30", command], check=True)
         try:
-            answers = iter([("Location", "Berlin, Germany"), *((p, "") for p in (
-                "Video (a URL)", "Slides (a URL", "Last day"))])  # fmt: skip
-            screen = _wait(session, "Location (City, Country, or Online):")
+            answers = iter([("Last day", ""), ("Location", "Berlin, Germany"), *((p, "") for p in (
+                "Video (a URL)", "Slides (a URL"))])  # fmt: skip
+            screen = _wait(session, "Last day, for several days (YYYY-MM-DD, today or yesterday):")
             prompts = []
             for prompt, answer in answers:
                 screen = _wait(session, prompt)

@@ -40,8 +40,7 @@ HEADER_SIZE = len(MAGIC) + len(_VERSION_BYTES) + _DIGEST_SIZE
 
 Key = tuple[Any, ...]
 
-# A cached talk is a row of its fields in the dataclass's order, which is also
-# the order Talk() takes them in.
+# A cached talk is a row of its fields in the dataclass's order.
 _TALK_FIELDS = tuple(f.name for f in dataclasses.fields(Talk) if f.init)
 _FIELD_TYPES = {f.name: f.type for f in FIELDS}
 _DATE_COLUMNS = tuple(i for i, n in enumerate(_TALK_FIELDS) if _FIELD_TYPES.get(n) == "date")
@@ -172,7 +171,7 @@ def _decode_talk(row: tuple[Any, ...]) -> Talk:
     for i in _LINK_COLUMNS:
         if values[i] is not None:
             values[i] = Link(*values[i])
-    return Talk(*values)
+    return Talk(**dict(zip(_TALK_FIELDS, values)))
 
 
 class LazyTalks(Sequence[_T]):

@@ -6,35 +6,21 @@ imported only by the format that needs them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from talkcat.model import Link, Talk
+from talkcat.model import FIELDS, Talk
 
 if TYPE_CHECKING:
     from rich.table import Table
 
 FORMATS = ("table", "plain", "markdown", "csv", "json")
-CSV_COLUMNS = (
-    "id",
-    "title",
-    "date",
-    "end_date",
-    "event",
-    "location",
-    "kind",
-    "language",
-    "speakers",
-    "tags",
-    "link",
-    "link_label",
-    "video",
-    "video_label",
-    "slides",
-    "slides_label",
-    "description",
+# A column per field; a link's label in a column of its own, after it.
+CSV_COLUMNS = tuple(
+    column for f in FIELDS for column in ((f.name, f"{f.name}_label") if f.type == "link" else (f.name,))
 )
 LIST_SEPARATOR = "; "  # joins tags and speakers in a CSV cell
 
@@ -109,31 +95,18 @@ def to_csv(talks: Sequence[Talk], matched: Matched | None = None) -> str:
 
 
 def _csv_row(talk: Talk) -> list[str]:
-    def url(link: Link | None) -> str:
-        return link.url if link else ""
-
-    def label(link: Link | None) -> str:
-        return (link.label or "") if link else ""
-
-    return [
-        talk.slug,
-        talk.title,
-        talk.date.isoformat(),
-        talk.end_date.isoformat() if talk.end_date else "",
-        talk.event,
-        talk.location or "",
-        talk.kind,
-        talk.language or "",
-        LIST_SEPARATOR.join(talk.speakers),
-        LIST_SEPARATOR.join(talk.tags),
-        url(talk.link),
-        label(talk.link),
-        url(talk.video),
-        label(talk.video),
-        url(talk.slides),
-        label(talk.slides),
-        talk.description or "",
-    ]
+    row: list[str] = []
+    for f in FIELDS:
+        value: Any = talk.slug if f.name == "id" else getattr(talk, f.name)
+        if f.type == "link":
+            row += [value.url, value.label or ""] if value is not None else ["", ""]
+        elif isinstance(value, tuple):
+            row.append(LIST_SEPARATOR.join(value))
+        elif isinstance(value, dt.date):
+            row.append(value.isoformat())
+        else:
+            row.append(value or "")
+    return row
 
 
 def to_markdown(talks: Sequence[Talk], matched: Matched | None = None) -> str:
@@ -287,8 +260,10 @@ def to_table(
 
 def _hidden_text(talk: Talk, field: str) -> str:
     """A matched field's text that the table's own columns do not show."""
-    if field in ("tags", "speakers"):
-        return ", ".join(getattr(talk, field))
-    if field == "description":
-        return talk.description or ""
-    return ""
+    if field in _SHOWN:
+        return ""
+    value = getattr(talk, field)
+    return ", ".join(value) if isinstance(value, tuple) else value or ""
+
+
+_SHOWN = ("title", "event", "location")  # the table's columns of searched fields

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 KINDS = (
@@ -21,39 +21,35 @@ KINDS = (
     "lecture",
 )
 DEFAULT_KIND = "talk"
+ONLINE = "online"  # a location that is none
 
 
 @dataclass(frozen=True)
 class Field:
-    """One catalogue field: the single definition that validation and the schema use."""
+    """One catalogue field, as `Talk` declares it: what validation, the schema, the YAML key order,
+    CSV and JSON, `add` and `edit`, search and the README's field table all follow."""
 
     name: str
     type: str  # "str", "text", "date", "link", "kind", "strlist", "id"
-    required: bool
     help: str
+    required: bool
+    default: Any  # what a talk without it has: None, (), DEFAULT_KIND
+    singular: str | None = None  # one item of a list: `add --tag`, `search tag:`
+    search: float = 0.0  # its weight in search ranking; 0: not searched
+    prompt: str | None = None  # what `add` asks for it, when not its name
+
+    @property
+    def option(self) -> str:
+        """Its option in `add` (`--end-date`, `--tag`)."""
+        return "--" + (self.singular or self.name).replace("_", "-")
 
 
-# The order here is the order keys are written in.
-FIELDS: tuple[Field, ...] = (
-    Field("id", "id", False, "A stable slug; derived from date and title when absent."),
-    Field("title", "str", True, "The talk's title."),
-    Field("date", "date", True, "The day of the talk, YYYY-MM-DD."),
-    Field("end_date", "date", False, "The last day, for talks over several days."),
-    Field("event", "str", True, "The conference, meetup or podcast."),
-    Field("location", "str", False, "City, Country; `Online` for virtual events."),
-    Field("kind", "kind", False, "One of: " + ", ".join(KINDS) + " (default talk)."),
-    Field("language", "str", False, "The language the talk was given in."),
-    Field("speakers", "strlist", False, "Who gave it, when not only you."),
-    Field("tags", "strlist", False, "Topics, for search and filters."),
-    Field("link", "link", False, "The event's or talk's page: a URL or {label, url}."),
-    Field("video", "link", False, "The recording: a URL or {label, url}."),
-    Field("slides", "link", False, "The slides: a URL, a folder in the repository, or {label, url}."),
-    Field("description", "text", False, "Markdown, written as if under the talk's own `# Title`."),
-)
-FIELD_NAMES = tuple(f.name for f in FIELDS)
-REQUIRED = tuple(f.name for f in FIELDS if f.required)
-LINK_FIELDS = ("link", "video", "slides")
-ONLINE = "online"
+_KINDS_HELP = f"One of {DEFAULT_KIND} (the default), " + ", ".join(k for k in KINDS if k != DEFAULT_KIND) + "."
+
+
+def _about(type: str, help: str, **more: Any) -> dict[str, Any]:
+    """A `Talk` attribute's metadata that makes it a catalogue field (see `Field`)."""
+    return {"talkcat": {"type": type, "help": help, **more}}
 
 
 @dataclass(frozen=True)
@@ -87,24 +83,56 @@ def has_scheme(url: str) -> bool:
     return URL_SCHEME.match(url) is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Talk:
-    """One entry of the catalogue, as validated."""
+    """One entry of the catalogue, as validated.
 
-    title: str
-    date: dt.date
-    event: str
-    id: str | None = None
-    end_date: dt.date | None = None
-    location: str | None = None
-    kind: str = DEFAULT_KIND
-    language: str | None = None
-    speakers: tuple[str, ...] = field(default=())
-    tags: tuple[str, ...] = field(default=())
-    link: Link | None = None
-    video: Link | None = None
-    slides: Link | None = None
-    description: str | None = None
+    Its attributes are the catalogue's fields, in the order they are written, and
+    each one's metadata is the rest of its definition: `FIELDS` is read from here.
+    """
+
+    id: str | None = field(
+        default=None, metadata=_about("id", "A stable slug; derived from date and title when absent.")
+    )
+    title: str = field(metadata=_about("str", "The talk's title.", search=8.0))
+    date: dt.date = field(metadata=_about("date", "The day of the talk, YYYY-MM-DD."))
+    end_date: dt.date | None = field(
+        default=None, metadata=_about("date", "The last day, for a talk over several days.", prompt="Last day, for several days")
+    )
+    event: str = field(metadata=_about("str", "The conference, meetup or podcast.", search=4.0))
+    location: str | None = field(
+        default=None,
+        metadata=_about(
+            "str", "City, Country; `Online` for a virtual event.", search=2.0,
+            prompt="Location (City, Country, or Online)",
+        ),
+    )
+    kind: str = field(default=DEFAULT_KIND, metadata=_about("kind", _KINDS_HELP))
+    language: str | None = field(default=None, metadata=_about("str", "The language it was given in."))
+    speakers: tuple[str, ...] = field(
+        default=(),
+        metadata=_about(
+            "strlist", "Who gave it, when not only you.", singular="speaker", search=2.0, prompt="Other speakers"
+        ),
+    )
+    tags: tuple[str, ...] = field(
+        default=(), metadata=_about("strlist", "Topics, for search and filters.", singular="tag", search=4.0)
+    )
+    link: Link | None = field(
+        default=None,
+        metadata=_about("link", "The event's or talk's page.", prompt="Link (the event's or talk's page)"),
+    )
+    video: Link | None = field(default=None, metadata=_about("link", "The recording.", prompt="Video (a URL)"))
+    slides: Link | None = field(
+        default=None,
+        metadata=_about(
+            "link", "The slides: a URL, or a folder in the repository.",
+            prompt="Slides (a URL, or a folder in the repository)",
+        ),
+    )
+    description: str | None = field(
+        default=None, metadata=_about("text", "Markdown, written as if under the talk's own `# Title`.", search=1.0)
+    )
 
     @property
     def slug(self) -> str:
@@ -120,15 +148,9 @@ class Talk:
         """Build a Talk from a mapping that validation has accepted."""
         values: dict[str, Any] = {}
         for name, value in entry.items():
-            if value is None:
-                continue
-            if name in LINK_FIELDS:
-                value = Link.from_value(value)
-            elif name in ("date", "end_date") and isinstance(value, str):
-                value = dt.date.fromisoformat(value)
-            elif name in ("speakers", "tags"):
-                value = tuple(value)
-            values[name] = value
+            if value is not None:
+                convert = _FROM_PLAIN.get(FIELDS_BY_NAME[name].type)
+                values[name] = value if convert is None else convert(value)
         return cls(**values)
 
     def to_mapping(self) -> dict[str, Any]:
@@ -136,7 +158,7 @@ class Talk:
         out: dict[str, Any] = {}
         for f in FIELDS:
             value = getattr(self, f.name)
-            if value is None or value == () or (f.name == "kind" and value == DEFAULT_KIND):
+            if value == f.default:
                 continue
             if isinstance(value, Link):
                 value = value.to_value()
@@ -145,6 +167,26 @@ class Talk:
             out[f.name] = value
         return out
 
+
+# The order here is the order keys are written in.
+FIELDS: tuple[Field, ...] = tuple(
+    Field(
+        f.name,
+        required=f.default is MISSING,
+        default=None if f.default is MISSING else f.default,
+        **f.metadata["talkcat"],
+    )
+    for f in fields(Talk)
+)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+FIELD_NAMES = tuple(FIELDS_BY_NAME)
+REQUIRED = tuple(f.name for f in FIELDS if f.required)
+LINK_FIELDS = tuple(f.name for f in FIELDS if f.type == "link")
+_FROM_PLAIN: dict[str, Callable[[Any], Any]] = {
+    "link": Link.from_value,
+    "date": lambda value: value if isinstance(value, dt.date) else dt.date.fromisoformat(value),
+    "strlist": tuple,
+}
 
 
 def slugify(text: str) -> str:

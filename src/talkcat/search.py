@@ -4,8 +4,8 @@ A query is terms that must all match. A term matches the start of a word
 (`reproducib` finds `reproducible`), without case or accents (`zurich` finds
 `Zürich`); a term of five letters or more also matches a word one edit away
 (`pyhton` finds `python`, `reproducable` finds `reproducible`). `"quoted
-words"` must follow each other. `title:`, `event:`, `location:`, `tag:` and
-`speaker:` narrow a term to one field; `year:2023` keeps that year's talks.
+words"` must follow each other. `title:`, `tag:` and the other `PREFIXES` narrow
+a term to one field; `year:2023` keeps that year's talks.
 
 Ranking: for each term, the best field it matched in (title above event and
 tags, above location and speakers, above description; an exact word above a
@@ -30,31 +30,29 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from talkcat import model
 from talkcat.errors import UsageError
 from talkcat.model import Talk
 from talkcat.textfold import WORD, fold
 
-# Field -> weight: the ranking's backbone.
+# Field -> weight: the ranking's backbone; best first (a tie in the catalogue's order).
 WEIGHTS: dict[str, float] = {
-    "title": 8.0,
-    "event": 4.0,
-    "tags": 4.0,
-    "location": 2.0,
-    "speakers": 2.0,
-    "description": 1.0,
+    f.name: f.search for f in sorted((f for f in model.FIELDS if f.search), key=lambda f: -f.search)
 }
 FIELDS = tuple(WEIGHTS)
+# `prefix:` -> the field it narrows a word to: a field's name, or one item of it (`tag:`).
 PREFIXES: dict[str, tuple[str, ...]] = {
-    "title": ("title",),
-    "event": ("event",),
-    "location": ("location",),
-    "tag": ("tags",),
-    "tags": ("tags",),
-    "speaker": ("speakers",),
-    "speakers": ("speakers",),
-    "description": ("description",),
+    prefix: (f.name,) for f in model.FIELDS if f.search for prefix in (f.singular, f.name) if prefix
 }
 YEAR = "year"
+
+
+def prefix_help() -> str:
+    """The prefixes, as help text names them: `title:, ..., tag: or tags:, description:`."""
+    by_field: dict[str, list[str]] = {}
+    for prefix, (name,) in PREFIXES.items():
+        by_field.setdefault(name, []).append(prefix + ":")
+    return ", ".join(" or ".join(by_field[name]) for name in model.FIELD_NAMES if name in by_field)
 EXACT, PREFIX, TYPO = 1.0, 0.9, 0.6
 MIN_TYPO_LENGTH = 5
 
@@ -325,9 +323,9 @@ def _astral() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def _raw(talk: Talk, field: str) -> str:
-    if field in ("tags", "speakers"):
-        return "\n".join(getattr(talk, field))
     value = getattr(talk, field)
+    if isinstance(value, tuple):
+        return "\n".join(value)
     return value if isinstance(value, str) else ""
 
 

@@ -350,10 +350,10 @@ class _Checker:
                 self.about = (index, name)
                 label = _label(entry)
                 self.add(mark, f"talk #{index + 1}{label}: missing required field {name!r}")
-        start, end = entry.get("date"), entry.get("end_date")
-        if _is_date(start) and _is_date(end) and end < start:
+        problem = dates_problem(entry.get("date"), entry.get("end_date"))
+        if problem:
             self.about = (index, "end_date")
-            self.add(children["end_date"][1], f"end_date {end} is before date {start}")
+            self.add(children["end_date"][1], problem)
         self.about = (None, None)
         if len(self.problems) > before:
             return None
@@ -516,6 +516,13 @@ class _Checker:
             else:
                 seen[slug] = mark[0]
         self.about = (None, None)
+
+
+def dates_problem(start: Any, end: Any) -> str | None:
+    """What is wrong with a talk's date and end_date together, if anything."""
+    if _is_date(start) and _is_date(end) and end < start:
+        return f"end_date {end} is before date {start}"
+    return None
 
 
 def might_leave_a_block_open(text: str) -> bool:

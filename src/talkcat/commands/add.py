@@ -1,26 +1,28 @@
 """`talkcat add`: put a new talk into the catalogue, in date order, touching no other line.
 
-On a terminal it asks for what the options did not give, and checks each
-answer where it is typed (asking again) rather than after the last one.
-Whatever still goes wrong at the end, what was typed is printed back as a
-`talkcat add ...` command that finishes the job.
+Every catalogue field (`model.FIELDS`) is an option, and on a terminal a
+question for what the options did not give: each answer is checked where it
+is typed (asking again) rather than after the last one. Whatever still goes
+wrong at the end, what was typed is printed back as a `talkcat add ...`
+command that finishes the job.
 """
 
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
 from talkcat.commands import completion
 from talkcat.commands.common import InputOption, SyncOption
-from talkcat.commands.options import DataOption, ReadmeOption
+from talkcat.commands.options import DataOption, ReadmeOption, splice
 from talkcat.errors import TalkcatError, UsageError
+from talkcat.model import FIELDS, FIELDS_BY_NAME, KINDS, Field
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Sequence
     from pathlib import Path
 
@@ -29,79 +31,48 @@ if TYPE_CHECKING:
     from talkcat.store import Catalogue
     from talkcat.validate import Rules
 
+# The fields in the order add offers them: the required ones first, then as the catalogue has them.
+ASKED = sorted(FIELDS, key=lambda f: not f.required)
+# The new talk as it is made: each field's catalogue value, None (or []) until an option or answer gives it.
+Answers = dict[str, Any]
+F = TypeVar("F", bound=Callable[..., Any])
+
 
 def _text(flag: str, help: str, metavar: str = "TEXT") -> Any:
     return typer.Option(flag, help=help, metavar=metavar, show_default=False)
 
 
+def _options(f: Field) -> list[tuple[str, Any]]:
+    """A field's options: its own, and a link's label or a text's file."""
+    notes = {"date": " Also `today` or `yesterday`.", "strlist": " Repeat for more."}
+    metavars = {"date": "DATE", "link": "URL", "kind": "KIND", "id": "ID", "strlist": (f.singular or f.name).upper()}
+    completer = completion.kinds if f.type == "kind" else completion.values(f.name) if "str" in f.type else None
+    option = typer.Option(
+        f.option,
+        help=f.help + notes.get(f.type, "") + (" [required]" if f.required else ""),
+        metavar=metavars.get(f.type, "TEXT"),
+        show_default=False,
+        autocompletion=completer,
+    )
+    options = [(f.name, Annotated[Optional[list[str]] if f.type == "strlist" else Optional[str], option])]
+    if f.type == "link":
+        help = f"The text the README shows for {f.option}."
+        options.append((f"{f.name}_label", Annotated[Optional[str], _text(f"{f.option}-label", help)]))
+    if f.type == "text":
+        help = f"Read the {f.name.replace('_', ' ')} from a file (`-`: stdin)."
+        options.append((f"{f.name}_file", Annotated[Optional[str], _text(f"{f.option}-file", help, "PATH")]))
+    return options
+
+
+def takes_fields(command: F) -> F:
+    """Give `command` each field's options (see `_options`) where its `given` parameter stands:
+    it receives their values, as typed, by name."""
+    return splice(command, "given", [option for f in ASKED for option in _options(f)], dict)
+
+
+@takes_fields
 def add(
-    title: Annotated[Optional[str], _text("--title", "The talk's title. [required]")] = None,
-    date: Annotated[
-        Optional[str], _text("--date", "The day of the talk: YYYY-MM-DD, `today` or `yesterday`. [required]", "DATE")
-    ] = None,
-    event: Annotated[
-        Optional[str],
-        typer.Option(
-            "--event",
-            help="The conference, meetup or podcast. [required]",
-            metavar="TEXT",
-            show_default=False,
-            autocompletion=completion.events,
-        ),
-    ] = None,
-    location: Annotated[
-        Optional[str], _text("--location", "City, Country; `Online` for a virtual event.")
-    ] = None,
-    link: Annotated[Optional[str], _text("--link", "The event's or talk's page.", "URL")] = None,
-    link_label: Annotated[
-        Optional[str], _text("--link-label", "The text the README shows for --link.")
-    ] = None,
-    video: Annotated[Optional[str], _text("--video", "The recording.", "URL")] = None,
-    video_label: Annotated[
-        Optional[str], _text("--video-label", "The text the README shows for --video.")
-    ] = None,
-    slides: Annotated[
-        Optional[str], _text("--slides", "The slides: a URL or a folder in the repository.", "URL")
-    ] = None,
-    slides_label: Annotated[
-        Optional[str], _text("--slides-label", "The text the README shows for --slides.")
-    ] = None,
-    kind: Annotated[
-        Optional[str],
-        typer.Option(
-            "--kind",
-            help="talk, keynote, workshop, tutorial, panel, lightning, poster, podcast or lecture.",
-            metavar="KIND",
-            show_default=False,
-            autocompletion=completion.kinds,
-        ),
-    ] = None,
-    tags: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--tag",
-            help="A topic (repeat for more).",
-            metavar="TAG",
-            show_default=False,
-            autocompletion=completion.tags,
-        ),
-    ] = None,
-    speakers: Annotated[
-        Optional[list[str]], _text("--speaker", "Who gave it, when not only you (repeat for more).", "NAME")
-    ] = None,
-    language: Annotated[Optional[str], _text("--language", "The language it was given in.")] = None,
-    end_date: Annotated[
-        Optional[str], _text("--end-date", "The last day, for a talk over several days.", "DATE")
-    ] = None,
-    description: Annotated[
-        Optional[str], _text("--description", "Markdown, as if under the talk's own `# Title`.")
-    ] = None,
-    description_file: Annotated[
-        Optional[str], _text("--description-file", "Read the description from a file (`-`: stdin).", "PATH")
-    ] = None,
-    talk_id: Annotated[
-        Optional[str], _text("--id", "A stable id; derived from date and title when left out.", "ID")
-    ] = None,
+    given: dict[str, Any],
     from_url: Annotated[
         Optional[str], _text("--from", "Read the talk from its pretalx page; the flags given win.", "URL")
     ] = None,
@@ -116,42 +87,18 @@ def add(
 
     given_data = data
     data, rules = common.target(data)
-    if description is not None and description_file is not None:
-        raise UsageError("give --description or --description-file, not both")
-    labelled = (("link", link, link_label), ("video", video, video_label), ("slides", slides, slides_label))
-    for name, url, label in labelled:
-        if label is not None and url is None:
-            raise UsageError(f"--{name}-label needs --{name}")
     check = _Check(rules)
-    day, last_day, kind_name = common.clean(date), common.clean(end_date), common.clean(kind)
-    answers = _Answers(
-        title=check.option("title", common.clean(title)),
-        date=common.parse_date(day, "--date") if day else None,
-        event=check.option("event", common.clean(event)),
-        location=check.option("location", common.clean(location)),
-        kind=common.check_kind(kind_name) if kind_name else None,
-        language=check.option("language", common.clean(language)),
-        end_date=common.parse_date(last_day, "--end-date") if last_day else None,
-        speakers=check.option("speakers", _items(speakers)) or [],
-        tags=check.option("tags", _items(tags)) or [],
-        link=check.option("link", common.literal_link(_link(link, link_label), rules, "--link")),
-        video=check.option("video", common.literal_link(_link(video, video_label), rules, "--video")),
-        slides=check.option("slides", common.literal_link(_link(slides, slides_label), rules, "--slides")),
-        talk_id=check.option("id", common.clean(talk_id)),
-    )
-    if description_file is not None:
-        answers.description = check.option("description", common.read_description(description_file))
-    elif description is not None:
-        answers.description = check.option("description", common.description_text(description))
+    answers = {f.name: check.given(f, given) for f in FIELDS}
     if from_url is not None:
         from talkcat.commands import sources
 
         sources.prefill(answers, from_url)
     _check_dates(answers)
-    can_ask = common.interactive(ask) and description_file != "-"
-    missing = answers.missing()
+    from_stdin = "-" in (given[f"{f.name}_file"] for f in FIELDS if f.type == "text")
+    can_ask = common.interactive(ask) and not from_stdin
+    missing = [f for f in FIELDS if f.required and answers[f.name] is None]
     if missing and not can_ask:
-        flags = ", ".join("--" + name.replace("_", "-") for name in missing)
+        flags = ", ".join(f.option for f in missing)
         raise UsageError(
             f"missing {flags}: give them as options (nothing asks for them without a terminal; --input asks anyway)"
         )
@@ -181,19 +128,19 @@ def add(
         common.sync(data, readme)
 
 
-def _write(data: Path, rules: Rules, answers: _Answers, dry_run: bool = False) -> tuple[Talk, int] | None:
+def _write(data: Path, rules: Rules, answers: Answers, dry_run: bool = False) -> tuple[Talk, int] | None:
     """Put the talk into the catalogue, under its lock; the talk and its first line (None: a dry run)."""
     from talkcat import edit, store
     from talkcat.commands import common
     from talkcat.model import Talk
     from talkcat.yamlwrite import dump_entry
 
-    entry = answers.entry()
-    new = Talk.from_mapping(entry)
+    new = Talk.from_mapping({name: value for name, value in answers.items() if value not in (None, [])})
+    entry = new.to_mapping()
     with store.locked(data):
         catalogue = common.load_valid(data, rules)
         talks = catalogue.talks
-        _refuse_duplicate(catalogue, new, answers.talk_id is not None)
+        _refuse_duplicate(catalogue, new, answers["id"] is not None)
         index = edit.position_for([t.date for t in talks], new.date)
         text = edit.insert_entry(catalogue.text, catalogue.checked.extents(), index, dump_entry(entry), str(data))
         if dry_run:
@@ -205,14 +152,12 @@ def _write(data: Path, rules: Rules, answers: _Answers, dry_run: bool = False) -
     return new, result.checked.entry_lines[index]
 
 
-def _check_dates(answers: _Answers) -> None:
-    if answers.end_date is not None and answers.date is not None and answers.end_date < answers.date:
-        raise UsageError(f"--end-date {answers.end_date} is before --date {answers.date}")
+def _check_dates(answers: Answers) -> None:
+    from talkcat.validate import dates_problem
 
-
-def _items(values: list[str] | None) -> list[str] | None:
-    items = [item for item in (v.strip() for v in values or []) if item]
-    return items or None
+    problem = dates_problem(answers["date"], answers["end_date"])
+    if problem:
+        raise UsageError([_for_option("end_date", problem)])
 
 
 def _link(url: str | None, label: str | None) -> str | dict[str, str] | None:
@@ -272,6 +217,26 @@ class _Check:
 
         return check_value(name, value, self.rules)
 
+    def given(self, f: Field, given: dict[str, Any]) -> Any:
+        """The field's value from its options (None when none gives it), or a usage error naming the option."""
+        from talkcat.commands import common
+
+        value = given[f.name]
+        if f.type == "link":
+            label = given[f"{f.name}_label"]
+            if label is not None and value is None:
+                raise UsageError(f"{f.option}-label needs {f.option}")
+            value = common.literal_link(_link(value, label), self.rules, f.option)
+        elif f.type == "text" and given[f"{f.name}_file"] is not None:
+            if value is not None:
+                raise UsageError(f"give {f.option} or {f.option}-file, not both")
+            value = common.read_description(given[f"{f.name}_file"])
+        elif f.type == "strlist":
+            value = [item for item in (v.strip() for v in value or []) if item] or None
+        elif value is not None:
+            value = common.field_value(f, value, f.option)
+        return self.option(f.name, value)
+
     def option(self, name: str, value: Any) -> Any:
         """An option's value, or a usage error naming the option."""
         if value is None:
@@ -293,60 +258,17 @@ def _for_option(name: str, problem: str) -> Problem:
     """A field's problem, said of the option that gave the value: `--video 'x' is not ...`."""
     from talkcat.errors import Problem
 
-    flag = {"tags": "--tag", "speakers": "--speaker"}.get(name, "--" + name.replace("_", "-"))
+    flag = FIELDS_BY_NAME[name].option
     if problem.startswith(f"{name} "):
         return Problem("", None, None, f"{flag} {problem[len(name) + 1:]}")
     return Problem("", None, None, f"{flag}: {problem}")
 
 
 @dataclass
-class _Answers:
-    """The new talk's fields, from options first and then from prompts."""
-
-    title: str | None = None
-    date: dt.date | None = None
-    event: str | None = None
-    location: str | None = None
-    kind: str | None = None
-    language: str | None = None
-    end_date: dt.date | None = None
-    speakers: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    link: str | dict[str, str] | None = None
-    video: str | dict[str, str] | None = None
-    slides: str | dict[str, str] | None = None
-    description: str | None = None
-    talk_id: str | None = None
-
-    def missing(self) -> list[str]:
-        return [name for name in ("title", "date", "event") if getattr(self, name) is None]
-
-    def entry(self) -> dict[str, Any]:
-        """The catalogue entry, keys in catalogue order, empty fields left out."""
-        values: dict[str, Any] = {
-            "id": self.talk_id,
-            "title": self.title,
-            "date": self.date,
-            "end_date": self.end_date,
-            "event": self.event,
-            "location": self.location,
-            "kind": self.kind if self.kind != "talk" else None,
-            "language": self.language,
-            "speakers": self.speakers or None,
-            "tags": self.tags or None,
-            "link": self.link,
-            "video": self.video,
-            "slides": self.slides,
-            "description": self.description,
-        }
-        return {name: value for name, value in values.items() if value is not None}
-
-
-@dataclass
 class _Again:
     """The `talkcat add ...` command that adds the talk from what was typed so far."""
 
-    answers: _Answers
+    answers: Answers
     data: Path | None
     sync: bool
     readmes: list[Path] | None
@@ -356,37 +278,28 @@ class _Again:
 
         from talkcat.model import Link
 
-        a = self.answers
         args = ["talkcat", "add"]
 
         def put(flag: str, value: object) -> None:
             if value is not None:
                 args.extend((flag, str(value)))
 
-        put("--title", a.title)
-        put("--date", a.date.isoformat() if a.date else None)
-        put("--event", a.event)
-        put("--location", a.location)
-        put("--kind", a.kind)
-        for tag in a.tags:
-            put("--tag", tag)
-        for speaker in a.speakers:
-            put("--speaker", speaker)
-        put("--language", a.language)
-        for name in ("link", "video", "slides"):
-            value = getattr(a, name)
-            if value is not None:
+        for f in ASKED:
+            value = self.answers[f.name]
+            if f.type == "link" and value is not None:
                 link = Link.from_value(value)
-                put(f"--{name}", link.url)
-                put(f"--{name}-label", link.label)
-        put("--end-date", a.end_date.isoformat() if a.end_date else None)
-        put("--id", a.talk_id)
+                put(f.option, link.url)
+                put(f"{f.option}-label", link.label)
+            elif f.type == "strlist":
+                for item in value or []:
+                    put(f.option, item)
+            else:
+                put(f.option, value.isoformat() if f.type == "date" and value is not None else value)
         put("--data", self.data)
         if self.sync:
             args.append("--sync")
             for path in self.readmes or []:
                 put("--readme", path)
-        put("--description", a.description)
         return " ".join(shlex.quote(arg) for arg in args)
 
     def text(self, lead: str) -> str:
@@ -396,61 +309,50 @@ class _Again:
 class _Prompts:
     """The questions for what the options left out, each answer checked where it is typed."""
 
-    def __init__(self, answers: _Answers, catalogue: Catalogue, check: _Check) -> None:
+    def __init__(self, answers: Answers, catalogue: Catalogue, check: _Check) -> None:
         self.answers = answers
         self.talks = catalogue.talks
         self.check = check
 
     def ask(self) -> None:
-        a = self.answers
-        if a.title is None:
-            a.title = typer.prompt("Title", value_proc=lambda v: self.check.prompted("title", _required(v)))
-        if a.date is None:
-            a.date = typer.prompt("Date (YYYY-MM-DD, today or yesterday)", value_proc=_prompt_date)
-        if a.event is None:
-            a.event = typer.prompt("Event", value_proc=lambda v: self.check.prompted("event", _required(v)))
-        self.ask_id()
-        if a.location is None:
-            a.location = self.optional("Location (City, Country, or Online)", "location")
-        if a.kind is None:
-            a.kind = typer.prompt(
-                "Kind (talk, keynote, workshop, ...)", default="", show_default=False, value_proc=_prompt_kind
-            )
-        if not a.tags:
-            a.tags = self.optional("Tags (comma-separated)", "tags", _comma_list) or []
-        if not a.speakers:
-            a.speakers = self.optional("Other speakers (comma-separated)", "speakers", _comma_list) or []
-        if a.language is None:
-            a.language = self.optional("Language", "language")
-        for name, question in (
-            ("link", "Link (the event's or talk's page)"),
-            ("video", "Video (a URL)"),
-            ("slides", "Slides (a URL, or a folder in the repository)"),
-        ):
-            if getattr(a, name) is None:
-                setattr(a, name, self.ask_link(name, question))
-        if a.end_date is None:
-            a.end_date = typer.prompt(
-                "Last day, for several days (YYYY-MM-DD)",
-                default="",
-                show_default=False,
-                value_proc=lambda v: self.after_start(_prompt_optional_date(v)),
-            )
-        if a.description is None:
-            a.description = self.ask_description()
+        for f in ASKED:
+            if f.type == "id":
+                self.ask_id()
+            elif self.answers[f.name] in (None, []):
+                self.answers[f.name] = self.ask_field(f)
 
-    def optional(self, question: str, name: str, convert: Any = None) -> Any:
-        def proc(value: str) -> Any:
-            answer = convert(value) if convert else (value.strip() or None)
-            return self.check.prompted(name, answer) if answer else None
+    def ask_field(self, f: Field) -> Any:
+        """The answer to the field's question: its value, or None for none."""
+        from talkcat.commands import common
 
-        return typer.prompt(question, default="", show_default=False, value_proc=proc)
+        if f.type == "link":
+            return self.ask_link(f)
+        if f.type == "text":
+            return self.ask_text(f)
 
-    def after_start(self, day: dt.date | None) -> dt.date | None:
-        start = self.answers.date
-        if day is not None and start is not None and day < start:
-            raise typer.BadParameter(f"the last day is before the first ({start})")
-        return day
+        def proc(text: str) -> Any:
+            if f.required and not text.strip():
+                raise typer.BadParameter("this field is required")
+            try:
+                value = common.field_value(f, text, f.name)
+            except TalkcatError as exc:
+                raise typer.BadParameter(exc.problems[0].message) from None
+            if value is None:
+                return None
+            if f.type == "date":
+                self.check_dates({**self.answers, f.name: value})
+            return self.check.prompted(f.name, value)
+
+        if f.required:
+            return typer.prompt(_question(f), value_proc=proc)
+        return typer.prompt(_question(f), default="", show_default=False, value_proc=proc)
+
+    def check_dates(self, answers: Answers) -> None:
+        from talkcat.validate import dates_problem
+
+        problem = dates_problem(answers["date"], answers["end_date"])
+        if problem:
+            raise typer.BadParameter(problem)
 
     def ask_id(self) -> None:
         """When the id derived from the date and title is taken, ask for one of the talk's own."""
@@ -458,9 +360,9 @@ class _Prompts:
         from talkcat.model import derive_id
 
         a = self.answers
-        assert a.title is not None and a.date is not None
+        assert a["title"] is not None and a["date"] is not None
         taken = {talk.slug: talk for talk in self.talks}
-        slug = a.talk_id or derive_id(a.date, a.title)
+        slug = a["id"] or derive_id(a["date"], a["title"])
         if slug not in taken:
             return
         typer.echo(f"The id {slug!r} is taken, by {describe(taken[slug])}.", err=True)
@@ -471,15 +373,16 @@ class _Prompts:
                 raise typer.BadParameter(f"{answer!r} is taken too, by {describe(taken[answer])}")
             return answer
 
-        a.talk_id = typer.prompt("Id for this talk", default=f"{slug}-2", value_proc=proc)
+        a["id"] = typer.prompt("Id for this talk", default=f"{slug}-2", value_proc=proc)
 
-    def ask_link(self, name: str, question: str) -> str | dict[str, str] | None:
+    def ask_link(self, f: Field) -> str | dict[str, str] | None:
         """A link, checked where it is typed, then the label the README shows for it."""
         from talkcat.model import Link
         from talkcat.validate import looks_like_host
 
+        name = f.name
         while True:
-            url: str = typer.prompt(question, default="", show_default=False).strip()
+            url: str = typer.prompt(_question(f), default="", show_default=False).strip()
             if not url:
                 return None
             if looks_like_host(url) and self.check.problems(name, url):
@@ -489,7 +392,7 @@ class _Prompts:
             if not problems:
                 break
             typer.echo(f"Error: {'; '.join(problems)}")
-        usual = usual_label(self.talks, name, self.answers.event or "")
+        usual = usual_label(self.talks, name, self.answers["event"] or "")
 
         def labelled(value: str) -> str | dict[str, str]:
             label = value.strip()
@@ -504,17 +407,17 @@ class _Prompts:
             value_proc=labelled,
         )
 
-    def ask_description(self) -> str | None:
+    def ask_text(self, f: Field) -> str | None:
         """Several paragraphs, read line by line until a line holding only `.`.
 
         Each pasted line is read here, not left for the shell: the end mark is
-        what says the description is complete.
+        what says the text is complete.
         """
-        from talkcat.commands.common import description_text
-
-        typer.echo("Description (markdown, as many paragraphs as you like; a line holding only `.` ends it):")
         import sys
 
+        from talkcat.commands.common import description_text
+
+        typer.echo(f"{_question(f)} (markdown, as many paragraphs as you like; a line holding only `.` ends it):")
         while True:
             lines = []
             # No prompt before each line: a paste shows as pasted, not interleaved with prompts.
@@ -523,10 +426,20 @@ class _Prompts:
                     break
                 lines.append(line.rstrip("\r\n"))
             text = description_text("\n".join(lines))
-            problems = self.check.problems("description", text) if text else []
+            problems = self.check.problems(f.name, text) if text else []
             if not problems:
                 return text
-            typer.echo(f"Error: {'; '.join(problems)}; give the description again (only `.` for none):")
+            typer.echo(f"Error: {'; '.join(problems)}; give the {f.name} again (only `.` for none):")
+
+
+def _question(f: Field) -> str:
+    """What `add` asks for a field: its prompt, or its name; and how to answer, for some types."""
+    how = {
+        "date": " (YYYY-MM-DD, today or yesterday)",
+        "kind": f" ({', '.join(KINDS[:3])}, ...)",
+        "strlist": " (comma-separated)",
+    }
+    return (f.prompt or f.name.replace("_", " ").capitalize()) + how.get(f.type, "")
 
 
 _EVENT = object()  # a label that is its talk's event's first word: `Pydata` for "Pydata Global 2022"
@@ -537,8 +450,8 @@ def usual_label(talks: Sequence[Talk], name: str, event: str) -> str | None:
 
     A label that is the event's short name (its first word: `Pydata` for
     "Pydata Global 2022") counts as that, whatever the event. A catalogue
-    with no such link yet gets the seed's own: the event's name, `Video`,
-    `Slides`.
+    with no such link yet gets the seed's own: the event's name for a link,
+    else the field's (`Video`, `Slides`).
     """
     counts: collections.Counter[object] = collections.Counter()
     for talk in talks:
@@ -548,7 +461,7 @@ def usual_label(talks: Sequence[Talk], name: str, event: str) -> str | None:
         label = link.label
         counts[_EVENT if label is not None and label == _short(talk.event) else label] += 1
     if not counts:
-        return {"link": _short(event), "video": "Video", "slides": "Slides"}[name]
+        return _short(event) if name == "link" else name.capitalize()
     usual = counts.most_common(1)[0][0]
     if usual is _EVENT:
         return _short(event)
@@ -565,31 +478,3 @@ def _required(value: str) -> str:
     if not value:
         raise typer.BadParameter("this field is required")
     return value
-
-
-def _prompt_date(value: str) -> Any:
-    from talkcat.commands.common import parse_date
-
-    try:
-        return parse_date(value, "date")
-    except TalkcatError as exc:
-        raise typer.BadParameter(exc.problems[0].message) from None
-
-
-def _prompt_optional_date(value: str) -> Any:
-    return _prompt_date(value) if value.strip() else None
-
-
-def _prompt_kind(value: str) -> str | None:
-    from talkcat.commands.common import check_kind
-
-    if not value.strip():
-        return None
-    try:
-        return check_kind(value, "kind")
-    except TalkcatError as exc:
-        raise typer.BadParameter(exc.problems[0].message) from None
-
-
-def _comma_list(value: str) -> list[str] | None:
-    return [item.strip() for item in value.split(",") if item.strip()] or None

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from talkcat.errors import TalkcatError, UsageError
 
 if TYPE_CHECKING:
-    from talkcat.model import Talk
+    from talkcat.model import Field, Talk
     from talkcat.store import Catalogue
     from talkcat.validate import Rules
 
@@ -59,6 +59,27 @@ def check_kind(value: str, option: str = "--kind") -> str:
     for problem in check_value("kind", kind):
         raise UsageError(f"{option} {problem.removeprefix('kind ')}")
     return kind
+
+
+def field_value(field: Field, text: str, option: str) -> Any:
+    """A field's value from its text as typed (an option's, an answer), by its type; None for no text.
+
+    A date takes `today` and `yesterday` too, a kind any case, a list commas
+    between its items. Any other problem is validation's (`check_value`); one
+    here is a usage error naming `option`.
+    """
+    if field.type == "text":
+        return description_text(text)
+    if field.type == "strlist":
+        return [item.strip() for item in text.split(",") if item.strip()] or None
+    text = text.strip()
+    if not text:
+        return None
+    if field.type == "date":
+        return parse_date(text, option)
+    if field.type == "kind":
+        return check_kind(text, option)
+    return text
 
 
 def clean(value: str | None) -> str | None:

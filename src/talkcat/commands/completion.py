@@ -1,4 +1,4 @@
-"""What the shell completes from the catalogue: ids, kinds, tags, events, fields.
+"""What the shell completes from the catalogue: ids, kinds, fields and their values.
 
 Typer calls these while completing (`talkcat --install-completion` sets the
 shell up); commands and options it completes by itself. Each reads the
@@ -9,7 +9,7 @@ than fail: a shell's Tab key must never print an error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,14 +50,21 @@ def kinds(incomplete: str) -> list[str]:
     return _starting(KINDS, incomplete)
 
 
-def tags(ctx: typer.Context, incomplete: str) -> list[str]:
-    found = sorted({tag for talk in _talks(ctx) for tag in talk.tags}, key=str.casefold)
-    return _starting(found, incomplete)
+def values(name: str) -> Callable[[typer.Context, str], list[str]]:
+    """What the catalogue's talks hold in the field `name` (each item of a list), for its options."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        found: set[str] = set()
+        for talk in _talks(ctx):
+            value = getattr(talk, name)
+            found.update(value if isinstance(value, tuple) else (value,) if value else ())
+        return _starting(sorted(found, key=str.casefold), incomplete)
+
+    return complete
 
 
-def events(ctx: typer.Context, incomplete: str) -> list[str]:
-    found = sorted({talk.event for talk in _talks(ctx)}, key=str.casefold)
-    return _starting(found, incomplete)
+tags = values("tags")
+events = values("event")
 
 
 def fields(incomplete: str) -> list[str]:

@@ -10,6 +10,7 @@ from talkcat.commands import completion
 from talkcat.commands.common import SyncOption
 from talkcat.commands.options import DataOption, ReadmeOption
 from talkcat.errors import TalkcatError, UsageError
+from talkcat.model import FIELDS, FIELDS_BY_NAME, LINK_FIELDS, REQUIRED
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -18,8 +19,9 @@ if TYPE_CHECKING:
     from talkcat.store import Catalogue
     from talkcat.validate import Rules
 
-_LINKS = ("link", "video", "slides")
-_REQUIRED = ("title", "date", "event")
+
+
+_LISTS = [f.name for f in FIELDS if f.type == "strlist"]
 
 
 def edit_talk(
@@ -37,9 +39,9 @@ def edit_talk(
         typer.Option(
             "--set",
             help=(
-                "Set a field: --set location='Berlin, Germany'. Lists (tags, speakers) take "
-                "commas; dates take YYYY-MM-DD or today; link.label, video.label and "
-                "slides.label set a link's label. Repeatable."
+                f"Set a field: --set location='Berlin, Germany'. Lists ({', '.join(_LISTS)}) take "
+                "commas; dates take YYYY-MM-DD or today; "
+                f"{', '.join(name + '.label' for name in LINK_FIELDS)} set a link's label. Repeatable."
             ),
             metavar="FIELD=VALUE",
             show_default=False,
@@ -85,7 +87,7 @@ def edit_talk(
     data, rules = common.target(data)
     requests = _requests(assignments or [], removals or [])
     for name, value in requests.items():
-        if name in _LINKS or name.endswith(".url"):
+        if name in LINK_FIELDS or name.endswith(".url"):
             requests[name] = common.literal_link(value.strip() if value else value, rules, f"--set {name}")
     given = [flag for flag, value in (("--description", description), ("--description-file", description_file))
              if value is not None]
@@ -134,7 +136,7 @@ def _requests(assignments: list[str], removals: list[str]) -> dict[str, Any]:
         _add(requests, _field(name, "--set"), value)
     for removal in removals:
         name = _field(removal, "--unset")
-        if name in _REQUIRED:
+        if name in REQUIRED:
             raise UsageError(f"--unset {name}: a talk must have a {name}; --set it instead")
         _add(requests, name, None)
     return requests
@@ -152,48 +154,40 @@ def _field(name: str, option: str) -> str:
     from talkcat.model import FIELD_NAMES
 
     wanted = name.strip().replace("-", "_")
-    known = [*FIELD_NAMES, *(f"{link}.label" for link in _LINKS), *(f"{link}.url" for link in _LINKS)]
+    known = [*FIELD_NAMES, *(f"{link}.label" for link in LINK_FIELDS), *(f"{link}.url" for link in LINK_FIELDS)]
     if wanted in known:
         return wanted
     close = difflib.get_close_matches(wanted, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise UsageError(
         f"{option}: unknown field {name.strip()!r}{hint}",
-        hint="fields: " + ", ".join(FIELD_NAMES) + "; and link.label, video.label, slides.label",
+        hint="fields: " + ", ".join(FIELD_NAMES) + "; and " + ", ".join(f"{link}.label" for link in LINK_FIELDS),
     )
 
 
 def _changed(old: Talk, requests: dict[str, Any], rules: Rules) -> Talk:
     """The talk with every requested change made; bad values are a TalkcatError."""
-    from talkcat.commands import common
     from talkcat.model import Link, Talk
+    from talkcat.validate import dates_problem
 
     mapping = old.to_mapping()
-    links = {name: Link.from_value(mapping[name]) if name in mapping else None for name in _LINKS}
+    links = {name: Link.from_value(mapping[name]) if name in mapping else None for name in LINK_FIELDS}
     for name, value in requests.items():
         base, _, part = name.partition(".")
-        if base in _LINKS:
+        if base in LINK_FIELDS:
             links[base] = _new_link(base, part, links[base], value)
-            continue
-        if value is None:
+        elif value is None:
             mapping.pop(name, None)
-            continue
-        if name == "description":
-            cleaned = common.description_text(value)
-            if cleaned is None:
-                raise UsageError("--set description: give some text, or --unset description")
-            # A description the file keeps with its final line break (a `|` block) keeps it.
-            kept_break = "\n" in cleaned and (old.description or "").endswith("\n")
-            mapping[name] = cleaned + "\n" if kept_break else cleaned
-            continue
-        mapping[name] = _value(name, value)
+        else:
+            mapping[name] = _value(name, value, getattr(old, name))
     for name, link in links.items():
         if link is None:
             mapping.pop(name, None)
         else:
             mapping[name] = link.to_value()
-    if "end_date" in mapping and mapping["end_date"] < mapping["date"]:
-        raise UsageError(f"end_date {mapping['end_date']} would be before date {mapping['date']}")
+    problem = dates_problem(mapping["date"], mapping.get("end_date"))
+    if problem:
+        raise UsageError(f"--set {problem}")
     _check_values(mapping, requests, rules)
     return Talk.from_mapping(mapping)
 
@@ -212,22 +206,18 @@ def _check_values(mapping: dict[str, Any], requests: dict[str, Any], rules: Rule
         raise UsageError(problems)
 
 
-def _value(name: str, value: str) -> Any:
+def _value(name: str, text: str, old: Any) -> Any:
+    """The field's new value, from its text as typed."""
     from talkcat.commands import common
 
-    if name in ("date", "end_date"):
-        return common.parse_date(value, f"--set {name}")
-    if name == "kind":
-        return common.check_kind(value, "--set kind")
-    if name in ("tags", "speakers"):
-        items = [item.strip() for item in value.split(",") if item.strip()]
-        if not items:
-            raise UsageError(f"--set {name}: give at least one (comma-separated), or --unset {name}")
-        return items
-    text = value.strip()
-    if not text:
-        raise UsageError(f"--set {name}: give a value, or --unset {name}")
-    return text
+    field = FIELDS_BY_NAME[name]
+    value = common.field_value(field, text, f"--set {name}")
+    if value is None:
+        what = {"strlist": "at least one (comma-separated)", "text": "some text"}.get(field.type, "a value")
+        raise UsageError(f"--set {name}: give {what}, or --unset {name}")
+    if field.type == "text" and "\n" in value and isinstance(old, str) and old.endswith("\n"):
+        return value + "\n"  # a text the file keeps with its final line break (a `|` block) keeps it
+    return value
 
 
 def _new_link(base: str, part: str, link: Any, value: str | None) -> Any:

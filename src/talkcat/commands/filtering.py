@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import enum
-import functools
-import inspect
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
 from talkcat.commands import completion
+from talkcat.commands.options import splice
 from talkcat.errors import plural
 
 if TYPE_CHECKING:
@@ -163,30 +162,9 @@ def takes_filters(command: F) -> F:
 
     The command receives them built into one `Filters` (a bad --since is a
     usage error before it runs), so list, search, stats and export declare
-    and check the filters in one place. Typer reads the options from the
-    wrapper's signature.
+    and check the filters in one place.
     """
-    hints = get_type_hints(command, include_extras=True)
-    signature = inspect.signature(command)
-    parameters: list[inspect.Parameter] = []
-    for parameter in signature.parameters.values():
-        if parameter.name == "filters":
-            parameters += [
-                inspect.Parameter(name, parameter.kind, default=None, annotation=option)
-                for name, option in _FILTER_OPTIONS
-            ]
-        else:
-            parameters.append(parameter.replace(annotation=hints[parameter.name]))
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        values = [kwargs.pop(name) for name, _ in _FILTER_OPTIONS]
-        return command(*args, filters=build_filters(*values), **kwargs)
-
-    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
-    del wrapper.__wrapped__  # Typer must see the options, not the command's own signature
-    return wrapper  # type: ignore[return-value]
+    return splice(command, "filters", _FILTER_OPTIONS, lambda values: build_filters(*values.values()))
 
 
 @dataclass

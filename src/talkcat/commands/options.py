@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hints
 
 import typer
 
@@ -16,6 +19,34 @@ if TYPE_CHECKING:
     from talkcat.validate import Rules
 
 __all__ = ["DEFAULT_DATA", "DEFAULT_README"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def splice(command: F, name: str, options: Sequence[tuple[str, Any]], gather: Callable[[dict[str, Any]], Any]) -> F:
+    """`command` with `options` (a parameter's name, its `Annotated` option) where its parameter `name` stands.
+
+    Typer reads the options from the wrapper's signature, each None unless
+    given; `command` gets what `gather` makes of their values (by name) as `name`.
+    """
+    hints = get_type_hints(command, include_extras=True)
+    signature = inspect.signature(command)
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name == name:
+            parameters += [inspect.Parameter(n, parameter.kind, default=None, annotation=a) for n, a in options]
+        else:
+            parameters.append(parameter.replace(annotation=hints[parameter.name]))
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {option: kwargs.pop(option) for option, _ in options}
+        return command(*args, **{name: gather(values)}, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    del wrapper.__wrapped__  # Typer must see the options, not the command's own signature
+    return wrapper  # type: ignore[return-value]
 
 
 class SortOrder(str, enum.Enum):

@@ -9,12 +9,13 @@ import typer
 from talkcat.commands.filtering import FormatOption, takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.filters import Filters
+from talkcat.search import FIELDS, prefix_help
 
 QUERY_HELP = (
-    "Words that must all match: in titles, events, locations, tags, speakers and descriptions; "
-    "any case, any accents; `reproducib` finds `reproducible`; a word of five letters or more "
-    'may have one typo. "Quoted words" (or one shell argument holding spaces) must follow each other. title:, event:, location:, '
-    "tag: and speaker: narrow a word to one field; year:2023 keeps that year's talks."
+    f"Words that must all match, in the {', '.join(FIELDS)}; any case, any accents; `reproducib` finds "
+    "`reproducible`; a word of five letters or more may have one typo. \"Quoted words\" (or one shell argument "
+    f"holding spaces) must follow each other. {prefix_help()} narrow a word to one field; year:2023 keeps "
+    "that year's talks."
 )
 
 

@@ -50,7 +50,7 @@ class Incoming:
 # add --from
 
 
-def prefill(answers: Any, url: str) -> None:
+def prefill(answers: dict[str, Any], url: str) -> None:
     """Fill the answers `add` has no flag for with the talk pretalx has at `url`: flags win."""
     from talkcat import net
     from talkcat.commands import options
@@ -62,8 +62,8 @@ def prefill(answers: Any, url: str) -> None:
         fetched = pretalx.read_talk(page, _json_fetcher(client))
         progress.stop()
     for name, value in fetched.items():
-        if getattr(answers, name, None) in (None, []):
-            setattr(answers, name, value)
+        if answers.get(name) in (None, []):
+            answers[name] = value
 
 
 def show_entry(catalogue: Catalogue, text: str, expected: list[Talk], entry: dict[str, Any], index: int) -> None:
