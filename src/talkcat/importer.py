@@ -21,6 +21,8 @@ from talkcat.model import FIELD_NAMES, Link
 from talkcat.render import COLUMN_ATTRIBUTES, DEFAULT_LABELS, Layout
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from markdown_it.token import Token
 
 _EN_DASH = "–"
@@ -263,6 +265,28 @@ def read_folder_readme(text: str, folder: str, *, path: str, base_url: str | Non
     entry = {name: entry[name] for name in FIELD_NAMES if name in entry}
     # The folder is named by the README as a whole: its heading.
     return ImportedTalk(entry, talk.path, {**talk.lines, "slides": talk.lines["title"]})
+
+
+def read_folders(
+    readmes: Sequence[tuple[str, Path, str]], where: str, base_url: str | None = None
+) -> tuple[list[ImportedTalk], list[Problem]]:
+    """The talks of `store.folder_readmes`, the folders being at `where` (POSIX, from the repository
+    root); and a note for each README that is no talk."""
+    import shlex
+
+    from talkcat.readme import unstamped
+
+    talks: list[ImportedTalk] = []
+    notes: list[Problem] = []
+    for name, path, text in readmes:
+        try:
+            text, _ = unstamped(text.replace("\r\n", "\n"))  # the stamp of a README talkcat wrote
+            talks.append(read_folder_readme(text, posixpath.join(where, name), path=str(path), base_url=base_url))
+        except NotATalk as exc:
+            problem = exc.problems[0]
+            message = f"note: skipped, not a talk ({problem.message}); --exclude {shlex.quote(name)} says so"
+            notes.append(Problem(problem.path, problem.line, None, message))
+    return talks, notes
 
 
 def _lines(text: str) -> list[str]:

@@ -8,6 +8,7 @@ changes nothing the second time, and nothing the user wrote is overwritten.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -62,11 +63,12 @@ def readme_with_section(
     return body + glue + section.replace("\n", nl)
 
 
-def precommit_with_hook(text: str | None, path: str, extra: Sequence[str] = ()) -> str | None:
+def precommit_with_hook(text: str | None, path: str, args: Sequence[str] = ()) -> str | None:
     """The pre-commit config with talkcat's hook added, or None if it has it.
 
-    `extra`: lines (`args: [...]`) to put under the hook.
+    `args`: the hook's arguments (`--data`, `docs/talks.yaml`), if it needs any.
     """
+    extra = [f"args: [{', '.join(map(_flow_item, args))}]"] if args else []
     if text is None:
         return "repos:\n" + _repo_entry(2, "\n", extra)
     from talkcat import yamlread
@@ -138,6 +140,18 @@ def _hook_ids(repos: object) -> set[str]:
             if isinstance(hook, dict) and isinstance(hook.get("id"), str):
                 ids.add(hook["id"])
     return ids
+
+
+def _flow_item(text: str) -> str:
+    """`text` as an item of a YAML flow sequence, plain where that reads back as the same string."""
+    from talkcat.yamlwrite import dump_scalar
+
+    if re.fullmatch(r"--[a-z]+", text):
+        return text  # an option: `-` starts a sequence entry only before a space
+    scalar = dump_scalar(text)
+    if scalar == text and re.search(r"[,\[\]{}]", text):
+        return "'" + text.replace("'", "''") + "'"  # they end a plain item in a flow sequence
+    return scalar
 
 
 def _repo_entry(indent: int, newline: str, extra: Sequence[str]) -> str:

@@ -742,6 +742,28 @@ def repository_files(root: Path, limit: int) -> list[str]:
     return sorted(found[:limit])
 
 
+def folder_readmes(folder: Path, exclude: Sequence[str] = ()) -> list[tuple[str, Path, str]]:
+    """Each subfolder's README.md as (the subfolder's name, the README's path, its text), the
+    last name first: the older layout of one folder per talk, newest first.
+
+    Hidden subfolders, those without a README.md and those whose name matches
+    a glob of `exclude` are left out.
+    """
+    import fnmatch
+
+    if not folder.is_dir():
+        raise TalkcatError("not a folder", path=str(folder))
+    found = []
+    for sub in sorted(folder.iterdir(), key=lambda p: p.name, reverse=True):
+        readme = sub / "README.md"
+        if sub.name.startswith(".") or not readme.is_file():
+            continue
+        if any(fnmatch.fnmatchcase(sub.name, glob.rstrip("/")) for glob in exclude):
+            continue
+        found.append((sub.name, readme, read_text(readme)))
+    return found
+
+
 def _skipped_folder(path: str) -> bool:
     return os.path.basename(path) == ".git" or os.path.exists(os.path.join(path, "pyvenv.cfg"))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
-import shlex
 from pathlib import Path
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
@@ -311,14 +309,10 @@ def _from_folders(
     folders: Path, base_url: str | None, repo_root: Path, exclude: list[str]
 ) -> tuple[list[ImportedTalk], list[Problem]]:
     """The talks of the folders' READMEs, newest folder first; and a note for each README that is no talk."""
-    import fnmatch
-
     from talkcat import store
-    from talkcat.importer import NotATalk, read_folder_readme
-    from talkcat.readme import unstamped
+    from talkcat.importer import read_folders
 
-    if not folders.is_dir():
-        raise TalkcatError("not a folder", path=str(folders))
+    readmes = store.folder_readmes(folders, exclude)
     # A talk's slides are its folder's path from the root of the repository:
     # the catalogue's, where validation and the README's links look for it;
     # with --base-url, the one holding the folders, which the URL publishes.
@@ -327,24 +321,7 @@ def _from_folders(
         hint = "pass --base-url URL to link to the folders where they are published"
     else:
         hint = "run talkcat in the repository that holds them"
-    where = _path_in(folders, root, hint)
-    talks: list[ImportedTalk] = []
-    notes: list[Problem] = []
-    # Newest folder first, as the old script listed them.
-    for folder in sorted(folders.iterdir(), key=lambda p: p.name, reverse=True):
-        readme = folder / "README.md"
-        if folder.name.startswith(".") or not readme.is_file():
-            continue
-        if any(fnmatch.fnmatchcase(folder.name, glob.rstrip("/")) for glob in exclude):
-            continue
-        in_repo = posixpath.join(where, folder.name) if where else folder.name
-        try:
-            text, _ = unstamped(store.read_text(readme).replace("\r\n", "\n"))  # the stamp of a README talkcat wrote
-            talks.append(read_folder_readme(text, in_repo, path=str(readme), base_url=base_url))
-        except NotATalk as exc:
-            problem = exc.problems[0]
-            message = f"note: skipped, not a talk ({problem.message}); --exclude {shlex.quote(folder.name)} says so"
-            notes.append(Problem(problem.path, problem.line, None, message))
+    talks, notes = read_folders(readmes, _path_in(folders, root, hint), base_url)
     if not talks:
         raise TalkcatError("no talk folders (a folder with a README.md) here", path=str(folders))
     return talks, notes

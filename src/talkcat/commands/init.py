@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -219,8 +218,7 @@ def _hook_changes(root: Path, chosen: Settings, data: Path, readmes: list[Path])
     text = _read_if_there(path)
     there = _settings_at(root)
     args = _hook_args(root, there, data, readmes)
-    extra = [f"args: [{', '.join(_flow_item(arg) for arg in args)}]"] if args else []
-    new_text = scaffold.precommit_with_hook(text, str(path), extra)
+    new_text = scaffold.precommit_with_hook(text, str(path), args)
     if new_text is None:
         return [], []
     what = "create, with talkcat's hook" if text is None else "add talkcat's hook to `repos:`"
@@ -276,15 +274,3 @@ def _settings_at(root: Path) -> Settings:
     from talkcat import config, store
 
     return config.located(store.find_config(root), root, Path.cwd())
-
-
-def _flow_item(text: str) -> str:
-    """`text` as an item of a YAML flow sequence, plain where that reads back as the same string."""
-    from talkcat.yamlwrite import dump_scalar
-
-    if re.fullmatch(r"--[a-z]+", text):
-        return text  # an option: `-` starts a sequence entry only before a space
-    scalar = dump_scalar(text)
-    if scalar == text and re.search(r"[,\[\]{}]", text):
-        return "'" + text.replace("'", "''") + "'"  # they end a plain item in a flow sequence
-    return scalar
