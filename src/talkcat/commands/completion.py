@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -42,6 +42,18 @@ def ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Each talk's id, with its title as the help zsh and fish show beside it."""
     titles = {talk.slug: talk.title for talk in _talks(ctx)}
     return [(slug, titles[slug]) for slug in _starting(list(titles), incomplete)]
+
+
+# The id `edit` and `remove` take, completed from the catalogue's.
+IdArgument = Annotated[
+    str,
+    typer.Argument(
+        help="The talk's id, or enough of its start to tell it from the others.",
+        metavar="ID",
+        show_default=False,
+        autocompletion=ids,
+    ),
+]
 
 
 def kinds(incomplete: str) -> list[str]:

@@ -8,6 +8,7 @@ import typer
 
 from talkcat.commands import completion
 from talkcat.commands.common import SyncOption
+from talkcat.commands.completion import IdArgument
 from talkcat.commands.options import DataOption, ReadmeOption
 from talkcat.errors import TalkcatError, UsageError
 from talkcat.model import FIELDS, FIELDS_BY_NAME, LINK_FIELDS, REQUIRED
@@ -25,15 +26,7 @@ _LISTS = [f.name for f in FIELDS if f.type == "strlist"]
 
 
 def edit_talk(
-    talk_id: Annotated[
-        str,
-        typer.Argument(
-            help="The talk's id, or enough of its start to tell it from the others.",
-            metavar="ID",
-            show_default=False,
-            autocompletion=completion.ids,
-        ),
-    ],
+    talk_id: IdArgument,
     assignments: Annotated[
         Optional[list[str]],
         typer.Option(

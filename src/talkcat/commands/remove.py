@@ -6,22 +6,14 @@ from typing import Annotated
 
 import typer
 
-from talkcat.commands import completion
 from talkcat.commands.common import InputOption, SyncOption
+from talkcat.commands.completion import IdArgument
 from talkcat.commands.options import DataOption, ReadmeOption
 from talkcat.errors import Declined, UsageError
 
 
 def remove_talk(
-    talk_id: Annotated[
-        str,
-        typer.Argument(
-            help="The talk's id, or enough of its start to tell it from the others.",
-            metavar="ID",
-            show_default=False,
-            autocompletion=completion.ids,
-        ),
-    ],
+    talk_id: IdArgument,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Remove without asking.")] = False,
     data: DataOption = None,
     ask: InputOption = None,
