@@ -274,19 +274,32 @@ def read_folders(
     root); and a note for each README that is no talk."""
     import shlex
 
-    from talkcat.readme import unstamped
-
     talks: list[ImportedTalk] = []
     notes: list[Problem] = []
     for name, path, text in readmes:
         try:
-            text, _ = unstamped(text.replace("\r\n", "\n"))  # the stamp of a README talkcat wrote
-            talks.append(read_folder_readme(text, posixpath.join(where, name), path=str(path), base_url=base_url))
+            talks.append(_folder_talk(text, posixpath.join(where, name), str(path), base_url))
         except NotATalk as exc:
             problem = exc.problems[0]
             message = f"note: skipped, not a talk ({problem.message}); --exclude {shlex.quote(name)} says so"
             notes.append(Problem(problem.path, problem.line, None, message))
     return talks, notes
+
+
+def is_talk_readme(text: str, folder: str, path: str) -> bool:
+    """Whether a folder's README.md is its talk, as `import --folders` would read it."""
+    try:
+        _folder_talk(text, folder, path)
+    except TalkcatError:
+        return False
+    return True
+
+
+def _folder_talk(text: str, folder: str, path: str, base_url: str | None = None) -> ImportedTalk:
+    from talkcat.readme import unstamped
+
+    text, _ = unstamped(text.replace("\r\n", "\n"))  # the stamp of a README talkcat wrote
+    return read_folder_readme(text, folder, path=path, base_url=base_url)
 
 
 def _lines(text: str) -> list[str]:

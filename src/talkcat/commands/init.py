@@ -137,8 +137,8 @@ def _talk_folders(root: Path, readmes: list[Path], chosen: Settings, data: Path)
     """
     from collections import Counter
 
-    from talkcat import config, readme, store
-    from talkcat.importer import read_folder_readme
+    from talkcat import config, store
+    from talkcat.importer import is_talk_readme
 
     if chosen.folder_readmes or _holds_talks(data):
         return []
@@ -149,12 +149,9 @@ def _talk_folders(root: Path, readmes: list[Path], chosen: Settings, data: Path)
         if posixpath.basename(name) != "README.md" or "/" not in name or os.path.abspath(path) in own:
             continue
         text = store.read_small_text(path, 1 << 20)
-        try:
-            if text is not None:
-                read_folder_readme(readme.unstamped(text.replace("\r\n", "\n"))[0], posixpath.dirname(name), path=name)
-                talks.append(path)
-        except TalkcatError:
-            continue  # no talk (notes, a project's README), or one import would name the trouble of
+        # Not notes, nor a project's README, nor one import would name the trouble of.
+        if text is not None and is_talk_readme(text, posixpath.dirname(name), name):
+            talks.append(path)
     if not talks:
         return []
     # The folder holding the talk folders (most of them, where they are spread out).
