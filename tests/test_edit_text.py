@@ -249,12 +249,6 @@ def test_flow_mapping_entry_needs_a_rewrite() -> None:
     assert out == "talks:\n- title: A\n  date: 2022-01-01\n  event: F\n# after\n"
 
 
-def test_newline_style() -> None:
-    assert edit.newline("a\r\nb\n") == "\r\n"
-    assert edit.newline("a\nb\r\n") == "\n"
-    assert edit.newline("") == "\n"
-
-
 _TITLES = st.text(alphabet="abc :#'\"-é", min_size=1, max_size=12).map(str.strip).filter(bool)
 
 
@@ -332,16 +326,3 @@ def test_a_change_that_would_reach_beyond_its_talk_is_refused() -> None:
     with pytest.raises(edit.LayoutError, match="would reach beyond the talk"):
         edit.rewrite_entry(text, wrong, 0, NEW)
 
-
-@pytest.mark.parametrize("first, later", [("\n", "\r\n"), ("\r\n", "\n")])
-def test_every_writer_keeps_the_line_ending_of_a_files_first_line(first: str, later: str) -> None:
-    from talkcat import config, scaffold
-    from talkcat.commands.sync_readme import in_the_style_of
-
-    mixed = f"# Notes{first}text{later}"
-    readme = scaffold.readme_with_section(mixed, "README.md", "x")
-    assert readme == f"# Notes{first}text{first}{first}## Talks{first}{first}<!-- TALKS -->{first}<!-- //TALKS -->{first}"
-    setting = config.with_setting(f"a = 1{first}b = 2{later}", Path("talkcat.toml"), "c", "3")
-    assert setting == f"a = 1{first}b = 2{later}c = 3{first}"
-    assert in_the_style_of(mixed, "# T\n\nx\n") == f"# T{first}{first}x{first}"
-    assert edit.newline(mixed) == first

@@ -14,7 +14,6 @@ from talkcat.markdown import (
     parse_autolink,
     parse_link,
     shift_headings,
-    split_lines,
 )
 
 
@@ -144,11 +143,6 @@ def test_heading_levels_lists_atx_headings_with_lines() -> None:
     )
     assert heading_levels(text) == [(1, 0), (3, 4), (5, 6)]
     assert headings(text) == [(1, 0, False), (3, 4, True), (5, 6, False)]
-
-
-def test_split_lines_keeps_breaks() -> None:
-    assert split_lines("a\r\nb\rc\nd") == ["a\r\n", "b\r", "c\n", "d"]
-    assert split_lines("") == []
 
 
 @pytest.mark.parametrize(

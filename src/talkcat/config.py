@@ -144,7 +144,7 @@ def with_setting(text: str | None, path: Path, key: str, value: str) -> str | No
         table = table.get("tool", {}).get("talkcat", {})
     if key in table:
         return None
-    from talkcat.edit import newline
+    from talkcat.lines import newline
 
     line = f"{key} = {value}{newline(text)}"
     lines = text.splitlines(keepends=True)

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from talkcat.errors import Problem
+from talkcat.lines import split as split_lines
 
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _OPEN = re.compile(r"(<{7,})(?:[ \t].*)?\Z", re.DOTALL)
 MARKER_SIZE = 7  # git's default
 
@@ -50,11 +50,6 @@ class Hunk:
 def has_markers(text: str) -> bool:
     """A cheap first look: could `text` hold a conflict at all?"""
     return "<" * MARKER_SIZE in text
-
-
-def split_lines(text: str) -> list[str]:
-    """The lines of `text` with their endings, broken at \\n, \\r\\n and \\r as YAML breaks them."""
-    return _LINES.findall(text)
 
 
 def find_hunks(lines: Sequence[str]) -> list[Hunk]:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from talkcat.errors import TalkcatError
+from talkcat.lines import BREAK, NOT_BREAKS, newline
 from talkcat.model import FIELD_NAMES
 
 
@@ -44,10 +45,6 @@ class _Unset:
 UNSET: Final = _Unset()
 """A change's value meaning: remove the key."""
 
-# The line breaks of the parser's line numbers (see yamlread): those editors count.
-_BREAK = re.compile(r"\r\n|[\n\r]")
-# Characters str.splitlines breaks at that these line numbers do not.
-_NOT_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _TALKS_KEY = re.compile(r"""(?:talks|"talks"|'talks')[ \t]*:""")
 # An anchor or a tag after `talks:` (`talks: &all`): they stay when the list empties or fills.
 _PROPERTIES = re.compile(r"(?:[ \t]+[&!][^ \t#]*)*")
@@ -173,17 +170,6 @@ def rewrite_entry(
     return text[:start] + body + text[end:]
 
 
-def line_count(text: str) -> int:
-    """How many line breaks `text` holds, as the parser's line numbers count them (see yamlread)."""
-    return len(_BREAK.findall(text))
-
-
-def newline(text: str) -> str:
-    """The text's line ending, from its first line: CRLF or LF."""
-    found = _BREAK.search(text)
-    return "\r\n" if found is not None and found.group() == "\r\n" else "\n"
-
-
 # -- lines ------------------------------------------------------------------
 
 
@@ -192,8 +178,8 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        if any(ch in text for ch in _NOT_BREAKS):
-            starts = [0, *(m.end() for m in _BREAK.finditer(text))]
+        if any(ch in text for ch in NOT_BREAKS):
+            starts = [0, *(m.end() for m in BREAK.finditer(text))]
         else:
             starts = [0, *itertools.accumulate(map(len, text.splitlines(keepends=True)))]
             if starts[-1] != len(text):  # pragma: no cover - splitlines covers the text

@@ -180,6 +180,7 @@ def apply_text(
     one splice; `reparse` gives the entries' extents in the text between groups.
     """
     from talkcat import edit
+    from talkcat.lines import count as line_breaks
     from talkcat.yamlwrite import dump_entry
 
     lines = list(extents)
@@ -188,7 +189,7 @@ def apply_text(
         assert outcome.index is not None
         before = text
         text = edit.set_fields(text, lines, outcome.index, outcome.changes, path)
-        moved = edit.line_count(text) - edit.line_count(before)
+        moved = line_breaks(text) - line_breaks(before)
         after = lines[outcome.index + 1 :]
         lines[outcome.index + 1 :] = [(first + moved, end + moved, col) for first, end, col in after]
     groups: dict[int, list[Talk]] = {}

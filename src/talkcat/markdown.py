@@ -10,6 +10,8 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from talkcat.lines import split as split_lines  # markdown-it breaks lines where talkcat does
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -17,9 +19,6 @@ if TYPE_CHECKING:
 MIN_LEVEL = 1
 MAX_LEVEL = 6
 
-# The line breaks markdown-it recognises (its `normalize` rule); `str.splitlines`
-# would also split at \v, \f, \x1c.. and U+2028, which markdown treats as text.
-_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 # Backslash runs that touch a bracket (or the label's end): see `_escape_label`.
 _BACKSLASHES_BEFORE_BRACKET = re.compile(r"(\\*)([\[\]]|\Z)")
@@ -60,16 +59,6 @@ def inline_children(token: Token) -> list[Token]:
     if token.children or not token.content:
         return token.children or []
     return _inline_children(token.content)  # a block parse leaves them empty
-
-
-def split_lines(text: str) -> list[str]:
-    """`text` cut at markdown's line breaks, each line keeping its own break."""
-    parts = _LINE_BREAK.split(text)
-    # re.split alternates text and separator: glue each separator back on.
-    lines = [parts[i] + parts[i + 1] for i in range(0, len(parts) - 1, 2)]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
 
 
 def heading_levels(text: str) -> list[tuple[int, int]]:

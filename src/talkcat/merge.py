@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from talkcat.conflicts import split_lines
+from talkcat.lines import split as split_lines
 from talkcat.errors import TalkcatError
 from talkcat.model import FIELD_NAMES, Talk
 from talkcat.validate import Checked
@@ -339,7 +339,7 @@ def _marked(
     marker_size: int,
 ) -> str:
     """`clean` with a hunk at each op's lines: clean's, then the lines the op would make (theirs)."""
-    from talkcat import edit
+    from talkcat.lines import newline
 
     old = split_lines(clean)
     hunks: list[tuple[int, int, list[str]]] = []
@@ -354,7 +354,7 @@ def _marked(
         if merged is None:
             break
         groups = merged
-    nl = edit.newline(clean)
+    nl = newline(clean)
     out = list(old)
     for a, b, theirs in sorted(hunks, key=lambda h: (h[0], h[1]), reverse=True):
         mine = _ended(old[a:b], nl)

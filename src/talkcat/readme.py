@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from talkcat.lines import newline
 from talkcat.errors import TalkcatError
 from talkcat.validate import END_MARKER, START_MARKER
 
@@ -62,8 +63,7 @@ def find_block(
     _check_markers(starts, ends, path, markers, as_text)
     start, end = starts[0], ends[0]
     offset, marker_line = where[start]
-    newline = "\r\n" if marker_line.endswith("\r\n") else "\n"
-    return Block(offset + len(marker_line), where[end][0], start + 2, newline)
+    return Block(offset + len(marker_line), where[end][0], start + 2, newline(marker_line))
 
 
 # Line breaks str.splitlines honours besides \n and \r\n (and \r alone).
@@ -196,8 +196,7 @@ def _expected_blocks(
     for number, offset, line in candidates:
         if line.rstrip("\r\n") != start_marker:
             continue
-        newline = "\r\n" if line.endswith("\r\n") else "\n"
-        content = expected if newline == "\n" else expected.replace("\n", newline)
+        content = expected.replace("\n", newline(line))
         cut_start = offset + len(line)
         if cut_start + len(content) in ends and text.startswith(content, cut_start):
             found.append((number, cut_start, cut_start + len(content)))

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from talkcat.edit import newline
+from talkcat.lines import newline
 from talkcat.errors import TalkcatError
 from talkcat.validate import END_MARKER, START_MARKER
 

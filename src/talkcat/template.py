@@ -175,7 +175,8 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 def _block_text(text: str, filename: str, markers: tuple[str, str]) -> str:
     """LF-terminated lines (or nothing), that cannot break the README: checked as a description is."""
-    from talkcat.markdown import open_block, split_lines
+    from talkcat.lines import split as split_lines
+    from talkcat.markdown import open_block
     from talkcat.validate import might_leave_a_block_open
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -411,7 +411,8 @@ class _Checker:
             self.open_block(name, value, mark)
 
     def open_block(self, name: str, value: str, mark: Mark) -> None:
-        from talkcat.markdown import open_block, split_lines
+        from talkcat.lines import split as split_lines
+        from talkcat.markdown import open_block
 
         found = open_block(value)
         if found is None:

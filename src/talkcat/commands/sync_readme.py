@@ -224,7 +224,7 @@ def talk_folder(talk: Talk, root: Path) -> str | None:
 def in_the_style_of(old: str | None, new: str) -> str:
     """`new` with the line endings and byte-order mark of the file it replaces."""
     from talkcat import store
-    from talkcat.edit import newline
+    from talkcat.lines import newline
 
     if old is None:
         return new
