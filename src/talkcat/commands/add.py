@@ -10,8 +10,8 @@ command that finishes the job.
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
@@ -36,6 +36,7 @@ ASKED = sorted(FIELDS, key=lambda f: not f.required)
 # The new talk as it is made: each field's catalogue value, None (or []) until an option or answer gives it.
 Answers = dict[str, Any]
 F = TypeVar("F", bound=Callable[..., Any])
+_TEXTS = ("str", "strlist")  # the types whose options complete from the catalogue's values
 
 
 def _text(flag: str, help: str, metavar: str = "TEXT") -> Any:
@@ -46,7 +47,7 @@ def _options(f: Field) -> list[tuple[str, Any]]:
     """A field's options: its own, and a link's label or a text's file."""
     notes = {"date": " Also `today` or `yesterday`.", "strlist": " Repeat for more."}
     metavars = {"date": "DATE", "link": "URL", "kind": "KIND", "id": "ID", "strlist": (f.singular or f.name).upper()}
-    completer = completion.kinds if f.type == "kind" else completion.values(f.name) if "str" in f.type else None
+    completer = completion.kinds if f.type == "kind" else completion.values(f.name) if f.type in _TEXTS else None
     option = typer.Option(
         f.option,
         help=f.help + notes.get(f.type, "") + (" [required]" if f.required else ""),
