@@ -1,4 +1,4 @@
-"""The talk entry: its fields, its id, and its plain-mapping form."""
+"""The talk entry: its fields (their one definition, `Talk`), its id, and its plain-mapping form."""
 
 from __future__ import annotations
 
