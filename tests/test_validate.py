@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from textwrap import dedent
 
+import pytest
 from typer.testing import CliRunner
 
 from talkcat.cli import app
@@ -388,3 +389,27 @@ def test_ftp_and_mailto_urls_need_a_host_and_an_address(project: Path, runner: C
         "data/talks.yaml:5:9: link 'ftp:/files' is not a valid URL (no host)\n"
         "data/talks.yaml:6:10: video 'mailto:nobody' is not a valid URL (no address after mailto:)\n"
     )
+
+
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("http://[::1", "'http://[::1' is not a valid URL (Invalid IPv6 URL)"),
+        (
+            "https://[nothost]/",
+            "'https://[nothost]/' is not a valid URL ('nothost' does not appear to be an IPv4 or IPv6 address)",
+        ),
+        (
+            "https://ex\u2100ample.org/",
+            "'https://ex\u2100ample.org/' is not a valid URL (netloc 'ex\u2100ample.org' contains invalid characters "
+            "under NFKC normalization)",
+        ),
+        ("https://[::1]/", "'https://[::1]/' is not a valid URL (bad host '::1')"),
+        ("ftp://[::1]/deck.pdf", None),
+        ("https://b\u00fccher.de/", None),
+    ],
+)
+def test_what_urlsplit_refuses_a_pattern_cannot_say_and_is_said(url: str, problem: str | None) -> None:
+    from talkcat.validate import url_problem
+
+    assert url_problem(url) == problem

@@ -48,19 +48,15 @@ class Pattern:
 
     def __init__(self, pattern: str, message: str, *, forbid: bool = False, when: str | None = None) -> None:
         self.pattern, self.message, self.forbid, self.when = pattern, message, forbid, when
-        self._search = re.compile(pattern).search
-        self._applies = re.compile(when).search if when is not None else None
-
-    def broken(self, value: str) -> bool:
-        if self._applies is not None and self._applies(value) is None:
-            return False
-        return (self._search(value) is not None) == self.forbid
+        self.search = re.compile(pattern).search
+        self.applies = re.compile(when).search if when is not None else None
 
 
 def first_broken(patterns: Sequence[Pattern], value: str) -> Pattern | None:
     """The first of `patterns` that `value` breaks."""
-    for pattern in patterns:
-        if pattern.broken(value):
+    for pattern in patterns:  # run for every string of the catalogue: no call more than needed
+        applies = pattern.applies
+        if (applies is None or applies(value) is not None) and (pattern.search(value) is None) != pattern.forbid:
             return pattern
     return None
 
@@ -81,7 +77,8 @@ _CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"  # what a text may
 LINE = (
     Pattern(f"[^{_SPACE}]", "{name} is empty"),
     Pattern(f"[{_CONTROL_OR_NEWLINE}]", "{name} must be one line without control characters", forbid=True),
-    Pattern(f"^[{_SPACE}]|[{_SPACE}]{_END}", "{name} has leading or trailing spaces", forbid=True),
+    # Starts and ends with a non-space (written so that the search runs to the end but once).
+    Pattern(rf"^[^{_SPACE}](?:[\s\S]*[^{_SPACE}])?{_END}", "{name} has leading or trailing spaces"),
 )
 ID = Pattern(f"[{_SPACE}/\\\\]", "id {value!r} must have no spaces or slashes", forbid=True)
 TEXT = Pattern(f"[{_CONTROL}]", "{name} contains control characters", forbid=True)
@@ -90,10 +87,13 @@ DATE = Pattern(f"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}{_END}", "{name} {value!r} is 
 # heading's closing run.
 FIELD_PATTERNS = {
     "title": (
-        Pattern(r"(^|[ \t])#+" + _END, "title ends in ' #', which a markdown heading drops; the README would lose it",
-             forbid=True),
+        # A final run of `#` at the start or after a space or tab (a literal first: a fast search).
+        Pattern(r"#(?<![^ \t]#)#*" + _END,
+                "title ends in ' #', which a markdown heading drops; the README would lose it", forbid=True),
     ),
 }
+
+_LINE_OF = {name: (*LINE, *patterns) for name, patterns in FIELD_PATTERNS.items()}
 
 _WEB_SCHEMES = ("http", "https")
 URL_SCHEMES = (*_WEB_SCHEMES, "ftp", "ftps", "mailto")  # what a link may start with
@@ -386,7 +386,9 @@ class _Checker:
             hint = " (quote it)" if isinstance(value, (int, float, bool, dt.date)) else ""
             self.add(mark, f"{name} must be a string, not {_kind(value)}{hint}")
             return False
-        if self.broken(name, value, mark, LINE) or self.broken(name, value, mark, FIELD_PATTERNS.get(name, ())):
+        pattern = first_broken(_LINE_OF.get(name, LINE), value)
+        if pattern is not None:
+            self.add(mark, pattern.message.format(name=name, value=value))
             return False
         self.markers(name, value, mark)
         return True
@@ -535,18 +537,18 @@ def url_problem(url: str) -> str | None:
     """What is wrong with a link's URL, if anything; a relative path is checked on disk."""
     if not has_scheme(url):
         return None
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-    except ValueError as exc:  # a bracketed host that is none: more than a pattern says
-        return f"{url!r} is not a valid URL ({exc})"
+    if "[" in url or "]" in url or not url.isascii():  # all that urlsplit may refuse: more than a pattern says
+        try:
+            urlsplit(url)
+        except ValueError as exc:
+            return f"{url!r} is not a valid URL ({exc})"
     pattern = first_broken(URL, url)
     if pattern is None:
         return None
     scheme = url.partition(":")[0].lower()
     close = difflib.get_close_matches(scheme, URL_SCHEMES, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    return pattern.message.format(value=url, scheme=scheme, host=host, hint=hint)
+    return pattern.message.format(value=url, scheme=scheme, host=urlsplit(url).hostname or "", hint=hint)
 
 
 def _is_date(value: Any) -> TypeGuard[dt.date]:
