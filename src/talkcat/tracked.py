@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Collection, Mapping, Sequence
-
 from typing import TYPE_CHECKING
 
 from talkcat.errors import ERROR, WARNING, Problem
