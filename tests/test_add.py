@@ -883,3 +883,19 @@ def test_add_next_to_a_description_that_keeps_its_blank_lines(project: Path, run
     result = add(runner, "--title", "Between", "--date", "2023-01-01", "--event", "E")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert catalogue() == text.replace("- title: B\n", "- title: Between\n  date: 2023-01-01\n  event: E\n- title: B\n")
+
+
+def test_a_slides_path_copied_from_a_readme_link_is_taken_at_the_prompt_as_by_the_option(
+    repo: Path, runner: CliRunner
+) -> None:
+    # `--slides 2022-09-01%20Euroscipy/` was taken as the folder it names, the same answer at
+    # the prompt refused (audit): both take it now, and say so.
+    (repo / "2022-09-01 Euroscipy").mkdir()
+    answers = [*SKIP_SIX, "", "", "2022-09-01%20Euroscipy/", "", "."]
+    result = prompted(runner, answers, "--title", "T", "--event", "EuroSciPy 2022")
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: slides '2022-09-01%20Euroscipy/' is percent-encoded, as in a link: the catalogue keeps the path it "
+        "names, '2022-09-01 Euroscipy/'\n"
+    ) in result.stderr
+    assert "    slides:\n      label: Slides\n      url: 2022-09-01 Euroscipy/\n" in catalogue()

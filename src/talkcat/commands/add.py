@@ -389,6 +389,11 @@ class _Prompts:
             if looks_like_host(url) and self.check.problems(name, url):
                 if typer.confirm(f"Did you mean https://{url}?", default=True):
                     url = f"https://{url}"
+            # A path copied from a README link (`2022-09-01%20Euroscipy/`): the folder it names, as for --slides.
+            from talkcat.commands import common
+
+            literal = common.literal_link(url, self.check.rules, name)
+            url = literal if isinstance(literal, str) else url
             problems = self.check.problems(name, url)
             if not problems:
                 break
