@@ -62,7 +62,8 @@ def expected_entry(recorded: served.Recorded, code: str) -> str:
         f"- title: {talk['title']}\n  date: {day}\n  event: DemoCon\n"
         + ("" if kind == "talk" else f"  kind: {kind}\n")
         + f"  language: en\n  speakers:\n{speakers}  tags:\n  - {talk['track']['name']['en']}\n"
-        + f"  link: {talk_page(recorded, code)}\n  description: |-\n    {description}\n"
+        # Labelled as the catalogue labels links: with the event's short name when it has none yet.
+        + f"  link:\n    label: DemoCon\n    url: {talk_page(recorded, code)}\n  description: |-\n    {description}\n"
     )
 
 
@@ -111,9 +112,32 @@ def test_flags_win_and_location_is_asked_of_no_one(
     lines = result.stdout.splitlines()
     assert lines[0] == "- title: My own title"
     assert "  location: Berlin, Germany" in lines and "  kind: tutorial" in lines
-    assert lines[lines.index("  tags:") + 1 :][:2] == ["  - mine", "  link: " + talk_page(pretalx, code)]
+    assert lines[lines.index("  tags:") + 1 :][:4] == ["  - mine", "  link:", "    label: DemoCon", "    url: " + talk_page(pretalx, code)]
     assert result.stderr == "would add it to data/talks.yaml:3; nothing was written\n"
     assert "My own title" not in catalogue.read_text(encoding="utf-8")
+
+
+def test_what_pretalx_says_is_checked_as_a_typed_answer_is(
+    pretalx: served.Recorded, catalogue: Path, runner: CliRunner
+) -> None:
+    # A title ending in ' #' was reported at a line of a catalogue not written yet (audit).
+    import json
+
+    code = pretalx.talks["workshop"]
+    path = f"/api/events/democon/submissions/{code}/"
+    talk = pretalx.json(f"{path}?expand={EXPAND}", "current")
+    talk["title"] = "Data pipelines, part #"
+    pretalx.overrides[path] = (200, "application/json", json.dumps(talk).encode())
+    before = catalogue.read_bytes()
+    result = run(runner, "add", "--from", talk_page(pretalx, code), "--no-input")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{talk_page(pretalx, code)}: pretalx's title ends in ' #', which a markdown heading drops; the README "
+        "would lose it; give --title to say it otherwise\nhint: nothing was written\n",
+    )
+    assert catalogue.read_bytes() == before
+    fixed = run(runner, "add", "--from", talk_page(pretalx, code), "--no-input", "--title", "Data pipelines, part 1")
+    assert fixed.exit_code == 0, fixed.output
 
 
 def test_a_talk_already_there_is_refused(pretalx: served.Recorded, catalogue: Path, runner: CliRunner) -> None:

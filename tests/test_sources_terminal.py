@@ -111,7 +111,7 @@ def test_add_from_on_a_terminal_offers_the_rest(project: Path) -> None:
         assert asked_not not in screen, screen
     text = (project / "data" / "talks.yaml").read_text(encoding="utf-8")
     assert "  location: Berlin, Germany\n  kind: workshop\n" in text
-    assert f"  link: {url}\n" in text
+    assert f"  link:\n    label: DemoCon\n    url: {url}\n" in text
 
 
 def _wait(session: str, text: str) -> str:

@@ -93,7 +93,8 @@ def add(
     if from_url is not None:
         from talkcat.commands import sources
 
-        sources.prefill(answers, from_url)
+        fetched = sources.prefill(answers, from_url)
+        _check_fetched(answers, fetched, from_url, check, data, rules)
     _check_dates(answers)
     from_stdin = "-" in (given[f"{f.name}_file"] for f in FIELDS if f.type == "text")
     can_ask = common.interactive(ask) and not from_stdin
@@ -205,6 +206,29 @@ def _forget_typeahead() -> None:
 
 
 _V = TypeVar("_V")
+
+
+def _check_fetched(
+    answers: dict[str, Any], fetched: list[str], url: str, check: _Check, data: Path, rules: Rules
+) -> None:
+    """What pretalx gave, checked as a typed answer is (naming the option to give instead), and its
+    link labelled as the catalogue labels its links: the new row looks like the others."""
+    from talkcat.commands import common
+    from talkcat.errors import Problem
+    from talkcat.model import FIELDS, Link
+
+    options = {f.name: f.option for f in FIELDS}
+    problems = [
+        Problem(url, None, None, f"pretalx's {problem}; give {options[name]} to say it otherwise")
+        for name in fetched
+        for problem in check.problems(name, answers[name])
+    ]
+    if problems:
+        raise TalkcatError(problems, hint="nothing was written")
+    link = answers.get("link")
+    if "link" in fetched and isinstance(link, str):
+        label = usual_label(common.load_valid(data, rules).talks, "link", answers.get("event") or "")
+        answers["link"] = Link(link, label).to_value()
 
 
 class _Check:

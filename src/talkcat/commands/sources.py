@@ -50,8 +50,11 @@ class Incoming:
 # add --from
 
 
-def prefill(answers: dict[str, Any], url: str) -> None:
-    """Fill the answers `add` has no flag for with the talk pretalx has at `url`: flags win."""
+def prefill(answers: dict[str, Any], url: str) -> list[str]:
+    """Fill the answers `add` has no flag for with the talk pretalx has at `url`: flags win.
+
+    The names of the fields it filled.
+    """
     from talkcat import net
     from talkcat.commands import options
     from talkcat.sources import pretalx
@@ -61,9 +64,12 @@ def prefill(answers: dict[str, Any], url: str) -> None:
         progress.step(f"reading {page.link}")
         fetched = pretalx.read_talk(page, _json_fetcher(client))
         progress.stop()
+    filled = []
     for name, value in fetched.items():
         if answers.get(name) in (None, []):
             answers[name] = value
+            filled.append(name)
+    return filled
 
 
 def show_entry(catalogue: Catalogue, text: str, expected: list[Talk], entry: dict[str, Any], index: int) -> None:
