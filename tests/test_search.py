@@ -319,7 +319,8 @@ def test_search_table_shows_where_and_marks_words(repo: Path, runner: CliRunner,
     assert lines[0].split() == [
         "Id", "┃", "Date", "┃", "Title", "┃", "Event", "┃", "Location", "┃", "Video", "┃", "Slides", "┃", "Matched"
     ]
-    assert "tags: jupyter, reproducible-science; description: We discuss" in result.stdout
+    matched = " ".join(line.rsplit("│", 1)[-1].strip() for line in lines[2:])  # the column, its lines joined
+    assert "tags: jupyter, reproducible-science; description: We discuss" in matched
     assert "\x1b[" not in result.stdout  # not a terminal: no styles
 
 
@@ -438,3 +439,19 @@ def test_a_character_of_another_plane_that_is_no_letter_separates_words_as_a_spa
         ("snkaes", ["Rocket🚀Science"]),
     ]:
         assert [hit.talk.title for hit in search.search(talks, query)] == found, query
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_the_matched_column_keeps_its_words_at_every_width(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    # At 120 columns rich squeezed Matched, the last one, to ten letters: `descriptio` (audit).
+    monkeypatch.setenv("COLUMNS", columns)
+    result = runner.invoke(app, ["search", "reproducible", "--format", "table"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= int(columns) for line in lines)
+    assert lines[0].split()[-1] == "Matched", result.stdout
+    matched = [line.rsplit("│", 1)[-1].strip() for line in lines[2:]]
+    assert "description:" in " ".join(matched).split() or any(m.startswith("description") for m in matched), result.stdout
+    assert not any(word.startswith("descriptio") and word not in ("description", "description:") for m in matched for word in m.split())

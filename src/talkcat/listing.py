@@ -171,15 +171,21 @@ def _common_start(a: str, b: str) -> int:
 # (the id of a talk, derived from its date and title, starts with the date).
 _DROP_ORDER = ("location", "event", "slides", "video", "matched", "date")
 _MIN_WIDTHS = {
-    "id": 8, "date": 10, "title": 12, "event": 8, "location": 8, "video": 1, "slides": 1, "matched": 10,
+    "id": 8, "date": 10, "title": 12, "event": 8, "location": 8, "video": 1, "slides": 1, "matched": 16,
 }
 
 
-def table_columns(width: int, search: bool = False) -> list[str]:
-    """The columns that fit `width` characters (three go between two columns)."""
+def table_columns(width: int, search: bool = False, id_width: int = 8) -> list[str]:
+    """The columns that fit `width` characters (three go between two columns).
+
+    `id_width`: what the Id column takes; on a wide terminal Video and Slides
+    are headed in full, so they take their headers' widths.
+    """
     columns = ["id", "date", "title", "event", "location", "video", "slides"] + (["matched"] if search else [])
+    wide = width >= 80
+    widths = {**_MIN_WIDTHS, "id": id_width, "video": 5 if wide else 1, "slides": 6 if wide else 1}
     for name in _DROP_ORDER:
-        if sum(_MIN_WIDTHS[c] for c in columns) + 3 * (len(columns) - 1) <= width:
+        if sum(widths[c] for c in columns) + 3 * (len(columns) - 1) <= width:
             break
         if name in columns:
             columns.remove(name)
@@ -215,7 +221,7 @@ def to_table(
             if out:
                 out.append("; ")
             out.append(field)
-            shown = _hidden_text(talk, field)
+            shown = _hidden_text(talk, field, columns)
             if shown:
                 out.append(": ")
                 out.append_text(text(excerpt(shown, marks, 50)))
@@ -224,20 +230,22 @@ def to_table(
     def shown(talk: Talk) -> str:
         return (ids or {}).get(talk.slug, talk.slug)
 
-    columns = table_columns(width, matched is not None)
     wide = width >= 80
     longest_id = max(map(len, map(shown, talks)), default=2)
+    id_width = min(24 if wide else 8, longest_id)
+    columns = table_columns(width, matched is not None, id_width)
     table = Table(show_edge=False, pad_edge=False, highlight=False)
     headers = {
         # Whole on a wide terminal (they are typed back), folded on a narrow one.
-        "id": ("Id", {"overflow": "fold", "min_width": min(24 if wide else 8, longest_id)}),
+        "id": ("Id", {"overflow": "fold", "min_width": id_width, "max_width": max(id_width, 24)}),
         "date": ("Date", {"no_wrap": True, "min_width": 10}),
         "title": ("Title", {"overflow": "fold", "ratio": 3, "min_width": 8}),
         "event": ("Event", {"overflow": "fold", "ratio": 2, "min_width": 6}),
-        "location": ("Location", {"overflow": "fold", "ratio": 1, "min_width": 6}),
+        "location": ("Location", {"overflow": "fold", "ratio": 2, "min_width": 8}),
         "video": ("Video" if wide else "V", {"justify": "center", "no_wrap": True}),
         "slides": ("Slides" if wide else "S", {"justify": "center", "no_wrap": True}),
-        "matched": ("Matched", {"overflow": "fold", "ratio": 2, "min_width": 8}),
+        # Wide enough for "description: " and a few words of the excerpt after it.
+        "matched": ("Matched", {"overflow": "fold", "ratio": 4, "min_width": _MIN_WIDTHS["matched"]}),
     }
     for name in columns:
         header, options = headers[name]
@@ -255,15 +263,36 @@ def to_table(
         if matched is not None:
             cells["matched"] = where(number)
         table.add_row(*(cells[name] for name in columns))
+    _fit(table, width)
     return table
 
 
-def _hidden_text(talk: Talk, field: str) -> str:
-    """A matched field's text that the table's own columns do not show."""
-    if field in _SHOWN:
+def _fit(table: Table, width: int) -> None:
+    """A table wider than the terminal gets widths of its own: the columns that wrap share what
+    the others leave by their ratios, none below its least. Left to itself, rich squeezes the
+    last column (search's Matched) to a few letters a line, whatever its min_width."""
+    from rich.console import Console
+
+    if Console(width=1 << 20).measure(table).maximum <= width:  # its natural width (a measure is clamped to the console)
+        return
+    left = width - 3 * (len(table.columns) - 1)
+    for column in table.columns:
+        if not column.ratio:  # the id (folded to its width), the date, the ticks: as wide as they need
+            column.width = max(column.min_width or 0, len(str(column.header)), 1)
+            left -= column.width
+    share = sum(column.ratio or 0 for column in table.columns)
+    for column in table.columns:
+        if column.ratio:
+            column.width = max(column.min_width or 1, left * column.ratio // share)
+
+
+_SHOWN = ("title", "event", "location")  # the table's columns of searched fields
+
+
+def _hidden_text(talk: Talk, field: str, columns: Sequence[str] = _SHOWN) -> str:
+    """A matched field's text that the table's own `columns` do not show (a narrow terminal drops some)."""
+    if field in columns:
         return ""
     value = getattr(talk, field)
     return ", ".join(value) if isinstance(value, tuple) else value or ""
 
-
-_SHOWN = ("title", "event", "location")  # the table's columns of searched fields
