@@ -53,13 +53,15 @@ def test_add_from_and_import_schedule_against_a_real_pretalx(tmp_path: Path, pro
         assert from_api.exit_code == 0, from_api.output
     catalogue = (project / "data" / "talks.yaml").read_text(encoding="utf-8")
     assert catalogue.startswith(f"talks:\n- title: {talk['title']}\n  date: {talk['date'][:10]}\n  event: DemoCon\n")
-    assert f"  link: {talk['url']}\n" in catalogue
+    # Labelled as the catalogue labels its links: an empty one, with the event's short name.
+    labelled = f"  link:\n    label: DemoCon\n    url: {talk['url']}\n"
+    assert labelled in catalogue
     for person in talk["persons"]:
         assert f"  - {person['name']}\n" in catalogue
     imported = (project / "schedule.yaml").read_text(encoding="utf-8")
     assert from_schedule.stderr == f"imported {len(talks)} talks into schedule.yaml\n"
     assert imported.count("\n- title: ") == len(talks) == 36
     assert (project / "api.yaml").read_text(encoding="utf-8") == imported
-    # The talk added by hand is the schedule's, entry for entry.
-    entry = catalogue[len("talks:\n") :]
+    # The talk added by hand is the schedule's, entry for entry, but for the link's label.
+    entry = catalogue[len("talks:\n") :].replace(labelled, f"  link: {talk['url']}\n")
     assert entry in imported
