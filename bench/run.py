@@ -61,9 +61,9 @@ PYTHON = sys.executable
 SLOW = 0.5  # seconds: cases faster than this get more runs, their noise is larger
 QUERIES = ("python", "machine learning", "reproducib")
 SNAPSHOT: list[Path] = []  # the copy of src/ the children (and this process) import talkcat from
-# The line breaks of YAML, as talkcat's parser numbers lines (talkcat.edit counts them so too):
-# a raw U+2028 in a description, which pyvideo has, starts a new line.
-YAML_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+# Line breaks as talkcat numbers lines (as editors and `grep -n` do, see talkcat.yamlread):
+# a raw U+2028 in a description, which pyvideo has, starts no new line.
+LINE_BREAK = re.compile(r"\r\n|[\n\r]")
 DASH = re.compile(r" *- ")
 README = "# Talks\n\nWhat I have spoken about.\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\n## License\n\nCC BY 4.0\n"
 
@@ -386,7 +386,7 @@ def valid_entries_only(text: str, path: Path) -> tuple[str, int, int]:
     bad.discard(-1)  # a problem above the first entry: no entry to drop; `require_valid` will say
     if not bad:
         return text, 0, len(catalogue.problems)
-    starts = [0, *(m.end() for m in YAML_BREAK.finditer(text))]  # offset of each line
+    starts = [0, *(m.end() for m in LINE_BREAK.finditer(text))]  # offset of each line
     dashes = [starts[line - 1] for line in firsts]
     for i, at in enumerate(dashes):
         if not DASH.match(text, at):
