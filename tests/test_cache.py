@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -490,25 +491,23 @@ def test_the_search_index_comes_from_the_cache_and_sees_a_one_byte_edit(
 # -- talks from the cache, decoded when used -----------------------------------
 
 
-def test_cached_talks_equal_a_parse_and_keep_their_identity(mixed: Path) -> None:
-    from talkcat.model import sort_talks
-
+def test_cached_talks_equal_a_parse(mixed: Path) -> None:
     fresh = store.load_catalogue(mixed, cache=False)
     store.load_catalogue(mixed)  # fills the cache
     warm = store.load_catalogue(mixed)
-    assert isinstance(warm.checked.talks, cache.LazyTalks)
     assert warm.checked == fresh.checked
     assert warm.checked.talks[2] is None  # the invalid entry
     assert list(warm.talks) == fresh.talks and len(warm.talks) == 4
-    # One object per talk, however it is reached: list and search find talks by identity.
-    assert warm.talks[2] is warm.checked.talks[3] is list(warm.talks)[2] is warm.talks[1:][1]
-    talks = warm.talks
-    assert isinstance(talks, cache.LazyTalks)
-    assert list(talks.newest_first()) == sort_talks(fresh.talks)
-    assert talks.ordinals() == [talk.date.toordinal() for talk in fresh.talks]
-    oldest_first = talks.newest_first()[::-1]
-    assert talks.positions_of(oldest_first) == [3, 2, 1, 0]
-    assert talks.positions_of(list(oldest_first)) is None  # not a view: found by identity instead
+    assert warm.talks[1:][1] == fresh.talks[2] and warm.talks[-1] == fresh.talks[3]
+
+
+def test_no_module_but_the_cache_knows_how_cached_talks_are_held() -> None:
+    # Outside the cache, talks are a plain sequence (issue 12 §2): none finds them by identity,
+    # sorts or filters them by a type of the cache's, or reads their dates beside them.
+    package = Path(cache.__file__).parent
+    knowing = [module.relative_to(package).as_posix() for module in sorted(package.glob("**/*.py"))]
+    assert [name for name in knowing if "LazyTalks" in (package / name).read_text(encoding="utf-8")] == ["cache.py"]
+    assert not re.search(r"\bid\(", (package / "commands" / "filtering.py").read_text(encoding="utf-8"))
 
 
 def test_cached_talks_are_decoded_when_used_not_when_loaded(mixed: Path) -> None:
@@ -527,9 +526,10 @@ def test_cached_talks_are_decoded_when_used_not_when_loaded(mixed: Path) -> None
 @pytest.mark.parametrize(
     "value",
     [
-        ([b"x"], [], [], []),  # the shape before dates were kept
-        ([b"x", None], [], [], [], [1]),  # a date missing
-        ([("a", "row")], [], [], [], [1]),  # a row that is not bytes
+        ([b"x"], [], [], []),  # a shape of an older talkcat's
+        ([b"x"], [], [3], [], [1], [(4, 1)]),  # the shape that kept dates beside the talks
+        ([b"x", None], [], [3], [], []),  # an entry's end missing
+        ([("a", "row")], [], [3], [], [(4, 1)]),  # a row that is not bytes
     ],
 )
 def test_cached_talks_of_the_wrong_shape_are_a_miss(mixed: Path, value: tuple[object, ...]) -> None:

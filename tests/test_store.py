@@ -238,7 +238,7 @@ def test_the_next_write_sweeps_the_temporary_files_a_kill_left(repo: Path, runne
 
 
 def entry_name(path: Path, kind: str = "catalogue") -> str:
-    return f"{kind}-{store._slot(path)}"
+    return f"{kind}-{cache.slot(path)}"
 
 
 @pytest.fixture
@@ -274,7 +274,7 @@ def test_what_is_not_a_regular_file_of_this_users_is_a_cache_miss(repo: Path, ca
     fifo.unlink()
     huge = cache_folder / entry_name(repo / DATA)
     with huge.open("wb") as f:
-        f.truncate(store.MAX_CACHE_ENTRY + 1)  # sparse: no disk space
+        f.truncate(cache.MAX_ENTRY + 1)  # sparse: no disk space
     assert len(store.load_catalogue(repo / DATA).talks) == 1
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gc
 import os
 import sys
 from collections.abc import Iterable
@@ -246,14 +245,12 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    # One command, then exit: let the cyclic collector run rarely. At its
-    # default pace (a pass per 700 new objects) it walks the large acyclic
-    # trees a command builds again and again: a fifth of importing a README
-    # of 10,000 talks, and more the larger the README.
-    gc.set_threshold(100_000, 50, 100)
     sys.unraisablehook = _unraisable
     _RUNNING.append(True)
     try:
+        from talkcat import store
+
+        store.collect_rarely()  # one command, then exit
         _app_for(sys.argv[1:])(prog_name="talkcat")
     except KeyboardInterrupt as exc:  # Ctrl-C before a command runs: importing, building the app
         sys.exit(_report(exc))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from talkcat.cache import LazyTalks
 from talkcat import model
 from talkcat.model import Talk
 from talkcat.textfold import fold
@@ -42,19 +42,56 @@ class Filters:
 
 def apply(talks: Sequence[Talk], filters: Filters) -> Sequence[Talk]:
     """The talks every filter keeps, in their order."""
+    if not filters._checks():
+        return talks  # not a copy: an unfiltered list reads no talk
+    return [talks[i] for i in kept(talks, filters)]
+
+
+def kept(talks: Sequence[Talk], filters: Filters) -> Sequence[int]:
+    """The positions of the talks every filter keeps, in their order."""
     checks = filters._checks()
     if not checks:
-        return talks  # not a copy: talks from the cache stay undecoded until used
-    return [talk for talk in talks if all(check(filters, talk) for check in checks)]
+        return range(len(talks))
+    return [i for i, talk in enumerate(talks) if all(check(filters, talk) for check in checks)]
 
 
-def sort_talks(talks: Sequence[Talk], key: str = "date", reverse: bool = False) -> Sequence[Talk]:
+def sort_talks(talks: Sequence[Talk], key: str = "date", reverse: bool = False) -> list[Talk]:
     """Newest first by default; by title or event A to Z (newest first within one)."""
-    if key == "date" and isinstance(talks, LazyTalks):
-        # By the dates the cache keeps beside the talks: none is decoded.
-        newest = talks.newest_first()
-        return newest[::-1] if reverse else newest
     return model.sort_talks(talks, key, reverse)
+
+
+def order(
+    talks: Sequence[Talk],
+    among: Sequence[int],
+    key: str = "date",
+    reverse: bool = False,
+    dates: Sequence[int] | None = None,
+) -> list[int]:
+    """The positions `among` (of `talks`) in the order `model.sort_talks` puts their talks in.
+
+    That one sort orders stand-ins for the talks: `dates` (every talk's
+    `date.toordinal()`, where the caller has them) give a stand-in its date
+    without its talk being read, so that a date order reads no talk.
+    """
+    stand_ins: list[Any] = [_StandIn(talks, at, None if dates is None else dates[at]) for at in among]
+    ordered: list[Any] = model.sort_talks(stand_ins, key, reverse)
+    return [stand_in.at for stand_in in ordered]
+
+
+class _StandIn:
+    """A talk's place in a sort: its date (from an ordinal, when given), anything else from the talk."""
+
+    __slots__ = ("talks", "at", "ordinal")
+
+    def __init__(self, talks: Sequence[Talk], at: int, ordinal: int | None) -> None:
+        self.talks, self.at, self.ordinal = talks, at, ordinal
+
+    @property
+    def date(self) -> dt.date:
+        return self.talks[self.at].date if self.ordinal is None else dt.date.fromordinal(self.ordinal)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.talks[self.at], name)
 
 
 def last_day(talk: Talk) -> dt.date:

@@ -140,7 +140,7 @@ LocalPath = tuple[int, str, int, int, str]
 class Checked:
     """A validated catalogue: a Talk per entry (None where the entry is invalid)."""
 
-    talks: Sequence[Talk | None]  # a list, or from the cache a `cache.LazyTalks`
+    talks: Sequence[Talk | None]
     problems: list[Problem]
     entry_lines: list[int]
     local_paths: list[LocalPath]

@@ -100,7 +100,8 @@ def export_talks(
     chosen = options.settings()
     base_url = base_url or chosen.base_url
     loaded = filtering.load_talks(data, no_cache)
-    talks = talk_filters.sort_talks(talk_filters.apply(loaded.talks, filters))
+    positions = loaded.chosen(filters)
+    talks: Sequence[Talk] = loaded.pick(positions)
     if base_url:
         talks = export.with_base_url(talks, base_url)
     if not talks and output_format is ExportFormat.ics:
@@ -122,7 +123,7 @@ def export_talks(
         assert output is not None
         sources.export_pyvideo(talks, output, force, chosen.speaker)
         return
-    text = _render(loaded, talks, output_format, chosen.speaker, rebuilt=bool(base_url))
+    text = _render(loaded, talks, positions, output_format, chosen.speaker, rebuilt=bool(base_url))
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -134,13 +135,19 @@ def export_talks(
 
 
 def _render(
-    loaded: Loaded, talks: Sequence[Talk], output_format: ExportFormat, speaker: str | None, rebuilt: bool
+    loaded: Loaded,
+    talks: Sequence[Talk],
+    positions: Sequence[int],
+    output_format: ExportFormat,
+    speaker: str | None,
+    rebuilt: bool,
 ) -> str:
-    """The export's text; `rebuilt`: the talks are not the catalogue's own (their links were resolved)."""
+    """The export's text (`talks`: those at `positions` in `loaded`); `rebuilt`: the talks are
+    not the catalogue's own (their links were resolved)."""
     from talkcat import export, listing
 
     if output_format is ExportFormat.json:
-        objects = listing.json_objects(talks) if rebuilt else loaded.json_objects(talks)
+        objects = listing.json_objects(talks) if rebuilt else loaded.json_objects(positions)
         return listing.to_json(objects).decode("utf-8")
     if output_format is ExportFormat.csv:
         return listing.to_csv(talks)

@@ -170,49 +170,58 @@ def takes_filters(command: F) -> F:
 @dataclass
 class Loaded:
     """A catalogue's valid talks, and what `list` and `search` derive from all of them,
-    remembered in the cache for the catalogue's content."""
+    remembered in the cache for the catalogue's content. Talks are named by their
+    positions in `talks`: those filters keep, in the order asked for."""
 
     catalogue: Catalogue
-    talks: Sequence[Talk]  # from the cache, decoded when used (see `cache.LazyTalks`)
+    talks: Sequence[Talk]
     cache: bool
 
-    def json_objects(self, talks: Sequence[Talk]) -> list[bytes]:
-        """Each of `talks`' line of JSON output (`talks` are some of `self.talks`)."""
+    def kept(self, filters: Filters) -> Sequence[int]:
+        """The positions of the talks the filters keep, in catalogue order."""
+        from talkcat import filters as talk_filters
+
+        return talk_filters.kept(self.talks, filters)
+
+    def chosen(self, filters: Filters, key: str = "date", reverse: bool = False) -> list[int]:
+        """The positions of the talks the filters keep, sorted by `key` (see `filters.order`)."""
+        from talkcat import filters as talk_filters
+
+        return talk_filters.order(self.talks, self.kept(filters), key, reverse, self.dates())
+
+    def pick(self, positions: Sequence[int]) -> list[Talk]:
+        return [self.talks[i] for i in positions]
+
+    def dates(self) -> Sequence[int] | None:
+        """Every talk's `date.toordinal()`, from the cache (None without it): a date order,
+        and the ranking of search results, then read only the talks they show."""
+        from talkcat import store
+
+        if not self.cache:
+            return None
+        return store.derived(self.catalogue, "dates", (), lambda: [talk.date.toordinal() for talk in self.talks])
+
+    def json_objects(self, positions: Sequence[int]) -> list[bytes]:
+        """The line of JSON output of each talk at `positions`."""
         from talkcat import listing, store
 
         if not self.cache:
-            return listing.json_objects(talks)
+            return listing.json_objects(self.pick(positions))
         objects = store.derived(self.catalogue, "json", (), lambda: listing.json_objects(self.talks))
-        return [objects[i] for i in self._positions(talks)]
+        return [objects[i] for i in positions]
 
-    def search_index(self, talks: Sequence[Talk]) -> Index:
-        """A search index of `talks` (some of `self.talks`), its folded texts from the cache."""
+    def search_index(self, among: Sequence[int]) -> Index:
+        """A search index of the talks at `among`, its folded texts from the cache; a hit's
+        position is one in `among`."""
         from talkcat import search, store
-        from talkcat.cache import LazyTalks
 
         if not self.cache:
-            return search.Index(talks)
+            return search.Index(self.pick(among))
         columns, vocabularies = store.derived(self.catalogue, "search", (), lambda: search.prepare(self.talks))
-        if len(talks) == len(self.talks):
-            # Ranking needs every talk's date: read from the cached rows, a search
-            # decodes only the talks it prints.
-            dates = self.talks.ordinals() if isinstance(self.talks, LazyTalks) else None
-            return search.Index(talks, columns, vocabularies, dates)
+        if len(among) == len(self.talks):
+            return search.Index(self.talks, columns, vocabularies, self.dates())
         # Filters left out some talks: the vocabularies (of all) no longer fit.
-        return search.Index(talks, search.pick(columns, self._positions(talks)))
-
-    def _positions(self, talks: Sequence[Talk]) -> list[int]:
-        """Where each of `talks` is in `self.talks`: filters and sorting hand back the
-        catalogue's own Talk objects, so their identity says (hashing a Talk would hash
-        all its text)."""
-        from talkcat.cache import LazyTalks
-
-        if isinstance(self.talks, LazyTalks):
-            positions = self.talks.positions_of(talks)
-            if positions is not None:
-                return positions  # a view of the cached talks: none decoded
-        at = {id(talk): number for number, talk in enumerate(self.talks)}
-        return [at[id(talk)] for talk in talks]
+        return search.Index(self.pick(among), search.pick(columns, among))
 
 
 def load_talks(data: Path | None, no_cache: bool) -> Loaded:
@@ -241,21 +250,22 @@ def limited(count: int, limit: int | None) -> int:
 
 def show(
     loaded: Loaded,
-    talks: Sequence[Talk],
+    positions: Sequence[int],
     output_format: OutputFormat | None,
     matched: list[tuple[str, ...]] | None = None,
     marks: tuple[str, ...] = (),
 ) -> None:
-    """Print the talks in the format asked for (a table on a terminal, else plain lines)."""
+    """Print the talks at `positions` in the format asked for (a table on a terminal, else plain lines)."""
     from talkcat import listing
 
     if output_format is None:
         output_format = OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain
     if output_format is OutputFormat.json:
-        typer.echo(listing.to_json(loaded.json_objects(talks), matched), nl=False)
+        typer.echo(listing.to_json(loaded.json_objects(positions), matched), nl=False)
         return
-    if not talks:
+    if not positions:
         return
+    talks = loaded.pick(positions)
     if output_format is OutputFormat.table:
         from rich.console import Console
 

@@ -34,13 +34,11 @@ def list_talks(
     no_cache: NoCacheOption = False,
 ) -> None:
     """List the talks, newest first; filters combine (all must hold)."""
-    from talkcat import filters as talk_filters
     from talkcat.commands import filtering
 
     loaded = filtering.load_talks(data, no_cache)
-    talks = talk_filters.apply(loaded.talks, filters)
-    talks = talk_filters.sort_talks(talks, sort.value, reverse)
-    talks = talks[: filtering.limited(len(talks), limit)]
-    if not talks:
+    chosen = loaded.chosen(filters, sort.value, reverse)
+    chosen = chosen[: filtering.limited(len(chosen), limit)]
+    if not chosen:
         typer.echo("no talks match", err=True)
-    filtering.show(loaded, talks, output_format)
+    filtering.show(loaded, chosen, output_format)

@@ -31,18 +31,18 @@ def search_talks(
     no_cache: NoCacheOption = False,
 ) -> None:
     """Search the talks' text; best matches first (title, then event and tags, then description)."""
-    from talkcat import filters as talk_filters
     from talkcat import search
     from talkcat.commands import filtering
 
     parsed = search.parse_query(query)
     loaded = filtering.load_talks(data, no_cache)
-    talks = talk_filters.apply(loaded.talks, filters)
-    hits = loaded.search_index(talks).search(parsed)
+    among = loaded.kept(filters)
+    hits = loaded.search_index(among).search(parsed)
     shown = hits[: filtering.limited(len(hits), limit)]
     if not hits:
         typer.echo("no talks match", err=True)
     elif len(shown) < len(hits):
         typer.echo(f"showing the best {len(shown)} of {len(hits)} matches (--limit 0 shows all)", err=True)
     marks = shown[0].marks if shown else ()
-    filtering.show(loaded, [hit.talk for hit in shown], output_format, [hit.fields for hit in shown], marks)
+    positions = [among[hit.position] for hit in shown]
+    filtering.show(loaded, positions, output_format, [hit.fields for hit in shown], marks)
