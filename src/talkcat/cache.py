@@ -521,6 +521,53 @@ def recording() -> bool:
     return bool(_RECORD)
 
 
+def keep_verdict(argv: Sequence[str], cwd: str, said: Sequence[tuple[int, str]]) -> None:
+    """Keep what this run said, with the looks it took, for `replay`; stop recording."""
+    kept = _RECORD.pop()
+    if not kept.seeing:
+        return
+    libraries = _libraries()
+    looks = [("code", (), code_stats()), ("stats", libraries, stats(*libraries)), *kept.looks]
+    write(_verdict_name(cwd, argv), _verdict_key(cwd, argv), lambda: (looks, list(said)))
+
+
+def stop_recording() -> None:
+    _RECORD.clear()
+
+
+def replay(argv: Sequence[str]) -> bool:
+    """Print what the last run with these arguments here printed, if nothing it looked at
+    has changed since; True if it did (the run exits 0, like the one recorded)."""
+    try:
+        cwd = os.getcwd()
+        kept = read(_verdict_name(cwd, argv), _verdict_key(cwd, argv))
+        if kept is None:
+            return False
+        looks, said = kept
+        for kind, args, answer in looks:
+            if kind == "file":
+                if not _same_file(args[0], *answer):
+                    return False
+            elif _LOOKS[kind](*args) != answer:
+                return False
+    except Exception:  # a damaged verdict, a look that fails: the CLI will tell
+        return False
+    for stream, text in said:
+        out = sys.stdout if stream == 1 else sys.stderr
+        out.write(text)
+        out.flush()
+    return True
+
+
+def _verdict_key(cwd: str, argv: Sequence[str]) -> Key:
+    return ("verdict", cwd, tuple(argv), sys.version, __version__, marshal.version)
+
+
+def _verdict_name(cwd: str, argv: Sequence[str]) -> str:
+    words = "\0".join([cwd, *argv]).encode("utf-8", "surrogateescape")
+    return f"verdict-{content_hash(words)[:32]}"
+
+
 def _signature(st: os.stat_result) -> tuple[int, ...] | None:
     """What tells a file changed without reading it, as git's index keeps it; None for a
     file changed in the last seconds, whose next change could keep its times (racy git)."""

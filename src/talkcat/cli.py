@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from talkcat import __version__
@@ -159,6 +160,14 @@ COMMANDS = {
 }
 COMPLETE_VARIABLE = "_TALKCAT_COMPLETE"  # what the shell completion scripts set
 
+# The commands a pre-commit hook runs, and which of their runs (by the options Typer parsed)
+# may be answered the next time from what they looked at (`cache.replay`): none that must
+# not use the cache, none that asks the network.
+REPLAYABLE: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "validate": lambda options: not options["no_cache"] and not options["check_links"],
+    "sync-readme": lambda options: not options["no_cache"],
+}
+
 
 def build_app(names: Iterable[str] = COMMANDS, completion: bool = False) -> typer.Typer:
     """The Typer app with the named commands (all of them by default).
@@ -191,6 +200,7 @@ def build_app(names: Iterable[str] = COMMANDS, completion: bool = False) -> type
     for name in names:
         module, function = COMMANDS[name]
         command = getattr(importlib.import_module(f"talkcat.commands.{module}"), function)
+        command = _replayable(name, command) if name in REPLAYABLE else command
         built.command(name, cls=_command_class(), epilog=EXIT_CODES_HELP)(report_errors(command))
     return built
 
@@ -232,6 +242,63 @@ def _refuse_opposites(ctx: Any, params: list[Any], args: list[str]) -> None:
             raise typer.BadParameter(f"{on[0]} and {off[0]} contradict each other: give one of them", ctx=ctx)
 
 
+def _replayable(name: str, command: F) -> F:
+    """`command`, keeping its verdict (see `cache.keep_verdict`) when it ends well having written nothing."""
+    replayable = REPLAYABLE[name]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not _ARGV or not replayable(kwargs):
+            return command(*args, **kwargs)
+        with _verdict_kept(_ARGV[0]):
+            return command(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+_ARGV: list[list[str]] = []  # the arguments `main` runs the app with
+
+
+@contextlib.contextmanager
+def _verdict_kept(argv: list[str]) -> Iterator[None]:
+    """Record what the command looks at and says; keep it as a verdict if it returns having written nothing."""
+    from talkcat import cache, store
+
+    said: list[tuple[int, str]] = []
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Said(sys.stdout, 1, said), _Said(sys.stderr, 2, said)
+    cache.record()
+    try:
+        yield
+    except BaseException:
+        cache.stop_recording()
+        raise
+    finally:
+        sys.stdout, sys.stderr = streams
+    if store.WRITTEN:
+        cache.stop_recording()
+    else:
+        cache.keep_verdict(argv, os.getcwd(), said)
+
+
+class _Said:
+    """A text stream that notes what is written through it (click's echo writes through
+    whatever `sys.stdout` is), in order with the other stream's."""
+
+    def __init__(self, stream: Any, number: int, said: list[tuple[int, str]]) -> None:
+        self._stream = stream
+        self._number = number
+        self._said = said
+
+    def write(self, text: str) -> int:
+        written = self._stream.write(text)  # raises on bytes, as click's probe expects
+        self._said.append((self._number, text))
+        return int(written)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 @functools.cache
 def _whole_app() -> typer.Typer:
     return build_app(completion=True)
@@ -247,6 +314,7 @@ def __getattr__(name: str) -> Any:
 def main() -> None:
     sys.unraisablehook = _unraisable
     _RUNNING.append(True)
+    _ARGV[:] = [sys.argv[1:]]
     try:
         from talkcat import store
 
