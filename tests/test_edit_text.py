@@ -315,6 +315,20 @@ def test_a_kept_trailing_blank_line_stays_with_its_description() -> None:
     assert edit.set_fields(text, lines(text), 0, {"event": "F"}) == text.replace("event: E\n  desc", "event: F\n  desc")
 
 
+def test_kept_blank_lines_that_end_the_file_stay_with_the_last_talk() -> None:
+    # The parser's end mark then sits past the last line break: adding after that talk,
+    # removing or rewriting it raised an IndexError (a traceback from `talkcat add`).
+    text = "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n  description: |+\n    Text\n\n\n"
+    before = talks(text)
+    assert before[0].description == "Text\n\n\n"
+    added = edit.insert_entry(text, lines(text), 1, NEW)
+    new = Talk.from_mapping({"title": "New", "date": dt.date(2023, 6, 1), "event": "X"})
+    assert talks(added) == [before[0], new]
+    assert edit.remove_entry(added, lines(added), 1) == text
+    assert talks(edit.rewrite_entry(text, lines(text), 0, NEW)) == [new]
+    assert edit.remove_entry(text, lines(text), 0) == "talks: []\n"
+
+
 def test_a_change_that_would_reach_beyond_its_talk_is_refused() -> None:
     text = "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n- title: B\n  date: 2023-01-01\n  event: E\n"
     (first, _, _), second = lines(text)

@@ -192,7 +192,9 @@ class _Lines:
         return len(self.starts)
 
     def start(self, number: int) -> int:
-        return self.starts[number]
+        """Where line `number` starts; the end of the text for the line after the last (where a
+        `|+` value's kept blank lines at the end of the file leave the parser's end mark)."""
+        return self.starts[number] if number < len(self.starts) else len(self.text)
 
     def end(self, number: int) -> int:
         """The offset just after the line's break (or the end of the text)."""
