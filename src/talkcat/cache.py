@@ -336,8 +336,9 @@ def encode_checked(checked: Checked) -> tuple[Any, ...]:
     Each talk is its own `marshal`led bytes: loading 20,000 of those is a copy,
     and only the talks a command uses are unpacked (see `LazyTalks`).
     """
+    talks = checked.talks
     return (
-        [None if talk is None else marshal.dumps(_encode_talk(talk)) for talk in checked.talks],
+        talks.encoded() if isinstance(talks, LazyTalks) else [_encoded(talk) for talk in talks],
         [(p.line, p.col, p.message, p.entry, p.field) for p in checked.problems],
         list(checked.entry_lines),
         [tuple(item) for item in checked.local_paths],
@@ -380,6 +381,20 @@ def valid_talks(talks: Sequence[Talk | None]) -> Sequence[Talk]:
     if isinstance(talks, LazyTalks):
         return talks.valid()
     return [t for t in talks if t is not None]
+
+
+def spliced(talks: Sequence[Talk | None], start: int, end: int, new: Sequence[Talk | None]) -> Sequence[Talk | None]:
+    """`talks` with those from `start` up to `end` replaced by `new`; cached talks stay undecoded."""
+    if isinstance(talks, LazyTalks):
+        rows, blobs = [talks._rows[at] for at in talks._positions], talks.blobs()
+        rows[start:end] = new
+        blobs[start:end] = [None] * len(new)
+        return LazyTalks(rows, range(len(rows)), blobs)
+    return [*talks[:start], *new, *talks[end:]]
+
+
+def _encoded(talk: Talk | None) -> bytes | None:
+    return None if talk is None else marshal.dumps(_encode_talk(talk))
 
 
 def _encode_talk(talk: Talk) -> tuple[Any, ...]:
@@ -435,16 +450,19 @@ class LazyTalks(Sequence["Any"]):
     in the list that every view of it (`valid()`, slices) shares.
     """
 
-    def __init__(self, rows: list[Any], positions: Sequence[int]) -> None:
+    def __init__(self, rows: list[Any], positions: Sequence[int], blobs: list[bytes | None] | None = None) -> None:
         self._rows = rows  # a talk's bytes, its Talk once decoded, or None (an invalid entry)
         self._positions = positions  # which rows this view shows, in order
+        # Each row's bytes, kept once it is decoded: a catalogue written back with a talk
+        # added or changed encodes that talk alone (`encode_checked`).
+        self._blobs = list(rows) if blobs is None else blobs
 
     def __len__(self) -> int:
         return len(self._positions)
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
-            return LazyTalks(self._rows, self._positions[index])
+            return LazyTalks(self._rows, self._positions[index], self._blobs)
         at = self._positions[index]
         talk = self._rows[at]
         if type(talk) is bytes:
@@ -474,7 +492,16 @@ class LazyTalks(Sequence["Any"]):
     def valid(self) -> LazyTalks:
         """The talks without the None of invalid entries."""
         rows = self._rows
-        return LazyTalks(rows, [at for at in self._positions if rows[at] is not None])
+        return LazyTalks(rows, [at for at in self._positions if rows[at] is not None], self._blobs)
+
+    def blobs(self) -> list[bytes | None]:
+        """Each talk's bytes as the cache holds them (None for a talk made since)."""
+        return [self._blobs[at] for at in self._positions]
+
+    def encoded(self) -> list[bytes | None]:
+        """Each talk's bytes for the cache: those it was read with, where it has them."""
+        rows, blobs = self._rows, self._blobs
+        return [blobs[at] if blobs[at] is not None else _encoded(rows[at]) for at in self._positions]
 
 
 # -- verdicts: what a hook run looked at, and what it said ------------------------

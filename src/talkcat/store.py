@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import gc
@@ -658,6 +659,186 @@ def parse_catalogue(text: str, path: Path, rules: Rules | None = None) -> Catalo
     if rules is None:
         rules = _default_rules(path)
     return _catalogue(path, text.encode("utf-8"), _check_text(text, path, rules), rules, text=text)
+
+
+def reparse(catalogue: Catalogue, text: str) -> Catalogue:
+    """`parse_catalogue(text)` for `catalogue`'s own text changed in whole entries, as `add`,
+    `edit` and `remove` change it: only the entries that changed are parsed and validated
+    again, and the ids of all are checked together (the one rule between entries).
+
+    Anything else (a change above the first entry, an entry laid out as
+    `-` alone on its line, a lone CR) or any problem has the whole text
+    parsed, which says where. tests/test_reparse.py holds the two to the
+    same result.
+    """
+    rules = catalogue.rules or _default_rules(catalogue.path)
+    checked = _spliced(catalogue, text, rules)
+    if checked is None:
+        return parse_catalogue(text, catalogue.path, rules)
+    return _catalogue(catalogue.path, text.encode("utf-8"), checked, rules, text=text)
+
+
+def _spliced(catalogue: Catalogue, text: str, rules: Rules) -> Checked | None:
+    """The `Checked` of `text`, from `catalogue`'s and a parse of the entries that changed; None
+    where that cannot be told apart from a parse of the whole text."""
+    old, before = catalogue.checked, catalogue.text
+    lines, count = old.entry_lines, len(old.entry_lines)
+    changed = changed_entries(catalogue, text)
+    if changed is None:
+        return None
+    first, last, piece, piece_line = changed
+    new = _check_text("talks:\n" + piece, catalogue.path, rules) if piece else Checked([], [], [], [], [])
+    if new.problems or any(talk is None for talk in new.talks):
+        return None
+    kept = [*old.talks[:first], *old.talks[last:]]
+    ids = {talk.slug for talk in kept if talk is not None}
+    if any(talk is not None and talk.slug in ids for talk in new.talks):
+        return None  # a duplicate id: the whole parse says which
+    shift = piece_line - 2  # the piece's first line is the second of "talks:\n" + piece
+    # Lines after the piece move by the lines it has more than the text it replaces.
+    delta = piece.count("\n") - ((lines[last] if last < count else before.count("\n") + 1) - piece_line)
+    added = len(new.talks) - (last - first)
+    return Checked(
+        cache_format.spliced(old.talks, first, last, new.talks),
+        [],
+        [*lines[:first], *(line + shift for line in new.entry_lines), *(line + delta for line in lines[last:])],
+        [
+            *(item for item in old.local_paths if item[0] < first),
+            *((entry + first, rel, line + shift, col, name) for entry, rel, line, col, name in new.local_paths),
+            *(
+                (entry + added, rel, line + delta, col, name)
+                for entry, rel, line, col, name in old.local_paths
+                if entry >= last
+            ),
+        ],
+        [
+            *old.entry_ends[:first],
+            *((line + shift, col) for line, col in new.entry_ends),
+            *((line + delta, col) for line, col in old.entry_ends[last:]),
+        ],
+    )
+
+
+def changed_entries(catalogue: Catalogue, text: str) -> tuple[int, int, str, int] | None:
+    """Where `text` differs from the catalogue's own, in whole entries: those from `first` up to
+    (not with) `last` are replaced by `piece` (whole entries, or none, with the blank and
+    comment lines among them), which begins on line `line` of both texts. None where the
+    change is not one of whole entries of a valid catalogue's list, or could reach into a
+    value outside them.
+
+    A parse of `"talks:\\n" + piece` then reads what a parse of `text` reads there: the piece
+    begins where no value of the entry before it can go on (at an entry's `-`, or at a comment
+    no deeper than the `-`s, after that entry's last value), and it ends where the next
+    entry's `-` begins, or at the end of the text.
+    """
+    old, before = catalogue.checked, catalogue.text
+    lines, ends, count = old.entry_lines, old.entry_ends, len(old.entry_lines)
+    if old.problems or not count or any("\r" in t and t.count("\r") != t.count("\r\n") for t in (before, text)):
+        return None  # line counts below are of "\n": a lone CR breaks lines too
+    dash = _DASH.match(before, _line_start(before, 0, lines[0]))
+    if dash is None:
+        return None  # the first entry's `-` is not on its first key's line
+    column = dash[1]
+    # The changed span, in the old text: [start, end).
+    start = _common_prefix(before, text)
+    end = len(before) - _common_suffix(before, text, min(len(before), len(text)) - start)
+    start_line = before.count("\n", 0, start) + 1
+    first = bisect.bisect_right(lines, start_line) - 1
+    if first >= 0 and start_line <= ends[first][0] - (ends[first][1] == 1):
+        cut_line = lines[first]  # in the entry's own lines: from its `-`
+        cut = _line_start(before, start, cut_line)
+        if _DASH.match(before, cut) is None:
+            return None
+    else:
+        first += 1  # after that entry's value, or above the first entry: from this line on
+        cut_line = start_line
+        cut = _line_start(before, start, cut_line)
+        upto = _line_start(before, start, lines[first]) if first < count else len(before)
+        if not _only_gaps(before[cut:upto]):
+            return None  # `talks:` itself, or what follows the list
+    end_line = before.count("\n", 0, end) + 1
+    at_line_start = end == 0 or before[end - 1] == "\n"
+    last = max(first, (bisect.bisect_left if at_line_start else bisect.bisect_right)(lines, end_line))
+    cut_end = _line_start(before, end, lines[last]) if last < count else len(before)
+    if last < count and _DASH.match(before, cut_end) is None:
+        return None
+    piece = text[cut : len(text) - (len(before) - cut_end)]
+    if last < count and piece and not piece.endswith("\n"):
+        return None
+    return (first, last, piece, cut_line) if _whole_entries(piece, column) else None
+
+
+def _only_gaps(text: str) -> bool:
+    """Whether `text` is blank and comment lines only."""
+    return all(not line.strip(" \t\r") or line.lstrip(" \t").startswith("#") for line in text.split("\n"))
+
+
+def _whole_entries(piece: str, column: str) -> bool:
+    """Whether `piece` is entries of a list whose `-` is at `column` (spaces), with blank and
+    comment lines among them, beginning with nothing a value above it could take in: a `-`,
+    or a comment no deeper than the `-`."""
+    lines = piece.split("\n")
+    if not piece:
+        return True
+    head = lines[0]
+    comment = head.lstrip(" ").startswith("#") and len(head) - len(head.lstrip(" ")) <= len(column)
+    if not comment and not _DASH.match(head + "\n"):
+        return False
+    for line in lines:
+        if _only_gaps(line):
+            continue
+        found = _DASH.match(line + "\n")
+        return found is not None and found[1] == column  # the first entry: the parse checks the rest
+    return True  # blank and comment lines only: no entry
+
+
+_DASH = re.compile(r"( *)-(?=[ \t\r\n])")  # an entry's first line: `- key: ...` at the list's column
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many characters `a` and `b` begin with in common (compared a block at a time)."""
+    limit, at, step = min(len(a), len(b)), 0, 1 << 16
+    while at < limit and a[at : at + step] == b[at : at + step]:
+        at += step
+    low, high = at, min(at + step, limit)
+    while low < high:
+        middle = (low + high) // 2
+        if a[low : middle + 1] == b[low : middle + 1]:
+            low = middle + 1
+        else:
+            high = middle
+    return min(low, limit)
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """How many characters (at most `limit`) `a` and `b` end with in common."""
+    at, step = 0, 1 << 16
+    while at < limit:
+        size = min(step, limit - at)
+        if a[len(a) - at - size : len(a) - at] != b[len(b) - at - size : len(b) - at]:
+            break
+        at += size
+    low, high = at, min(at + step, limit)
+    while low < high:
+        middle = (low + high + 1) // 2  # does a run of `middle` hold?
+        if a[len(a) - middle : len(a) - low] == b[len(b) - middle : len(b) - low]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _line_start(text: str, at: int, line: int) -> int:
+    """Where line `line` (1-based, lines ending at "\n") of `text` starts; `at` is an offset near it."""
+    here = text.count("\n", 0, at) + 1
+    start = text.rfind("\n", 0, at) + 1  # of the line holding `at`
+    while here > line:
+        start = text.rfind("\n", 0, start - 1) + 1
+        here -= 1
+    while here < line:
+        start = text.find("\n", start) + 1
+        here += 1
+    return start
 
 
 def _default_rules(path: Path) -> Rules:

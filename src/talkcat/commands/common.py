@@ -227,7 +227,7 @@ def checked(catalogue: Catalogue, text: str, expected: list[Talk]) -> Catalogue 
     """The changed catalogue if it is valid and holds exactly `expected`; None if it holds other talks."""
     from talkcat import store
 
-    result = store.parse_catalogue(text, catalogue.path, catalogue.rules)
+    result = store.reparse(catalogue, text)  # only the changed entries parsed again
     if result.problems:
         raise TalkcatError(result.problems, hint="nothing was written")
     if result.checked.talks != expected:
