@@ -1,24 +1,34 @@
 """Time whole `talkcat` processes against the references they are judged by.
 
-    python bench/run.py [--runs N] [--skip-pyvideo] [--output bench/results.md]
+    python bench/run.py [--runs N] [--skip-pyvideo] [--only NAME] [--output bench/results.md]
 
 Every figure is the median of N runs (default 5; 21 for cases under half a
-second) after a warm-up run, each a fresh process, and is printed beside its
-reference measured in the same run the same way:
+second, 51 under 0.1 s) after a warm-up run, each a fresh process. The cases of one catalogue
+run round-robin, interleaved, in one worker, and each is judged by the median
+of its ratios to a reference measured in the same rounds (this machine is
+shared and noisy: a ratio of neighbouring runs holds still where times do not):
 
 - start-up: `python -c "import re, pathlib"` reading the README (the floor any
   Python tool pays) and `python -c "import typer, ruamel.yaml"`;
+- the hook path (a git repository holding this repository's catalogue, README
+  and pyproject.toml): `talkcat validate`, `talkcat sync-readme` and `talkcat
+  sync-readme --check` as pre-commit runs them, warm, with nothing to do,
+  against the floor and against the peer, cog's `--check` of a small
+  cog-managed file; `pre-commit run` with talkcat's hook (as `talkcat init`
+  writes it), with cog's and with a `true` hook;
 - read commands (validate, sync-readme --check, list --format json, search):
   a process parsing the same file with PyYAML's C loader; each runs once
   with an empty cache ("first run") and once with the cache it left ("again");
-- add (into a copy), and import: a process parsing the file once with
-  ruamel's C parser (`YAML(typ="safe")`).
+- add, edit and remove (into a copy), each with an empty cache and a warm one:
+  a process parsing the file once with ruamel's C parser (`YAML(typ="safe")`);
+- import: one markdown-it parse of the README (`MarkdownIt("commonmark")
+  .enable("table").parse(text)`).
 
 Every case must exit as expected: 0, or 1 for `validate` and `sync-readme
 --check` on a catalogue with problems (the raw pyvideo archive). Any other
 exit code fails the target the case counts towards, is listed in the report,
-and makes the benchmark exit 1. PyYAML (with libyaml) is needed for the
-reference parse: `pip install -e '.[bench]'`.
+and makes the benchmark exit 1. PyYAML (with libyaml) for the reference
+parse, cog and pre-commit are the bench extra: `pip install -e '.[bench]'`.
 
 The catalogues: data/talks.yaml (if the repository has one yet), generated
 catalogues of 1,000 and 10,000 talks, and the pyvideo archive (21,567 talks,
@@ -59,6 +69,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYVIDEO_XZ = ROOT.parent / "shared" / "bench" / "pyvideo-talks.yaml.xz"
 PYTHON = sys.executable
 SLOW = 0.5  # seconds: cases faster than this get more runs, their noise is larger
+QUICK = 0.1  # seconds: cases faster than this (start-up alone) get more runs again
 QUERIES = ("python", "machine learning", "reproducib")
 SNAPSHOT: list[Path] = []  # the copy of src/ the children (and this process) import talkcat from
 # Line breaks as talkcat numbers lines (as editors and `grep -n` do, see talkcat.yamlread):
@@ -67,6 +78,18 @@ LINE_BREAK = re.compile(r"\r\n|[\n\r]")
 DASH = re.compile(r" *- ")
 README = "# Talks\n\nWhat I have spoken about.\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\n## License\n\nCC BY 4.0\n"
 
+# Issue 15: (name, what is compared, limit). See `targets_15`.
+TARGETS_15 = (
+    ("1. hook path, warm, nothing to do", "x floor", 2.0),
+    ("1. hook path against the peer", "x cog --check", 1.0),
+    ("2. `pre-commit run` with talkcat's hook", "x `true` hook", 1.4),
+    ("3. warm `sync-readme --check`, 21,511 talks", "x PyYAML C parse", 0.03),
+    ("3. its peak memory", "MiB", 60),
+    ("4. warm add, edit, remove, 21,511 talks", "x ruamel C parse", 0.3),
+    ("5. `import` of the 21,511-talk README", "x markdown-it parse", 1.3),
+    ("5. its peak memory", "MiB", 900),
+    ("6. completion on the hook path", "x without its module", 1.05),
+)
 TARGETS = (
     ("start-up: `sync-readme --check` on data/talks.yaml, cache warm", "x floor", 4.0),
     ("read commands on pyvideo, first run", "x PyYAML C parse", 1.5),
@@ -97,6 +120,7 @@ class Result:
 #   ["copy", source, target]    put a file back as it was
 #   ["unlink", path]            remove a file
 #   ["run", argv, cwd, env]     run a process (to warm a cache)
+#   ["touch", path]             give a file new times, its bytes kept (as a checkout does)
 Step = list[Any]
 
 
@@ -133,6 +157,7 @@ class Dataset:
     problems: int = 0  # what `talkcat validate` finds: validate and sync-readme --check then exit 1
     reads: bool = True  # time the read commands
     writes: bool = True  # time add, edit, remove and import
+    hooks: bool = False  # the hook path's dataset: only its cases
     cases: list[Case] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -168,6 +193,8 @@ def _do(step: Step) -> None:
         Path(args[0]).unlink(missing_ok=True)
     elif action == "run":
         subprocess.run(args[0], cwd=args[1], env=args[2], capture_output=True, check=False)
+    elif action == "touch":
+        os.utime(args[0])
     else:
         raise ValueError(f"unknown step {action!r}")
 
@@ -203,7 +230,7 @@ def measure_here(cases: Sequence[Case], runs: int) -> None:
         if code == 2 and ("No such command" in stderr or "No such option" in stderr):
             case.result.missing = "not available: " + _last_line(stderr)
         else:
-            live.append((case, runs if elapsed >= SLOW else max(runs, 21)))
+            live.append((case, runs if elapsed >= SLOW else max(runs, 21) if elapsed >= QUICK else max(runs, 51)))
     for round_number in range(max((n for _, n in live), default=0)):
         for case, n in live:
             if round_number < n:
@@ -325,6 +352,7 @@ def build_datasets(work: Path, skip_pyvideo: bool) -> tuple[list[Dataset], list[
     if data.exists() and (ROOT / "README.md").exists():
         text = data.read_text(encoding="utf-8")
         sets.append(Dataset("data/talks.yaml", ROOT, data, ROOT / "README.md", text.count("\n- "), first_talk_id(text)))
+        sets.append(hook_dataset(work))
     else:
         notes.append("data/talks.yaml: not available (the repository has no data/talks.yaml yet)")
     for talks in (1_000, 10_000):
@@ -367,6 +395,55 @@ def build_datasets(work: Path, skip_pyvideo: bool) -> tuple[list[Dataset], list[
             ds.notes.append(f"The pyvideo catalogue has problems in {dropped} entries, so add, edit and remove refuse to change it; here those entries are left out (`talkcat validate` passes on what is left) so that they run their whole course.")
             sets.append(ds)
     return sets, notes
+
+
+COG_FILE = """\
+# Talks
+
+<!-- [[[cog
+import cog
+talks = [(2023, "How to find your people actually"), (2022, "Real-world perspectives"),
+         (2022, "Making machine learning reproducible"), (2021, "A fellowship application"),
+         (2021, "Nobody understands your machine learning project")]
+for year, title in talks:
+    cog.outl(f"- {year}: {title}")
+]]] -->
+<!-- [[[end]]] -->
+"""
+
+
+def hook_dataset(work: Path) -> Dataset:
+    """Three git repositories: one with this repository's catalogue, README and pyproject.toml
+    and talkcat's hook as `talkcat init` writes it; one the same with a `true` hook; one with
+    a small cog-managed file and cog's hook (the peer). Each committed, its README in sync."""
+    from talkcat.scaffold import LOCAL_HOOK
+
+    def config(entry: str) -> str:
+        lines = [line.replace("entry: talkcat sync-readme", f"entry: {json.dumps(entry)}") for line in LOCAL_HOOK]
+        hook = "".join(f"      {'- ' if n == 0 else '  '}{line}\n" for n, line in enumerate(lines))
+        return "repos:\n  - repo: local\n    hooks:\n" + hook
+
+    made = {}
+    for name, entry in (("hook", "talkcat sync-readme"), ("hook-true", "true"), ("hook-cog", "cog --check talks.md")):
+        folder = work / name
+        (folder / "data").mkdir(parents=True)
+        shutil.copyfile(ROOT / "data" / "talks.yaml", folder / "data" / "talks.yaml")
+        shutil.copyfile(ROOT / "README.md", folder / "README.md")
+        shutil.copyfile(ROOT / "pyproject.toml", folder / "pyproject.toml")
+        (folder / ".pre-commit-config.yaml").write_text(config(entry), encoding="utf-8")
+        (folder / "talks.md").write_text(COG_FILE, encoding="utf-8")
+        made[name] = folder
+    cog = [str(Path(PYTHON).parent / "cog"), "-r", "talks.md"]
+    subprocess.run(cog, cwd=made["hook-cog"], check=True, capture_output=True)
+    talkcat = talkcat_argv() + ["sync-readme"]
+    subprocess.run(talkcat, cwd=made["hook"], env=child_env(work / "cache" / "sync"), check=True, capture_output=True)
+    for folder in made.values():
+        git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false"]
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "talks"]):
+            subprocess.run([*git, *args], cwd=folder, check=True, capture_output=True)
+    text = (made["hook"] / "data" / "talks.yaml").read_text(encoding="utf-8")
+    return Dataset("the hook path", made["hook"], made["hook"] / "data" / "talks.yaml", made["hook"] / "README.md",
+                   text.count("\n- "), reads=False, writes=False, hooks=True)
 
 
 def valid_entries_only(text: str, path: Path) -> tuple[str, int, int]:
@@ -420,7 +497,10 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
     rel = os.path.relpath(ds.catalogue, ds.folder)
     readme = os.path.relpath(ds.readme, ds.folder)
     floor_env, _ = env()
-    ds.cases.append(Case("floor: python -c 'import re, pathlib' + read README", [PYTHON, "-c", f"import re, pathlib; pathlib.Path({readme!r}).read_text()"], ds.folder, floor_env))
+    ds.cases.append(Case(FLOOR, [PYTHON, "-c", f"import re, pathlib; pathlib.Path({readme!r}).read_text()"], ds.folder, floor_env))
+    if ds.hooks:
+        add_hook_cases(ds, work, talkcat, env)
+        return
     ds.cases.append(Case("python -c 'import typer, ruamel.yaml'", [PYTHON, "-c", "import typer, ruamel.yaml"], ds.folder, floor_env))
     parse = f"import yaml; yaml.load(open({str(ds.catalogue)!r}, 'rb'), Loader=yaml.CSafeLoader)"
     ds.cases.append(Case("ref: PyYAML C loader parse", [PYTHON, "-c", parse], ds.folder, floor_env))
@@ -439,6 +519,11 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
         ds.cases.append(Case(f"{label} (first run)", talkcat + args, ds.folder, cold_env, clear, expect))
         warm_env, _ = env()
         ds.cases.append(Case(f"{label} (again)", talkcat + args, ds.folder, warm_env, expect=expect))
+    if not ds.reads:
+        # The same bytes with new times, as after a checkout: the stat differs, the hash is taken.
+        touched_env, _ = env()
+        touch = [["touch", str(ds.catalogue)], ["touch", str(ds.readme)]]
+        ds.cases.append(Case("sync-readme --check (again, files touched)", talkcat + reads[0][1], ds.folder, touched_env, touch))
 
     if not ds.writes:
         return
@@ -450,8 +535,10 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
     add_env, add_clear = env(clean=True)
     fresh_copy = [["copy", str(ds.catalogue), str(copy)], *add_clear]
     ds.cases.append(Case("add (first run)", talkcat + add, copy.parent.parent, add_env, fresh_copy))
+    # Warmed by a command that loads the catalogue, never answered from a verdict (as validate
+    # would be on the same bytes): its cache entry is that of the file the change starts from.
     warm_add_env, _ = env()
-    warm = talkcat + ["validate", "--data", str(copy)]
+    warm = talkcat + ["list", "--format", "json", "--limit", "1", "--data", str(copy)]
     warmed_copy = [["copy", str(ds.catalogue), str(copy)], ["run", warm, str(copy.parent.parent), warm_add_env]]
     ds.cases.append(Case("add (cache warm)", talkcat + add, copy.parent.parent, warm_add_env, warmed_copy))
     if ds.edit_id:
@@ -460,17 +547,50 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
             ("remove", ["remove", ds.edit_id, "--yes", "--data", str(copy)]),
         ):
             ds.cases.append(Case(f"{label} (first run)", talkcat + args, copy.parent.parent, add_env, fresh_copy))
+            ds.cases.append(Case(f"{label} (cache warm)", talkcat + args, copy.parent.parent, warm_add_env, warmed_copy))
 
     out = work / "imports" / slug / "talks.yaml"
     out.parent.mkdir(parents=True)
     imp_env, _ = env()
+    markdown_it = f"from markdown_it import MarkdownIt; MarkdownIt('commonmark').enable('table').parse(open({str(ds.readme)!r}, encoding='utf-8').read())"
+    ds.cases.append(Case("ref: markdown-it parse of the README", [PYTHON, "-c", markdown_it], ds.folder, floor_env))
     ds.cases.append(Case("import README", talkcat + ["import", str(ds.readme), "--data", str(out), "--force"], ds.folder, imp_env, [["unlink", str(out)]]))
+
+
+FLOOR = "floor: python -c 'import re, pathlib' + read README"
+COG = "peer: cog --check of a small cog-managed file"
+HOOK_ARGS = (["validate"], ["sync-readme"], ["sync-readme", "--check"])
+PRE_COMMIT = ("pre-commit run: talkcat's hook", "pre-commit run: cog's hook", "pre-commit run: a `true` hook")
+NO_COMPLETION = "hook: talkcat sync-readme --check, talkcat without its completion module"
+
+
+def add_hook_cases(ds: Dataset, work: Path, talkcat: list[str], env: Callable[..., tuple[dict[str, str], list[Step]]]) -> None:
+    """The hook path: each command as the hook runs it, warm (the warm-up run leaves its
+    verdict), nothing to do; the peer; pre-commit itself; and talkcat without completion."""
+    cog_env, _ = env()
+    cog = [str(Path(PYTHON).parent / "cog"), "--check", "talks.md"]
+    ds.cases.append(Case(COG, cog, work / "hook-cog", cog_env))
+    for args in HOOK_ARGS:
+        hook_env, _ = env()
+        ds.cases.append(Case(f"hook: talkcat {' '.join(args)}", talkcat + args, ds.folder, hook_env))
+    bare = work / "src-no-completion"
+    shutil.copytree(SNAPSHOT[0], bare)
+    (bare / "talkcat" / "commands" / "completion.py").unlink()
+    bare_env, _ = env()
+    bare_env["PYTHONPATH"] = os.pathsep.join([str(bare), *bare_env["PYTHONPATH"].split(os.pathsep)[1:]])
+    ds.cases.append(Case(NO_COMPLETION, talkcat + ["sync-readme", "--check"], ds.folder, bare_env))
+    home = work / "pre-commit-home"
+    for label, folder in zip(PRE_COMMIT, ("hook", "hook-cog", "hook-true")):
+        hook_env, _ = env()
+        hook_env.update(PATH=str(Path(PYTHON).parent) + os.pathsep + hook_env.get("PATH", ""),
+                        PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
+        ds.cases.append(Case(label, [PYTHON, "-m", "pre_commit", "run"], work / folder, hook_env))
 
 
 def sync_readmes(sets: list[Dataset], talkcat: list[str], work: Path) -> None:
     """Bring the generated READMEs up to date, so that `--check` compares a whole block."""
     for ds in sets:
-        if ds.folder == ROOT:
+        if ds.folder == ROOT or ds.hooks:
             continue
         proc = subprocess.run(
             talkcat + ["sync-readme", "--data", str(ds.catalogue), "--readme", str(ds.readme)],
@@ -486,7 +606,10 @@ def sync_readmes(sets: list[Dataset], talkcat: list[str], work: Path) -> None:
 def report(sets: list[Dataset], notes: list[str], runs: int, elapsed: float) -> str:
     out = ["# talkcat benchmark", ""]
     out += [f"Produced by `python bench/run.py` on {dt.date.today()} in {elapsed / 60:.1f} minutes. "
-            f"Median of {runs} runs (21 for cases under {SLOW} s) after a warm-up, each a whole process; "
+            f"Median of {runs} runs (21 for cases under {SLOW} s, 51 under {QUICK} s) after a warm-up, each a whole "
+            "process, the "
+            "cases of one catalogue interleaved round-robin; a ratio is the median of the ratios of the runs of "
+            "one round (a case and its reference run side by side); "
             "peak memory is the largest resident set of any run (Linux counts the ~17 MB of the worker "
             "process that starts each run in it, so small processes read about that).", ""]
     out += ["## Machine", ""] + [f"- {line}" for line in machine()] + [""]
@@ -495,24 +618,22 @@ def report(sets: list[Dataset], notes: list[str], runs: int, elapsed: float) -> 
     for ds in sets:
         out += [f"## {ds.name} ({ds.talks:,} talks, {ds.catalogue.stat().st_size / 1e6:.2f} MB)", ""]
         out += [f"_{note}_" for note in ds.notes] + ([""] if ds.notes else [])
-        refs = {c.label: c.result.median for c in ds.cases}
-        floor = refs["floor: python -c 'import re, pathlib' + read README"]
-        pyyaml = refs["ref: PyYAML C loader parse"]
-        ruamel = refs["ref: ruamel C parser parse"]
+        refs = {c.label: c.result for c in ds.cases}
         out += ["| case | median | reference | ratio | peak memory | exit (expected) |", "|---|---:|---|---:|---:|---|"]
         for case in ds.cases:
             r = case.result
             if r.missing:
                 out.append(f"| {case.label} | {r.missing} | | | | |")
                 continue
-            ref_name, ref = _reference(case.label, floor, pyyaml, ruamel, start_up=ds.folder == ROOT)
-            ratio = f"{r.median / ref:.2f}x" if ref_name else ""
-            ref_text = f"{ref_name} {_ms(ref)}" if ref_name else ""
+            ref_name, ref = _reference(case.label, refs, start_up=ds.folder == ROOT)
+            ratio = f"{pairwise(r, ref):.2f}x" if ref is not None else ""
+            ref_text = f"{ref_name} {_ms(ref.median)}" if ref is not None else ""
             codes = ",".join(str(c) for c in sorted(r.exit_codes))
             codes = f"**{codes} (expected {case.expect})**" if case.failed else f"{codes} ({case.expect})"
             out.append(f"| {case.label} | {_ms(r.median)} | {ref_text} | {ratio} | {r.peak_kib / 1024:.0f} MiB | {codes} |")
         out.append("")
     out += targets(sets)
+    out += targets_15(sets)
     failed = [f"{ds.name}: {case.label}" for ds in sets for case in ds.cases if case.failed]
     if failed:
         out += ["## Failed cases", "", "These exited with another code than expected, so their times say nothing:", ""]
@@ -520,15 +641,26 @@ def report(sets: list[Dataset], notes: list[str], runs: int, elapsed: float) -> 
     return "\n".join(out) + "\n"
 
 
-def _reference(label: str, floor: float, pyyaml: float, ruamel: float, *, start_up: bool) -> tuple[str, float]:
+def _reference(label: str, refs: dict[str, Result], *, start_up: bool) -> tuple[str, Result | None]:
     """What a case is judged against: on the small real catalogue, start-up is everything."""
-    if label.startswith(("floor", "ref:")):
-        return "", 0.0
-    if label.startswith("python -c") or start_up:
-        return "floor", floor
+    if label.startswith(("floor", "ref:")) or label == PRE_COMMIT[2]:
+        return "", None
+    if label.startswith("pre-commit"):
+        return "a `true` hook", refs[PRE_COMMIT[2]]
+    if label.startswith(("python -c", "hook:", "peer:")) or start_up:
+        return "floor", refs[FLOOR]
+    if label.startswith("import") and "ref: markdown-it parse of the README" in refs:
+        return "markdown-it parse", refs["ref: markdown-it parse of the README"]
     if label.startswith(("add", "edit", "remove", "import")):
-        return "ruamel C parse", ruamel
-    return "PyYAML C parse", pyyaml
+        return "ruamel C parse", refs["ref: ruamel C parser parse"]
+    return "PyYAML C parse", refs["ref: PyYAML C loader parse"]
+
+
+def pairwise(case: Result, ref: Result) -> float:
+    """The median of the ratios of `case`'s runs to `ref`'s of the same rounds: run side by side,
+    the two share whatever else the machine was doing then."""
+    ratios = [mine / theirs for mine, theirs in zip(case.times, ref.times)]
+    return statistics.median(ratios) if ratios else float("nan")
 
 
 def targets(sets: list[Dataset]) -> list[str]:
@@ -563,8 +695,8 @@ def targets(sets: list[Dataset]) -> list[str]:
     def ratios(cases: dict[str, Case] | None, ref: str, keep: Callable[[str], bool]) -> dict[str, float]:
         if not cases:
             return {}
-        base = cases[ref].result.median
-        return {c.label: c.result.median / base for c in covered(cases, ref, keep)[1:]}
+        base = cases[ref].result
+        return {c.label: pairwise(c.result, base) for c in covered(cases, ref, keep)[1:]}
 
     def failed(*groups: tuple[dict[str, Case] | None, str, Callable[[str], bool]]) -> list[str]:
         return [f"{c.label} ({owner[id(c)]}): exit {','.join(map(str, sorted(c.result.exit_codes)))}, expected {c.expect}"
@@ -598,6 +730,58 @@ def targets(sets: list[Dataset]) -> list[str]:
     return rows + [""]
 
 
+def targets_15(sets: list[Dataset]) -> list[str]:
+    """Each target of issue 15, with the case that decides it (the worst one), judged by the
+    median of pairwise ratios to its reference (or its peak memory); every case it covers, the
+    reference included, must exit 0."""
+    by_name = {ds.name: {c.label: c for c in ds.cases} for ds in sets}
+    hook, valid = by_name.get("the hook path"), by_name.get("pyvideo, valid entries only")
+    rows = ["## Targets (issue #15)", ""]
+    rows += ["The floor is `python -c \"import re, pathlib\"` reading the README; the hook path is each of "
+             "`talkcat validate`, `talkcat sync-readme` and `talkcat sync-readme --check` run as the hook runs "
+             "them, warm, with nothing to do, in a git repository holding this repository's catalogue.", ""]
+    rows += ["| target | worst case | measured | limit | met |", "|---|---|---:|---:|---|"]
+
+    def row(target: tuple[str, str, float], cases: dict[str, Case] | None, ref: str | None, labels: Sequence[str]) -> None:
+        name, unit, limit = target
+        shown = f"{limit:g} {unit}" if unit == "MiB" else f"{limit:g}{unit}"
+        chosen = [cases[label] for label in labels if label in cases] if cases else []
+        if not cases or not chosen or (ref is not None and ref not in cases):
+            rows.append(f"| {name} | not measured | | {shown} | – |")
+            return
+        base = cases[ref] if ref is not None else None
+        broken = [c for c in [*chosen, *([base] if base else [])] if c.failed or c.result.missing]
+        if broken:
+            why = "; ".join(f"{c.label}: {c.result.missing or 'exit ' + ','.join(map(str, sorted(c.result.exit_codes)))}"
+                            for c in broken)
+            rows.append(f"| {name} | {why} | | {shown} | **no** |")
+            return
+        if base is None:
+            measured = {c.label: c.result.peak_kib / 1024 for c in chosen}
+        else:
+            measured = {c.label: pairwise(c.result, base.result) for c in chosen}
+        worst = max(measured, key=measured.__getitem__)
+        value = f"{measured[worst]:.0f} MiB" if base is None else f"{measured[worst]:.2f}x"
+        rows.append(f"| {name} | {worst} | {value} | {shown} | {'yes' if measured[worst] <= limit else '**no**'} |")
+
+    hooks = [f"hook: talkcat {' '.join(args)}" for args in HOOK_ARGS]
+    row(TARGETS_15[0], hook, FLOOR, hooks)
+    row(TARGETS_15[1], hook, COG, hooks)
+    row(TARGETS_15[2], hook, PRE_COMMIT[2], [PRE_COMMIT[0]])
+    row(TARGETS_15[3], valid, "ref: PyYAML C loader parse", ["sync-readme --check (again)"])
+    row(TARGETS_15[4], valid, None, ["sync-readme --check (again)"])
+    writes = [f"{command} (cache warm)" for command in ("add", "edit", "remove")]
+    row(TARGETS_15[5], valid, "ref: ruamel C parser parse", writes)
+    row(TARGETS_15[6], valid, "ref: markdown-it parse of the README", ["import README"])
+    row(TARGETS_15[7], valid, None, ["import README"])
+    row(TARGETS_15[8], hook, NO_COMPLETION, ["hook: talkcat sync-readme --check"])
+    peer = [f"- {PRE_COMMIT[1]}: {pairwise(hook[PRE_COMMIT[1]].result, hook[PRE_COMMIT[2]].result):.2f}x a `true` hook"
+            ] if hook and all(label in hook and hook[label].result.times for label in PRE_COMMIT[1:]) else []
+    if peer:
+        rows += ["", "The peer's own figure, for comparison:", "", *peer]
+    return rows + [""]
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
@@ -623,7 +807,9 @@ def machine() -> list[str]:
         f"Python {platform.python_version()} ({platform.python_implementation()}) at {PYTHON}",
     ]
     versions = []
-    for dist in ("talkcat", "typer", "ruamel.yaml", "ruamel.yaml.clib", "PyYAML", "tabulate", "markdown-it-py", "rich", "platformdirs"):
+    dists = ("talkcat", "typer", "ruamel.yaml", "ruamel.yaml.clib", "PyYAML", "tabulate", "markdown-it-py", "rich",
+             "platformdirs", "cogapp", "pre-commit")
+    for dist in dists:
         try:
             from importlib.metadata import version
 
@@ -649,6 +835,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case (at least 5)")
     parser.add_argument("--skip-pyvideo", action="store_true", help="leave out the 20 MB catalogue")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="measure only the catalogues whose name holds NAME (repeat for several)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -670,6 +858,8 @@ def main() -> int:
         SNAPSHOT.append(work / "src")
         sys.path.insert(0, str(SNAPSHOT[0]))  # talkcat used here (valid_entries_only) is the code timed
         sets, notes = build_datasets(work, args.skip_pyvideo)
+        if args.only:
+            sets = [ds for ds in sets if any(name in ds.name for name in args.only)]
         sync_readmes(sets, talkcat, work)
         for ds in sets:
             add_cases(ds, work, talkcat)
