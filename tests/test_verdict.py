@@ -363,3 +363,15 @@ def test_slides_folders_are_looked_at_again_where_git_says_nothing(tmp_path: Pat
     change(folder)
     after = run(folder, "validate")
     assert after.code == 1 and after.said == fresh(folder, "validate").said
+
+
+def test_under_a_git_hook_an_untracked_folder_is_a_problem_not_the_warning_kept(repo: Path) -> None:
+    # The slow path reads PRE_COMMIT (a commit would publish the dead link): so does the verdict.
+    assert run(repo, "validate").code == 0
+    assert run(repo, "validate").replayed
+    hooked = {**os.environ, "PRE_COMMIT": "1"}
+    under = run(repo, "validate", env=hooked)
+    assert under.code == 1 and not under.replayed
+    empty = repo.parent / "empty-cache"
+    expected = run(repo, "validate", env={**hooked, "TALKCAT_CACHE_DIR": str(empty)})
+    assert under.said == expected.said
