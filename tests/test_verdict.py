@@ -375,3 +375,23 @@ def test_under_a_git_hook_an_untracked_folder_is_a_problem_not_the_warning_kept(
     empty = repo.parent / "empty-cache"
     expected = run(repo, "validate", env={**hooked, "TALKCAT_CACHE_DIR": str(empty)})
     assert under.said == expected.said
+
+
+def test_another_virtual_environment_is_another_verdict(repo: Path, tmp_path: Path) -> None:
+    # Its libraries may be other versions, at other paths the verdict never looked at.
+    import site
+    import venv
+
+    other = tmp_path / "other-venv"
+    venv.create(other, with_pip=False)
+    python = other / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    paths = [str(Path(cache.__file__).parent.parent), *site.getsitepackages()]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    run(repo, "validate")
+    assert run(repo, "validate").replayed
+    done = subprocess.run(
+        [str(python), "-c", PROBE, "validate"], cwd=repo, env={**env, "PROBE": str(tmp_path / "p.json")},
+        capture_output=True, text=True, timeout=120,
+    )
+    elsewhere = Run(done, json.loads((tmp_path / "p.json").read_text()))
+    assert not elsewhere.replayed and elsewhere.said == fresh(repo, "validate").said

@@ -506,6 +506,7 @@ class LazyTalks(Sequence["Any"]):
 
 # -- verdicts: what a hook run looked at, and what it said ------------------------
 
+
 class _Record:
     """The looks a run took at the disk (see `_LOOKS`), with their answers, in order."""
 
@@ -587,7 +588,8 @@ def replay(argv: Sequence[str]) -> bool:
 
 
 def _verdict_key(cwd: str, argv: Sequence[str]) -> Key:
-    return ("verdict", cwd, tuple(argv), sys.version, __version__, marshal.version)
+    # The Python and the environment it runs in: another virtual environment has other libraries.
+    return ("verdict", cwd, tuple(argv), sys.version, sys.prefix, __version__, marshal.version)
 
 
 def _verdict_name(cwd: str, argv: Sequence[str]) -> str:
