@@ -171,9 +171,7 @@ def run_once(case: Case) -> tuple[float, int, int, str]:
         _do(step)
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            case.argv, cwd=case.cwd, env=case.env, stdout=subprocess.DEVNULL, stderr=err
-        )
+        proc = subprocess.Popen(case.argv, cwd=case.cwd, env=case.env, stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -209,7 +207,9 @@ def measure(cases: Sequence[Case], runs: int) -> None:
     job = json.dumps({"runs": runs, "cases": [case.to_json() for case in cases]})
     proc = subprocess.run([PYTHON, "-I", __file__, "--worker"], input=job, capture_output=True, text=True, check=True)
     for case, result in zip(cases, json.loads(proc.stdout)):
-        case.result = Result(case.label, result["times"], result["peak_kib"], set(result["exit_codes"]), result["missing"])
+        case.result = Result(
+            case.label, result["times"], result["peak_kib"], set(result["exit_codes"]), result["missing"]
+        )
 
 
 def worker() -> int:
@@ -217,7 +217,15 @@ def worker() -> int:
     job = json.load(sys.stdin)
     cases = [Case(c["label"], c["argv"], Path(c["cwd"]), c["env"], c["prepare"]) for c in job["cases"]]
     measure_here(cases, job["runs"])
-    results = [{"times": c.result.times, "peak_kib": c.result.peak_kib, "exit_codes": sorted(c.result.exit_codes), "missing": c.result.missing} for c in cases]
+    results = [
+        {
+            "times": c.result.times,
+            "peak_kib": c.result.peak_kib,
+            "exit_codes": sorted(c.result.exit_codes),
+            "missing": c.result.missing,
+        }
+        for c in cases
+    ]
     json.dump(results, sys.stdout)
     return 0
 
@@ -362,7 +370,16 @@ def build_datasets(work: Path, skip_pyvideo: bool) -> tuple[list[Dataset], list[
         text = generate_catalogue(talks)
         (folder / "data" / "talks.yaml").write_text(text, encoding="utf-8")
         (folder / "README.md").write_text(README, encoding="utf-8")
-        sets.append(Dataset(f"generated {talks:,}", folder, folder / "data/talks.yaml", folder / "README.md", talks, first_talk_id(text)))
+        sets.append(
+            Dataset(
+                f"generated {talks:,}",
+                folder,
+                folder / "data/talks.yaml",
+                folder / "README.md",
+                talks,
+                first_talk_id(text),
+            )
+        )
     if skip_pyvideo:
         notes.append("pyvideo: skipped (--skip-pyvideo)")
     elif not PYVIDEO_XZ.exists():
@@ -377,7 +394,16 @@ def build_datasets(work: Path, skip_pyvideo: bool) -> tuple[list[Dataset], list[
         (folder / "README.md").write_text(README, encoding="utf-8")
         text = target.read_text(encoding="utf-8")
         valid, dropped, problems = valid_entries_only(text, target)
-        raw = Dataset("pyvideo", folder, target, folder / "README.md", text.count("\n- "), first_talk_id(text), problems, writes=False)
+        raw = Dataset(
+            "pyvideo",
+            folder,
+            target,
+            folder / "README.md",
+            text.count("\n- "),
+            first_talk_id(text),
+            problems,
+            writes=False,
+        )
         sets.append(raw)
         if dropped:
             raw.notes.append(
@@ -391,8 +417,20 @@ def build_datasets(work: Path, skip_pyvideo: bool) -> tuple[list[Dataset], list[
             (folder / "data" / "talks.yaml").write_text(valid, encoding="utf-8")
             (folder / "README.md").write_text(README, encoding="utf-8")
             require_valid(folder / "data" / "talks.yaml")
-            ds = Dataset("pyvideo, valid entries only", folder, folder / "data/talks.yaml", folder / "README.md", valid.count("\n- "), first_talk_id(valid), reads=False)
-            ds.notes.append(f"The pyvideo catalogue has problems in {dropped} entries, so add, edit and remove refuse to change it; here those entries are left out (`talkcat validate` passes on what is left) so that they run their whole course.")
+            ds = Dataset(
+                "pyvideo, valid entries only",
+                folder,
+                folder / "data/talks.yaml",
+                folder / "README.md",
+                valid.count("\n- "),
+                first_talk_id(valid),
+                reads=False,
+            )
+            ds.notes.append(
+                f"The pyvideo catalogue has problems in {dropped} entries, so add, edit and remove refuse to change it;"
+                " here those entries are left out (`talkcat validate` passes on what is left)"
+                " so that they run their whole course."
+            )
             sets.append(ds)
     return sets, notes
 
@@ -442,8 +480,16 @@ def hook_dataset(work: Path) -> Dataset:
         for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "talks"]):
             subprocess.run([*git, *args], cwd=folder, check=True, capture_output=True)
     text = (made["hook"] / "data" / "talks.yaml").read_text(encoding="utf-8")
-    return Dataset("the hook path", made["hook"], made["hook"] / "data" / "talks.yaml", made["hook"] / "README.md",
-                   text.count("\n- "), reads=False, writes=False, hooks=True)
+    return Dataset(
+        "the hook path",
+        made["hook"],
+        made["hook"] / "data" / "talks.yaml",
+        made["hook"] / "README.md",
+        text.count("\n- "),
+        reads=False,
+        writes=False,
+        hooks=True,
+    )
 
 
 def valid_entries_only(text: str, path: Path) -> tuple[str, int, int]:
@@ -467,7 +513,9 @@ def valid_entries_only(text: str, path: Path) -> tuple[str, int, int]:
     dashes = [starts[line - 1] for line in firsts]
     for i, at in enumerate(dashes):
         if not DASH.match(text, at):
-            sys.exit(f"bench: {path}: entry #{i + 1} does not start with `- ` on its first key's line; cannot drop entries")
+            sys.exit(
+                f"bench: {path}: entry #{i + 1} does not start with `- ` on its first key's line; cannot drop entries"
+            )
     ends = [*dashes[1:], len(text)]
     kept = [text[: dashes[0]]] + [text[dashes[i] : ends[i]] for i in range(len(dashes)) if i not in bad]
     return "".join(kept), len(bad), len(catalogue.problems)
@@ -477,10 +525,16 @@ def require_valid(path: Path) -> None:
     """Stop the benchmark if `talkcat validate` does not pass on `path`: its writes would time a refusal."""
     proc = subprocess.run(
         talkcat_argv() + ["validate", "--no-cache", "--data", str(path)],
-        capture_output=True, text=True, env=child_env(path.parent / "cache"), check=False,
+        capture_output=True,
+        text=True,
+        env=child_env(path.parent / "cache"),
+        check=False,
     )
     if proc.returncode != 0:
-        sys.exit(f"bench: `talkcat validate` exits {proc.returncode} on {path}, which should hold only valid entries:\n{proc.stderr}")
+        sys.exit(
+            f"bench: `talkcat validate` exits {proc.returncode} on {path},"
+            f" which should hold only valid entries:\n{proc.stderr}"
+        )
 
 
 def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
@@ -497,17 +551,23 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
     rel = os.path.relpath(ds.catalogue, ds.folder)
     readme = os.path.relpath(ds.readme, ds.folder)
     floor_env, _ = env()
-    ds.cases.append(Case(FLOOR, [PYTHON, "-c", f"import re, pathlib; pathlib.Path({readme!r}).read_text()"], ds.folder, floor_env))
+    ds.cases.append(
+        Case(FLOOR, [PYTHON, "-c", f"import re, pathlib; pathlib.Path({readme!r}).read_text()"], ds.folder, floor_env)
+    )
     if ds.hooks:
         add_hook_cases(ds, work, talkcat, env)
         return
-    ds.cases.append(Case("python -c 'import typer, ruamel.yaml'", [PYTHON, "-c", "import typer, ruamel.yaml"], ds.folder, floor_env))
+    ds.cases.append(
+        Case("python -c 'import typer, ruamel.yaml'", [PYTHON, "-c", "import typer, ruamel.yaml"], ds.folder, floor_env)
+    )
     parse = f"import yaml; yaml.load(open({str(ds.catalogue)!r}, 'rb'), Loader=yaml.CSafeLoader)"
     ds.cases.append(Case("ref: PyYAML C loader parse", [PYTHON, "-c", parse], ds.folder, floor_env))
     ruamel = f"from ruamel.yaml import YAML; YAML(typ='safe').load(open({str(ds.catalogue)!r}, 'rb'))"
     ds.cases.append(Case("ref: ruamel C parser parse", [PYTHON, "-c", ruamel], ds.folder, floor_env))
 
-    reads: list[tuple[str, list[str]]] = [("sync-readme --check", ["sync-readme", "--check", "--data", rel, "--readme", readme])]
+    reads: list[tuple[str, list[str]]] = [
+        ("sync-readme --check", ["sync-readme", "--check", "--data", rel, "--readme", readme])
+    ]
     if ds.reads:
         reads[:0] = [("validate", ["validate", "--data", rel])]
         reads += [("list --format json", ["list", "--format", "json", "--data", rel])]
@@ -523,15 +583,29 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
         # The same bytes with new times, as after a checkout: the stat differs, the hash is taken.
         touched_env, _ = env()
         touch = [["touch", str(ds.catalogue)], ["touch", str(ds.readme)]]
-        ds.cases.append(Case("sync-readme --check (again, files touched)", talkcat + reads[0][1], ds.folder, touched_env, touch))
+        ds.cases.append(
+            Case("sync-readme --check (again, files touched)", talkcat + reads[0][1], ds.folder, touched_env, touch)
+        )
 
     if not ds.writes:
         return
     copy = work / "copies" / slug / "data" / "talks.yaml"
     copy.parent.mkdir(parents=True)
     (copy.parent.parent / ".git").mkdir()
-    add = ["add", "--data", str(copy), "--no-input", "--title", "A talk added by the benchmark",
-           "--date", "2019-06-15", "--event", "Bench Conf 2019", "--location", "Online"]
+    add = [
+        "add",
+        "--data",
+        str(copy),
+        "--no-input",
+        "--title",
+        "A talk added by the benchmark",
+        "--date",
+        "2019-06-15",
+        "--event",
+        "Bench Conf 2019",
+        "--location",
+        "Online",
+    ]
     add_env, add_clear = env(clean=True)
     fresh_copy = [["copy", str(ds.catalogue), str(copy)], *add_clear]
     ds.cases.append(Case("add (first run)", talkcat + add, copy.parent.parent, add_env, fresh_copy))
@@ -547,14 +621,27 @@ def add_cases(ds: Dataset, work: Path, talkcat: list[str]) -> None:
             ("remove", ["remove", ds.edit_id, "--yes", "--data", str(copy)]),
         ):
             ds.cases.append(Case(f"{label} (first run)", talkcat + args, copy.parent.parent, add_env, fresh_copy))
-            ds.cases.append(Case(f"{label} (cache warm)", talkcat + args, copy.parent.parent, warm_add_env, warmed_copy))
+            ds.cases.append(
+                Case(f"{label} (cache warm)", talkcat + args, copy.parent.parent, warm_add_env, warmed_copy)
+            )
 
     out = work / "imports" / slug / "talks.yaml"
     out.parent.mkdir(parents=True)
     imp_env, _ = env()
-    markdown_it = f"from markdown_it import MarkdownIt; MarkdownIt('commonmark').enable('table').parse(open({str(ds.readme)!r}, encoding='utf-8').read())"
+    markdown_it = (
+        "from markdown_it import MarkdownIt; MarkdownIt('commonmark').enable('table')"
+        f".parse(open({str(ds.readme)!r}, encoding='utf-8').read())"
+    )
     ds.cases.append(Case("ref: markdown-it parse of the README", [PYTHON, "-c", markdown_it], ds.folder, floor_env))
-    ds.cases.append(Case("import README", talkcat + ["import", str(ds.readme), "--data", str(out), "--force"], ds.folder, imp_env, [["unlink", str(out)]]))
+    ds.cases.append(
+        Case(
+            "import README",
+            talkcat + ["import", str(ds.readme), "--data", str(out), "--force"],
+            ds.folder,
+            imp_env,
+            [["unlink", str(out)]],
+        )
+    )
 
 
 FLOOR = "floor: python -c 'import re, pathlib' + read README"
@@ -564,7 +651,9 @@ PRE_COMMIT = ("pre-commit run: talkcat's hook", "pre-commit run: cog's hook", "p
 NO_COMPLETION = "hook: talkcat sync-readme --check, talkcat without its completion module"
 
 
-def add_hook_cases(ds: Dataset, work: Path, talkcat: list[str], env: Callable[..., tuple[dict[str, str], list[Step]]]) -> None:
+def add_hook_cases(
+    ds: Dataset, work: Path, talkcat: list[str], env: Callable[..., tuple[dict[str, str], list[Step]]]
+) -> None:
     """The hook path: each command as the hook runs it, warm (the warm-up run leaves its
     verdict), nothing to do; the peer; pre-commit itself; and talkcat without completion."""
     cog_env, _ = env()
@@ -582,8 +671,11 @@ def add_hook_cases(ds: Dataset, work: Path, talkcat: list[str], env: Callable[..
     home = work / "pre-commit-home"
     for label, folder in zip(PRE_COMMIT, ("hook", "hook-cog", "hook-true")):
         hook_env, _ = env()
-        hook_env.update(PATH=str(Path(PYTHON).parent) + os.pathsep + hook_env.get("PATH", ""),
-                        PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
+        hook_env.update(
+            PATH=str(Path(PYTHON).parent) + os.pathsep + hook_env.get("PATH", ""),
+            PRE_COMMIT_HOME=str(home),
+            PRE_COMMIT_COLOR="never",
+        )
         ds.cases.append(Case(label, [PYTHON, "-m", "pre_commit", "run"], work / folder, hook_env))
 
 
@@ -594,10 +686,17 @@ def sync_readmes(sets: list[Dataset], talkcat: list[str], work: Path) -> None:
             continue
         proc = subprocess.run(
             talkcat + ["sync-readme", "--data", str(ds.catalogue), "--readme", str(ds.readme)],
-            cwd=ds.folder, env=child_env(work / "cache" / "sync"), capture_output=True, text=True, check=False,
+            cwd=ds.folder,
+            env=child_env(work / "cache" / "sync"),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode:
-            ds.notes.append(f"its README could not be rendered (sync-readme exit {proc.returncode}: {_last_line(proc.stderr)}), so `sync-readme --check` reports it out of date or invalid, and `import` reads an empty block")
+            ds.notes.append(
+                f"its README could not be rendered (sync-readme exit {proc.returncode}: {_last_line(proc.stderr)}),"
+                " so `sync-readme --check` reports it out of date or invalid, and `import` reads an empty block"
+            )
 
 
 # --- reporting ---------------------------------------------------------------
@@ -605,13 +704,16 @@ def sync_readmes(sets: list[Dataset], talkcat: list[str], work: Path) -> None:
 
 def report(sets: list[Dataset], notes: list[str], runs: int, elapsed: float) -> str:
     out = ["# talkcat benchmark", ""]
-    out += [f"Produced by `python bench/run.py` on {dt.date.today()} in {elapsed / 60:.1f} minutes. "
-            f"Median of {runs} runs (21 for cases under {SLOW} s, 51 under {QUICK} s) after a warm-up, each a whole "
-            "process, the "
-            "cases of one catalogue interleaved round-robin; a ratio is the median of the ratios of the runs of "
-            "one round (a case and its reference run side by side); "
-            "peak memory is the largest resident set of any run (Linux counts the ~17 MB of the worker "
-            "process that starts each run in it, so small processes read about that).", ""]
+    out += [
+        f"Produced by `python bench/run.py` on {dt.date.today()} in {elapsed / 60:.1f} minutes. "
+        f"Median of {runs} runs (21 for cases under {SLOW} s, 51 under {QUICK} s) after a warm-up, each a whole "
+        "process, the "
+        "cases of one catalogue interleaved round-robin; a ratio is the median of the ratios of the runs of "
+        "one round (a case and its reference run side by side); "
+        "peak memory is the largest resident set of any run (Linux counts the ~17 MB of the worker "
+        "process that starts each run in it, so small processes read about that).",
+        "",
+    ]
     out += ["## Machine", ""] + [f"- {line}" for line in machine()] + [""]
     if notes:
         out += ["## Not measured", ""] + [f"- {note}" for note in notes] + [""]
@@ -630,7 +732,9 @@ def report(sets: list[Dataset], notes: list[str], runs: int, elapsed: float) -> 
             ref_text = f"{ref_name} {_ms(ref.median)}" if ref is not None else ""
             codes = ",".join(str(c) for c in sorted(r.exit_codes))
             codes = f"**{codes} (expected {case.expect})**" if case.failed else f"{codes} ({case.expect})"
-            out.append(f"| {case.label} | {_ms(r.median)} | {ref_text} | {ratio} | {r.peak_kib / 1024:.0f} MiB | {codes} |")
+            out.append(
+                f"| {case.label} | {_ms(r.median)} | {ref_text} | {ratio} | {r.peak_kib / 1024:.0f} MiB | {codes} |"
+            )
         out.append("")
     out += targets(sets)
     out += targets_15(sets)
@@ -672,8 +776,11 @@ def targets(sets: list[Dataset]) -> list[str]:
     by_name = {ds.name: {c.label: c for c in ds.cases} for ds in sets}
     owner = {id(c): ds.name for ds in sets for c in ds.cases}
     rows = ["## Targets (issue #4)", ""]
-    rows += ["Each case must also exit as expected: 0, or 1 for `validate` and `sync-readme --check` on a "
-             "catalogue with problems (the raw pyvideo archive). A case that exits otherwise fails its target.", ""]
+    rows += [
+        "Each case must also exit as expected: 0, or 1 for `validate` and `sync-readme --check` on a "
+        "catalogue with problems (the raw pyvideo archive). A case that exits otherwise fails its target.",
+        "",
+    ]
     rows += ["| target | worst case | measured | limit | met |", "|---|---|---:|---:|---|"]
 
     def row(name: str, ratios: dict[str, float], limit: float, why: str = "", broken: Sequence[str] = ()) -> None:
@@ -699,31 +806,52 @@ def targets(sets: list[Dataset]) -> list[str]:
         return {c.label: pairwise(c.result, base) for c in covered(cases, ref, keep)[1:]}
 
     def failed(*groups: tuple[dict[str, Case] | None, str, Callable[[str], bool]]) -> list[str]:
-        return [f"{c.label} ({owner[id(c)]}): exit {','.join(map(str, sorted(c.result.exit_codes)))}, expected {c.expect}"
-                for group in groups for c in covered(*group) if c.failed]
+        return [
+            f"{c.label} ({owner[id(c)]}): exit {','.join(map(str, sorted(c.result.exit_codes)))}, expected {c.expect}"
+            for group in groups
+            for c in covered(*group)
+            if c.failed
+        ]
 
     data = by_name.get("data/talks.yaml")
     floor = "floor: python -c 'import re, pathlib' + read README"
     start_up = (data, floor, lambda k: k == "sync-readme --check (again)")
-    row(TARGETS[0][0], ratios(*start_up), TARGETS[0][2], "" if data else "no data/talks.yaml yet", broken=failed(start_up))
+    row(
+        TARGETS[0][0],
+        ratios(*start_up),
+        TARGETS[0][2],
+        "" if data else "no data/talks.yaml yet",
+        broken=failed(start_up),
+    )
     pyvideo = by_name.get("pyvideo")
     # Raw pyvideo has problems, so its sync-readme stops after validation; the valid copy renders.
     valid = by_name.get("pyvideo, valid entries only")
     for target, suffix in ((TARGETS[1], "(first run)"), (TARGETS[2], "(again)")):
-        raw = (pyvideo, "ref: PyYAML C loader parse", lambda k: k.endswith(suffix))
-        rendered = (valid, "ref: PyYAML C loader parse", lambda k: k.startswith("sync-readme") and k.endswith(suffix))
-        row(target[0], {**ratios(*raw), **{f"{k}, valid entries": v for k, v in ratios(*rendered).items()}},
-            target[2], broken=failed(raw, rendered))
+        raw = (pyvideo, "ref: PyYAML C loader parse", lambda k, suffix=suffix: k.endswith(suffix))
+        rendered = (
+            valid,
+            "ref: PyYAML C loader parse",
+            lambda k, suffix=suffix: k.startswith("sync-readme") and k.endswith(suffix),
+        )
+        row(
+            target[0],
+            {**ratios(*raw), **{f"{k}, valid entries": v for k, v in ratios(*rendered).items()}},
+            target[2],
+            broken=failed(raw, rendered),
+        )
     writes = valid or pyvideo
     for command in ("add", "edit", "remove"):
-        group = (writes, "ref: ruamel C parser parse", lambda k: k.startswith(command + " "))
+        group = (writes, "ref: ruamel C parser parse", lambda k, command=command: k.startswith(command + " "))
         row(f"{command} on pyvideo", ratios(*group), TARGETS[3][2], broken=failed(group))
     small, big = by_name.get("generated 1,000"), by_name.get("generated 10,000")
     growth = {}
     grown: list[str] = []
     if small and big:
-        compared = [k for k, c in small.items() if c.result.times and big[k].result.times
-                    and not k.startswith(("floor", "python -c", "ref:"))]
+        compared = [
+            k
+            for k, c in small.items()
+            if c.result.times and big[k].result.times and not k.startswith(("floor", "python -c", "ref:"))
+        ]
         growth = {k: big[k].result.median / small[k].result.median for k in compared}
         grown = failed(*((cases, floor, compared.__contains__) for cases in (small, big)))
     row(TARGETS[4][0], growth, TARGETS[4][2], broken=grown)
@@ -737,12 +865,17 @@ def targets_15(sets: list[Dataset]) -> list[str]:
     by_name = {ds.name: {c.label: c for c in ds.cases} for ds in sets}
     hook, valid = by_name.get("the hook path"), by_name.get("pyvideo, valid entries only")
     rows = ["## Targets (issue #15)", ""]
-    rows += ["The floor is `python -c \"import re, pathlib\"` reading the README; the hook path is each of "
-             "`talkcat validate`, `talkcat sync-readme` and `talkcat sync-readme --check` run as the hook runs "
-             "them, warm, with nothing to do, in a git repository holding this repository's catalogue.", ""]
+    rows += [
+        'The floor is `python -c "import re, pathlib"` reading the README; the hook path is each of '
+        "`talkcat validate`, `talkcat sync-readme` and `talkcat sync-readme --check` run as the hook runs "
+        "them, warm, with nothing to do, in a git repository holding this repository's catalogue.",
+        "",
+    ]
     rows += ["| target | worst case | measured | limit | met |", "|---|---|---:|---:|---|"]
 
-    def row(target: tuple[str, str, float], cases: dict[str, Case] | None, ref: str | None, labels: Sequence[str]) -> None:
+    def row(
+        target: tuple[str, str, float], cases: dict[str, Case] | None, ref: str | None, labels: Sequence[str]
+    ) -> None:
         name, unit, limit = target
         shown = f"{limit:g} {unit}" if unit == "MiB" else f"{limit:g}{unit}"
         chosen = [cases[label] for label in labels if label in cases] if cases else []
@@ -752,8 +885,10 @@ def targets_15(sets: list[Dataset]) -> list[str]:
         base = cases[ref] if ref is not None else None
         broken = [c for c in [*chosen, *([base] if base else [])] if c.failed or c.result.missing]
         if broken:
-            why = "; ".join(f"{c.label}: {c.result.missing or 'exit ' + ','.join(map(str, sorted(c.result.exit_codes)))}"
-                            for c in broken)
+            why = "; ".join(
+                f"{c.label}: {c.result.missing or 'exit ' + ','.join(map(str, sorted(c.result.exit_codes)))}"
+                for c in broken
+            )
             rows.append(f"| {name} | {why} | | {shown} | **no** |")
             return
         if base is None:
@@ -775,8 +910,11 @@ def targets_15(sets: list[Dataset]) -> list[str]:
     row(TARGETS_15[6], valid, "ref: markdown-it parse of the README", ["import README"])
     row(TARGETS_15[7], valid, None, ["import README"])
     row(TARGETS_15[8], hook, NO_COMPLETION, ["hook: talkcat sync-readme --check"])
-    peer = [f"- {PRE_COMMIT[1]}: {pairwise(hook[PRE_COMMIT[1]].result, hook[PRE_COMMIT[2]].result):.2f}x a `true` hook"
-            ] if hook and all(label in hook and hook[label].result.times for label in PRE_COMMIT[1:]) else []
+    peer = (
+        [f"- {PRE_COMMIT[1]}: {pairwise(hook[PRE_COMMIT[1]].result, hook[PRE_COMMIT[2]].result):.2f}x a `true` hook"]
+        if hook and all(label in hook and hook[label].result.times for label in PRE_COMMIT[1:])
+        else []
+    )
     if peer:
         rows += ["", "The peer's own figure, for comparison:", "", *peer]
     return rows + [""]
@@ -807,8 +945,19 @@ def machine() -> list[str]:
         f"Python {platform.python_version()} ({platform.python_implementation()}) at {PYTHON}",
     ]
     versions = []
-    dists = ("talkcat", "typer", "ruamel.yaml", "ruamel.yaml.clib", "PyYAML", "tabulate", "markdown-it-py", "rich",
-             "platformdirs", "cogapp", "pre-commit")
+    dists = (
+        "talkcat",
+        "typer",
+        "ruamel.yaml",
+        "ruamel.yaml.clib",
+        "PyYAML",
+        "tabulate",
+        "markdown-it-py",
+        "rich",
+        "platformdirs",
+        "cogapp",
+        "pre-commit",
+    )
     for dist in dists:
         try:
             from importlib.metadata import version
@@ -817,12 +966,27 @@ def machine() -> list[str]:
         except Exception:
             versions.append(f"{dist} (not installed)")
     lines.append(", ".join(versions))
-    proc = subprocess.run(talkcat_argv() + ["--version"], capture_output=True, text=True, env=child_env(Path(tempfile.gettempdir())), check=False)
+    proc = subprocess.run(
+        talkcat_argv() + ["--version"],
+        capture_output=True,
+        text=True,
+        env=child_env(Path(tempfile.gettempdir())),
+        check=False,
+    )
     lines.append(f"`talkcat --version`: {proc.stdout.strip() or proc.stderr.strip()}")
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    )
     if head.returncode == 0:
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=False)
-        lines.append(f"talkcat at commit {head.stdout.strip()}{' with uncommitted changes' if dirty.stdout.strip() else ''}")
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        lines.append(
+            f"talkcat at commit {head.stdout.strip()}{' with uncommitted changes' if dirty.stdout.strip() else ''}"
+        )
     try:
         load = os.getloadavg()
         lines.append(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -835,8 +999,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case (at least 5)")
     parser.add_argument("--skip-pyvideo", action="store_true", help="leave out the 20 MB catalogue")
-    parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        help="measure only the catalogues whose name holds NAME (repeat for several)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="measure only the catalogues whose name holds NAME (repeat for several)",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

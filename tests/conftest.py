@@ -59,7 +59,9 @@ def unstamped(block: str) -> str:
 
     if not block:
         return ""
-    found = re.search(r"\n<!-- written by talkcat from (.*): edit that file, not this block \(checksum [0-9a-f]{16}\) -->\n\Z", block)
+    found = re.search(
+        r"\n<!-- written by talkcat from (.*): edit that file, not this block \(checksum [0-9a-f]{16}\) -->\n\Z", block
+    )
     assert found, f"no stamp at the end of:\n{block}"
     content = block[: found.start()]
     assert stamped(content, found[1]) == block, f"a wrong checksum at the end of:\n{block}"

@@ -78,9 +78,7 @@ def test_add_in_the_middle_changes_only_added_lines(repo: Path, runner: CliRunne
     )
 
 
-def test_newest_goes_above_the_year_heading_and_oldest_before_the_end_marker(
-    repo: Path, runner: CliRunner
-) -> None:
+def test_newest_goes_above_the_year_heading_and_oldest_before_the_end_marker(repo: Path, runner: CliRunner) -> None:
     assert add(runner, "--title", "Newest", "--date", "2025-01-01", "--event", "E").exit_code == 0  # type: ignore[attr-defined]
     assert add(runner, "--title", "Oldest", "--date", "2001-01-01", "--event", "E").exit_code == 0  # type: ignore[attr-defined]
     assert catalogue() == ODD.replace(
@@ -104,25 +102,44 @@ def test_every_field_by_flag(repo: Path, runner: CliRunner) -> None:
         app,
         [
             "add",
-            "--id", "my-workshop",
-            "--title", "Hands-on: testing",
-            "--date", "2023-09-01",
-            "--end-date", "2023-09-02",
-            "--event", "EuroPython",
-            "--location", "Prague, Czechia",
-            "--kind", "workshop",
-            "--language", "English",
-            "--speaker", "Ada Lovelace",
-            "--speaker", "Grace Hopper",
-            "--tag", "testing",
-            "--tag", "pytest",
-            "--link", "https://example.org/talk",
-            "--link-label", "Schedule",
-            "--video", "https://example.org/video",
-            "--video-label", "Watch",
-            "--slides", "https://example.org/slides",
-            "--slides-label", "Deck",
-            "--description", "First line.\n\n## More\n\nDetails.\n\n",
+            "--id",
+            "my-workshop",
+            "--title",
+            "Hands-on: testing",
+            "--date",
+            "2023-09-01",
+            "--end-date",
+            "2023-09-02",
+            "--event",
+            "EuroPython",
+            "--location",
+            "Prague, Czechia",
+            "--kind",
+            "workshop",
+            "--language",
+            "English",
+            "--speaker",
+            "Ada Lovelace",
+            "--speaker",
+            "Grace Hopper",
+            "--tag",
+            "testing",
+            "--tag",
+            "pytest",
+            "--link",
+            "https://example.org/talk",
+            "--link-label",
+            "Schedule",
+            "--video",
+            "https://example.org/video",
+            "--video-label",
+            "Watch",
+            "--slides",
+            "https://example.org/slides",
+            "--slides-label",
+            "Deck",
+            "--description",
+            "First line.\n\n## More\n\nDetails.\n\n",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -283,9 +300,7 @@ def test_all_required_flags_given_means_no_prompts(repo: Path, runner: CliRunner
 
 
 @pytest.mark.parametrize("args", [["--no-input"], []])
-def test_without_a_terminal_missing_fields_are_a_usage_error(
-    repo: Path, runner: CliRunner, args: list[str]
-) -> None:
+def test_without_a_terminal_missing_fields_are_a_usage_error(repo: Path, runner: CliRunner, args: list[str]) -> None:
     result = runner.invoke(app, ["add", "--title", "T", *args])
     assert result.exit_code == 2
     assert "missing --date, --event" in result.stderr
@@ -398,7 +413,9 @@ def test_an_invalid_catalogue_is_not_written_to(project: Path, runner: CliRunner
 
 
 def test_missing_catalogue(project: Path, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", "--data", "no/such.yaml"])
+    result = runner.invoke(
+        app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E", "--data", "no/such.yaml"]
+    )
     assert (result.exit_code, result.stderr) == (1, "no/such.yaml: no such file\n")
     # No lock file, and no folder for it: the file lock is taken only on a file that is there.
     assert not Path("no").exists()
@@ -492,7 +509,18 @@ def test_concurrent_adds_all_land(repo: Path) -> None:
     reader.start()
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "talkcat", "add", "--title", f"Parallel {n}", "--date", f"2020-01-{n + 1:02d}", "--event", "E"],
+            [
+                sys.executable,
+                "-m",
+                "talkcat",
+                "add",
+                "--title",
+                f"Parallel {n}",
+                "--date",
+                f"2020-01-{n + 1:02d}",
+                "--event",
+                "E",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -533,9 +561,7 @@ def test_twenty_adds_at_once_on_five_thousand_talks_all_land(tmp_path: Path) -> 
         for n in range(5000)
     )
     (tmp_path / DATA).write_text("talks:\n" + talks, encoding="utf-8")
-    adds = [
-        ["add", "--title", f"At once {n}", "--date", f"2010-01-{n + 1:02d}", "--event", "E"] for n in range(20)
-    ]
+    adds = [["add", "--title", f"At once {n}", "--date", f"2010-01-{n + 1:02d}", "--event", "E"] for n in range(20)]
     # As in the trial, other writers queue too (edits of other talks), and syncs
     # (here checks, which write nothing) keep the two cores busy meanwhile.
     ids = [f"{dt.date(2024, 1, 1) - dt.timedelta(days=n)}-talk-{n}" for n in range(10)]
@@ -647,7 +673,18 @@ def test_writers_with_different_cache_folders_share_one_lock(project: Path, in_g
     caches = [project.parent / f"{project.name}-cache-{n}" for n in range(2)]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "talkcat", "add", "--title", f"Cache {n}", "--date", f"2020-01-{n + 1:02d}", "--event", "E"],
+            [
+                sys.executable,
+                "-m",
+                "talkcat",
+                "add",
+                "--title",
+                f"Cache {n}",
+                "--date",
+                f"2020-01-{n + 1:02d}",
+                "--event",
+                "E",
+            ],
             env={**os.environ, "TALKCAT_CACHE_DIR": str(caches[n % 2]), "XDG_CACHE_HOME": str(caches[n % 2])},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install tmux)")
@@ -55,8 +54,22 @@ class Terminal:
         if "PYTHONPATH" in os.environ:  # the talkcat under test, when it is not the installed one
             environment["PYTHONPATH"] = os.environ["PYTHONPATH"]
         assignments = [f"{name}={value}" for name, value in environment.items()]
-        self.tmux("new-session", "-d", "-x", "120", "-y", "50", "-c", str(folder),
-                  "env", "-i", *assignments, "bash", "--norc", "--noprofile")
+        self.tmux(
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "50",
+            "-c",
+            str(folder),
+            "env",
+            "-i",
+            *assignments,
+            "bash",
+            "--norc",
+            "--noprofile",
+        )
         self.wait(lambda screen: screen.rstrip().endswith(PROMPT.rstrip()), "the shell's prompt")
 
     def tmux(self, *args: str) -> str:
@@ -149,8 +162,7 @@ def test_a_pasted_abstract_is_the_description_and_no_line_reaches_the_shell(term
     assert sorted(path.name for path in project.iterdir() if path.name.startswith("LEAKED")) == []
     description = "".join(f"    {line}\n" if line else "\n" for line in ABSTRACT.splitlines())
     assert catalogue(project) == with_entry(
-        "- title: Reproducible ML\n  date: 2026-04-22\n  event: PyData Berlin 2026\n"
-        f"  description: |-\n{description}"
+        f"- title: Reproducible ML\n  date: 2026-04-22\n  event: PyData Berlin 2026\n  description: |-\n{description}"
     )
 
 

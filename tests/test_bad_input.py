@@ -130,7 +130,9 @@ def readme(name: str, stderr: str, args: tuple[str, ...] = SYNC) -> Any:
     return pytest.param(Case(name, stderr, args, readme=name), id=name)
 
 
-def made(name: str, stderr: str, setup: Callable[[Path], None] | None, args: tuple[str, ...] = SYNC, **marks: Any) -> Any:
+def made(
+    name: str, stderr: str, setup: Callable[[Path], None] | None, args: tuple[str, ...] = SYNC, **marks: Any
+) -> Any:
     return pytest.param(Case(name, stderr, args, setup=setup), id=name, **marks)
 
 
@@ -141,28 +143,72 @@ def option(name: str, stderr: str, args: tuple[str, ...]) -> Any:
 
 CASES = [
     # Malformed YAML, at the start, in the middle and at the end of the file.
-    catalogue("yaml-broken-first-line.yaml", invalid_yaml(1, 10, "did not find expected node content (while parsing a flow node)")),
-    catalogue("yaml-unclosed-quote.yaml", invalid_yaml(5, 1, "found unexpected end of stream (while scanning a quoted scalar that starts at line 2): is a quote left open?")),
+    catalogue(
+        "yaml-broken-first-line.yaml",
+        invalid_yaml(1, 10, "did not find expected node content (while parsing a flow node)"),
+    ),
+    catalogue(
+        "yaml-unclosed-quote.yaml",
+        invalid_yaml(
+            5,
+            1,
+            "found unexpected end of stream (while scanning a quoted scalar that starts at line 2): is a quote left open?",
+        ),
+    ),
     catalogue("yaml-bad-indent.yaml", invalid_yaml(4, 9, "mapping values are not allowed in this context")),
     catalogue("yaml-colon-in-title.yaml", invalid_yaml(2, 16, "mapping values are not allowed in this context")),
-    catalogue("yaml-unclosed-flow.yaml", invalid_yaml(6, 1, "did not find expected ',' or ']' (while parsing a flow sequence that starts at line 5)")),
-    catalogue("yaml-unclosed-flow-mapping.yaml", invalid_yaml(6, 1, "did not find expected ',' or '}' (while parsing a flow mapping that starts at line 5)")),
-    catalogue("yaml-stray-bracket.yaml", invalid_yaml(5, 1, "did not find expected key (while parsing a block mapping that starts at line 1)")),
-    catalogue("yaml-second-document.yaml", at(5, 1, "a catalogue is one YAML document; found a second one") + AFTER_FIXING),
+    catalogue(
+        "yaml-unclosed-flow.yaml",
+        invalid_yaml(6, 1, "did not find expected ',' or ']' (while parsing a flow sequence that starts at line 5)"),
+    ),
+    catalogue(
+        "yaml-unclosed-flow-mapping.yaml",
+        invalid_yaml(6, 1, "did not find expected ',' or '}' (while parsing a flow mapping that starts at line 5)"),
+    ),
+    catalogue(
+        "yaml-stray-bracket.yaml",
+        invalid_yaml(5, 1, "did not find expected key (while parsing a block mapping that starts at line 1)"),
+    ),
+    catalogue(
+        "yaml-second-document.yaml", at(5, 1, "a catalogue is one YAML document; found a second one") + AFTER_FIXING
+    ),
     catalogue("yaml-unknown-version.yaml", invalid_yaml(1, 1, "found incompatible YAML document")),
-    catalogue("deep-nesting.yaml", at(1, 107, "nested more than 100 levels deep; a catalogue needs four") + AFTER_FIXING),
+    catalogue(
+        "deep-nesting.yaml", at(1, 107, "nested more than 100 levels deep; a catalogue needs four") + AFTER_FIXING
+    ),
     # Tabs: YAML allows none in indentation.
-    catalogue("yaml-tab-indent.yaml", invalid_yaml(3, 1, "found a tab character that violates indentation (while scanning a plain scalar that starts at line 2)")),
-    catalogue("yaml-tab-before-dash.yaml", invalid_yaml(2, 1, "found character that cannot start any token (while scanning for the next token)")),
+    catalogue(
+        "yaml-tab-indent.yaml",
+        invalid_yaml(
+            3,
+            1,
+            "found a tab character that violates indentation (while scanning a plain scalar that starts at line 2)",
+        ),
+    ),
+    catalogue(
+        "yaml-tab-before-dash.yaml",
+        invalid_yaml(2, 1, "found character that cannot start any token (while scanning for the next token)"),
+    ),
     # Encodings.
     catalogue("utf8-latin1.yaml", at(2, 13, "not valid UTF-8 (byte 0xe9); save the file as UTF-8")),
     catalogue("utf8-truncated.yaml", at(5, 3, "not valid UTF-8 (byte 0xe2); save the file as UTF-8")),
     catalogue("utf16.yaml", at(1, 1, "not valid UTF-8 (byte 0xff); save the file as UTF-8")),
     # Empty, or not the shape of a catalogue.
-    catalogue("empty.yaml", at(1, 1, "the catalogue is empty; it needs a `talks:` list (`talks: []` for none)") + AFTER_FIXING),
-    catalogue("only-comments.yaml", at(1, 1, "the catalogue is empty; it needs a `talks:` list (`talks: []` for none)") + AFTER_FIXING),
-    catalogue("top-level-list.yaml", at(1, 1, "the catalogue must be a mapping with a `talks:` list, not a list") + AFTER_FIXING),
-    catalogue("top-level-string.yaml", at(1, 1, "the catalogue must be a mapping with a `talks:` list, not a string") + AFTER_FIXING),
+    catalogue(
+        "empty.yaml", at(1, 1, "the catalogue is empty; it needs a `talks:` list (`talks: []` for none)") + AFTER_FIXING
+    ),
+    catalogue(
+        "only-comments.yaml",
+        at(1, 1, "the catalogue is empty; it needs a `talks:` list (`talks: []` for none)") + AFTER_FIXING,
+    ),
+    catalogue(
+        "top-level-list.yaml",
+        at(1, 1, "the catalogue must be a mapping with a `talks:` list, not a list") + AFTER_FIXING,
+    ),
+    catalogue(
+        "top-level-string.yaml",
+        at(1, 1, "the catalogue must be a mapping with a `talks:` list, not a string") + AFTER_FIXING,
+    ),
     catalogue("talks-mapping.yaml", at(2, 3, "`talks` must be a list of entries, not a mapping") + AFTER_FIXING),
     catalogue(
         "null-entries.yaml",
@@ -200,7 +246,9 @@ CASES = [
         + at(2, 10, "the tag !!python/object:builtins.str is not allowed in a catalogue")
         + AFTER_FIXING,
     ),
-    catalogue("python-name-tag.yaml", at(1, 8, "the tag !!python/name:os.system is not allowed in a catalogue") + AFTER_FIXING),
+    catalogue(
+        "python-name-tag.yaml", at(1, 8, "the tag !!python/name:os.system is not allowed in a catalogue") + AFTER_FIXING
+    ),
     catalogue(
         "local-tag.yaml",
         at(2, 3, "talk #1: missing required field 'title'")
@@ -220,50 +268,80 @@ CASES = [
         + AFTER_FIXING,
     ),
     # Control characters: raw ones YAML refuses itself, escaped ones validation does.
-    catalogue("control-char-raw.yaml", invalid_yaml(2, 11, "unacceptable character #x0007: control characters are not allowed")),
-    catalogue("nul-byte.yaml", invalid_yaml(4, 12, "unacceptable character #x0000: control characters are not allowed")),
-    catalogue("control-char-escaped.yaml", at(2, 10, "title must be one line without control characters") + AFTER_FIXING),
+    catalogue(
+        "control-char-raw.yaml",
+        invalid_yaml(2, 11, "unacceptable character #x0007: control characters are not allowed"),
+    ),
+    catalogue(
+        "nul-byte.yaml", invalid_yaml(4, 12, "unacceptable character #x0000: control characters are not allowed")
+    ),
+    catalogue(
+        "control-char-escaped.yaml", at(2, 10, "title must be one line without control characters") + AFTER_FIXING
+    ),
     catalogue("control-char-description.yaml", at(5, 16, "description contains control characters") + AFTER_FIXING),
-    catalogue("line-separator-in-title.yaml", at(2, 10, "title must be one line without control characters") + AFTER_FIXING),
-    catalogue("long-title-with-tab.yaml", at(2, 10, "title must be one line without control characters") + AFTER_FIXING),
+    catalogue(
+        "line-separator-in-title.yaml", at(2, 10, "title must be one line without control characters") + AFTER_FIXING
+    ),
+    catalogue(
+        "long-title-with-tab.yaml", at(2, 10, "title must be one line without control characters") + AFTER_FIXING
+    ),
     # Values that would break the README, or are no values at all.
     catalogue(
         "description-end-marker.yaml",
-        at(5, 16, "description contains the README marker '<!-- //TALKS -->'; it would break the README") + AFTER_FIXING,
+        at(5, 16, "description contains the README marker '<!-- //TALKS -->'; it would break the README")
+        + AFTER_FIXING,
     ),
     catalogue(
         "title-start-marker.yaml",
         at(2, 10, "title contains the README marker '<!-- TALKS -->'; it would break the README") + AFTER_FIXING,
     ),
     catalogue("huge-number-title.yaml", at(2, 10, "title must be a string, not a number (quote it)") + AFTER_FIXING),
-    catalogue("date-with-time.yaml", at(3, 9, "date '2024-01-01 10:00:00' is not a date in the form YYYY-MM-DD") + AFTER_FIXING),
-    catalogue("date-not-real.yaml", at(3, 9, "date 2023-02-30 is not a real date (day is out of range for month)") + AFTER_FIXING),
+    catalogue(
+        "date-with-time.yaml",
+        at(3, 9, "date '2024-01-01 10:00:00' is not a date in the form YYYY-MM-DD") + AFTER_FIXING,
+    ),
+    catalogue(
+        "date-not-real.yaml",
+        at(3, 9, "date 2023-02-30 is not a real date (day is out of range for month)") + AFTER_FIXING,
+    ),
     # Slides must stay inside the repository.
-    catalogue("slides-outside-repository.yaml", at(5, 11, "'../../etc' points outside the repository ({root})") + AFTER_FIXING),
+    catalogue(
+        "slides-outside-repository.yaml", at(5, 11, "'../../etc' points outside the repository ({root})") + AFTER_FIXING
+    ),
     catalogue(
         "slides-absolute-path.yaml",
         at(5, 11, "'/etc/passwd' is an absolute path; give a URL or a path inside the repository") + AFTER_FIXING,
     ),
     made(
         "ten-mb-description-then-a-bad-date",
-        at(TEN_MB_BAD_DATE_LINE, 9, "date 2023-02-30 is not a real date (day is out of range for month)") + AFTER_FIXING,
+        at(TEN_MB_BAD_DATE_LINE, 9, "date 2023-02-30 is not a real date (day is out of range for month)")
+        + AFTER_FIXING,
         ten_mb_description_then_a_bad_date,
     ),
     # No file to read where the catalogue should be.
-    made("catalogue-is-a-folder", "data/talks.yaml: is a directory, not a file\n", replace_with_folder("data/talks.yaml")),
+    made(
+        "catalogue-is-a-folder", "data/talks.yaml: is a directory, not a file\n", replace_with_folder("data/talks.yaml")
+    ),
     made("catalogue-is-a-named-pipe", "data/talks.yaml: is a named pipe, not a file\n", fifo),
     made("catalogue-is-a-dangling-symlink", "data/talks.yaml: no such file\n", dangling_symlink),
-    made("catalogue-is-a-symlink-loop", "data/talks.yaml: is a symlink that loops (it leads back to itself)\n", symlink_loop),
+    made(
+        "catalogue-is-a-symlink-loop",
+        "data/talks.yaml: is a symlink that loops (it leads back to itself)\n",
+        symlink_loop,
+    ),
     made("data-folder-is-a-file", "data/talks.yaml: cannot read: Not a directory\n", data_is_a_file),
     made(
         "catalogue-unreadable",
         "data/talks.yaml: permission denied\n",
         unreadable,
-        marks=pytest.mark.skipif(
-            hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads a file of mode 000"
-        ),
+        marks=pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads a file of mode 000"),
     ),
-    made("add-to-a-missing-folder", "missing/talks.yaml: no such file\n", None, (*ADD, "--title", "T", "--data", "missing/talks.yaml")),
+    made(
+        "add-to-a-missing-folder",
+        "missing/talks.yaml: no such file\n",
+        None,
+        (*ADD, "--title", "T", "--data", "missing/talks.yaml"),
+    ),
     made("readme-is-a-folder", "README.md: is a directory, not a file\n", replace_with_folder("README.md")),
     # READMEs: markers missing, duplicated, nested, inverted, or only text.
     readme("readme-no-markers.md", NO_BLOCK + PUT_MARKERS),
@@ -285,11 +363,28 @@ CASES = [
     ),
     readme("readme-latin1.md", "README.md:1:6: not valid UTF-8 (byte 0xe9); save the file as UTF-8\n"),
     readme("readme-fenced-only.md", NO_BLOCK + AS_TEXT.format(6), ("sync-readme", "--check")),
-    readme("readme-inverted.md", "README.md:3: <!-- //TALKS --> comes before <!-- TALKS --> (line 5)\n", ("import", "README.md", "--data", "data/new.yaml")),
+    readme(
+        "readme-inverted.md",
+        "README.md:3: <!-- //TALKS --> comes before <!-- TALKS --> (line 5)\n",
+        ("import", "README.md", "--data", "data/new.yaml"),
+    ),
     # Commands that write refuse a bad catalogue, and bad values, before writing.
-    catalogue("duplicate-key.yaml", at(3, 3, "duplicate key 'title' (first at line 2)") + FIX_FIRST, (*ADD, "--title", "T")),
-    catalogue("null-entries.yaml", at(2, 2, "talk #1 must be a mapping of fields, not null") + at(3, 3, "talk #2 must be a mapping of fields, not null") + at(4, 3, "talk #3 must be a mapping of fields, not null") + FIX_FIRST, ("edit", "2024-01-01-a-talk", "--set", "event=X")),
-    catalogue("alias-bomb.yaml", alias_bomb_messages().replace(AFTER_FIXING, FIX_FIRST), ("remove", "--yes", "2024-01-01-a-talk")),
+    catalogue(
+        "duplicate-key.yaml", at(3, 3, "duplicate key 'title' (first at line 2)") + FIX_FIRST, (*ADD, "--title", "T")
+    ),
+    catalogue(
+        "null-entries.yaml",
+        at(2, 2, "talk #1 must be a mapping of fields, not null")
+        + at(3, 3, "talk #2 must be a mapping of fields, not null")
+        + at(4, 3, "talk #3 must be a mapping of fields, not null")
+        + FIX_FIRST,
+        ("edit", "2024-01-01-a-talk", "--set", "event=X"),
+    ),
+    catalogue(
+        "alias-bomb.yaml",
+        alias_bomb_messages().replace(AFTER_FIXING, FIX_FIRST),
+        ("remove", "--yes", "2024-01-01-a-talk"),
+    ),
     catalogue(
         "python-object-apply.yaml",
         "2 problems in data/talks.yaml\n",
@@ -380,9 +475,7 @@ def make_project(folder: Path, case: Case) -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_bad_input_is_refused_cleanly(
-    case: Case, project: Path, runner: CliRunner, no_network: None
-) -> None:
+def test_bad_input_is_refused_cleanly(case: Case, project: Path, runner: CliRunner, no_network: None) -> None:
     shutil.rmtree(project / "data")
     shutil.rmtree(project / ".git")
     make_project(project, case)

@@ -10,12 +10,11 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from conftest import without_stamps
 from typer.testing import CliRunner
 
 from talkcat import cache, store
 from talkcat.cli import app
-
-from conftest import without_stamps
 from talkcat.validate import Rules
 
 CATALOGUE = dedent(
@@ -233,9 +232,7 @@ def test_one_entry_per_catalogue_however_often_it_changes(catalogue: Path) -> No
     assert len(cache_files()) == 1
 
 
-def test_sync_readme_renders_from_the_cache_and_sees_a_changed_catalogue(
-    catalogue: Path, runner: CliRunner
-) -> None:
+def test_sync_readme_renders_from_the_cache_and_sees_a_changed_catalogue(catalogue: Path, runner: CliRunner) -> None:
     readme = catalogue.parent.parent / "README.md"
     readme.write_text(README)
     assert runner.invoke(app, ["sync-readme"]).exit_code == 0
@@ -250,9 +247,7 @@ def test_sync_readme_renders_from_the_cache_and_sees_a_changed_catalogue(
     assert without_stamps(readme.read_text()) == without_stamps(synced).replace("Reproducible ML", "Reproducible ML!")
 
 
-def test_markers_in_a_code_fence_stay_text_when_read_from_the_cache(
-    catalogue: Path, runner: CliRunner
-) -> None:
+def test_markers_in_a_code_fence_stay_text_when_read_from_the_cache(catalogue: Path, runner: CliRunner) -> None:
     readme = catalogue.parent.parent / "README.md"
     example = "```markdown\n<!-- TALKS -->\n<!-- //TALKS -->\n```\n"
     readme.write_text(example + README)
@@ -326,8 +321,7 @@ def test_processes_loading_at_once_leave_a_good_cache(project: Path) -> None:
     path = project / "data/talks.yaml"
     path.write_text(text)
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), "2000"], stderr=subprocess.PIPE)
-        for _ in range(4)
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), "2000"], stderr=subprocess.PIPE) for _ in range(4)
     ]
     for writer in writers:
         _, err = writer.communicate(timeout=120)
@@ -335,9 +329,7 @@ def test_processes_loading_at_once_leave_a_good_cache(project: Path) -> None:
     assert [p.name.startswith("catalogue-") for p in cache_files()] == [True]
     blob = catalogue_entry().read_bytes()
     key = _key(path)
-    assert cache.decode_checked(cache.unpack(blob, key), str(path)) == store.load_catalogue(
-        path, cache=False
-    ).checked
+    assert cache.decode_checked(cache.unpack(blob, key), str(path)) == store.load_catalogue(path, cache=False).checked
 
 
 def test_a_written_catalogue_is_cached_for_the_next_run(catalogue: Path) -> None:
@@ -459,9 +451,7 @@ def test_list_json_comes_from_the_cache_and_sees_a_one_byte_edit(mixed: Path, ru
     assert read_entry("json")[1] == listing.json_objects(store.load_catalogue(mixed).talks)
 
 
-def test_the_search_index_comes_from_the_cache_and_sees_a_one_byte_edit(
-    mixed: Path, runner: CliRunner
-) -> None:
+def test_the_search_index_comes_from_the_cache_and_sees_a_one_byte_edit(mixed: Path, runner: CliRunner) -> None:
     from talkcat import search
 
     args = ["search", "science", "--format", "plain"]
@@ -561,9 +551,7 @@ MORE_COMMANDS = [
 
 
 @pytest.mark.parametrize("args", MORE_COMMANDS, ids=" ".join)
-def test_talks_decoded_when_shown_print_as_without_the_cache(
-    mixed: Path, runner: CliRunner, args: list[str]
-) -> None:
+def test_talks_decoded_when_shown_print_as_without_the_cache(mixed: Path, runner: CliRunner, args: list[str]) -> None:
     fresh = runner.invoke(app, [*args, "--no-cache"])
     assert fresh.exit_code == 0, fresh.output
     assert fresh.stdout

@@ -104,7 +104,7 @@ def test_kinds_tags_events_and_fields(repo: Path, words: str, expected: list[str
 
 def test_zsh_and_fish_show_each_title_beside_its_id(repo: Path) -> None:
     zsh = complete("zsh", "talkcat edit 2023")
-    assert zsh.stdout == "_arguments '*: :((\"2023-03-10-python-packaging\":\"Python packaging\"))'\n"
+    assert zsh.stdout == '_arguments \'*: :(("2023-03-10-python-packaging":"Python packaging"))\'\n'
     fish = complete("fish", "talkcat remove key")
     assert fish.stdout == "keynote-zurich\tOpening keynote\n"
     assert complete("fish", "talkcat list --kind po").stdout == "poster\npodcast\n"

@@ -6,11 +6,10 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from conftest import unstamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
-
-from conftest import unstamped
 
 CATALOGUE = dedent(
     """\
@@ -212,14 +211,19 @@ def test_the_data_setting_moves_the_catalogue_for_every_command(repo: Path, runn
         "2022-12-02-reproducible-ml\t2022-12-02\tReproducible ML\tPyData Global 2022\tOnline\n"
     )
     code, _, err = invoke(runner, "remove", "2020-05-01-old-talk", "--yes", "--sync")
-    assert (code, err) == (0, "removed 'Old talk' (2020-05-01, PyCon DE) from talks.yaml\nREADME.md updated (2 talks)\n")
+    assert (code, err) == (
+        0,
+        "removed 'Old talk' (2020-05-01, PyCon DE) from talks.yaml\nREADME.md updated (2 talks)\n",
+    )
 
 
 # -- flags override the config
 
 
 def test_flags_override_the_config(repo: Path, runner: CliRunner) -> None:
-    (repo / "talkcat.toml").write_text('data = "nowhere.yaml"\nreadme = "NOWHERE.md"\nheading_level = 2\nsort = "oldest"\n')
+    (repo / "talkcat.toml").write_text(
+        'data = "nowhere.yaml"\nreadme = "NOWHERE.md"\nheading_level = 2\nsort = "oldest"\n'
+    )
     (repo / "OTHER.md").write_text(README)
     code, _, err = invoke(
         runner,
@@ -243,7 +247,9 @@ def test_a_flag_heading_level_with_year_groups_must_leave_room(repo: Path, runne
 # -- the block each option renders
 
 
-def sync_with(repo: Path, runner: CliRunner, config: str, start: str = "<!-- TALKS -->\n", end: str = "<!-- //TALKS -->") -> str:
+def sync_with(
+    repo: Path, runner: CliRunner, config: str, start: str = "<!-- TALKS -->\n", end: str = "<!-- //TALKS -->"
+) -> str:
     (repo / "talkcat.toml").write_text(config)
     code, _, err = invoke(runner, "sync-readme")
     assert code == 0, err
@@ -330,7 +336,10 @@ def test_the_configured_markers_are_checked_in_the_catalogue(repo: Path, runner:
     (repo / "talkcat.toml").write_text('markers = ["<!-- BEGIN -->", "<!-- END -->"]\n')
     (repo / "data/talks.yaml").write_text(CATALOGUE.replace("Intro.", "Intro <!-- END -->"))
     code, out, _ = invoke(runner, "validate")
-    assert (code, out) == (1, "data/talks.yaml:11:16: description contains the README marker '<!-- END -->'; it would break the README\n")
+    assert (code, out) == (
+        1,
+        "data/talks.yaml:11:16: description contains the README marker '<!-- END -->'; it would break the README\n",
+    )
 
 
 def test_year_groups_move_the_description_headings_down(repo: Path, runner: CliRunner) -> None:
@@ -396,7 +405,10 @@ def test_import_reads_back_a_block_rendered_with_the_config(repo: Path, runner: 
     # The same block from the imported catalogue: only the stamp, which names the catalogue, changes.
     code, diff, _ = invoke(runner, "sync-readme", "--diff")
     changed = [line for line in diff.split("\n") if line.startswith(("+", "-")) and line[:3] not in ("+++", "---")]
-    assert (code, [line[:36] for line in changed]) == (0, ["-<!-- written by talkcat from data/t", "+<!-- written by talkcat from back.y"])
+    assert (code, [line[:36] for line in changed]) == (
+        0,
+        ["-<!-- written by talkcat from data/t", "+<!-- written by talkcat from back.y"],
+    )
 
 
 def test_import_refuses_text_after_a_year_heading(repo: Path, runner: CliRunner) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from speaker import FOLDERS, make_repo
 from typer.testing import CliRunner
 
-from speaker import FOLDERS, make_repo
 from talkcat import store
 from talkcat.cli import app
 
@@ -57,8 +57,10 @@ def test_from_inside_a_talks_folder_every_command_finds_the_catalogue_and_readme
     )
     assert (added.exit_code, added.stdout) == (0, "2024-05-02-next-talk\n"), added.output
     assert added.stderr == "added 'Next talk' (2024-05-02, PyCon DE 2024) to ../data/talks.yaml:2\n"
-    assert (speaker_repo / "data/talks.yaml").read_text("utf-8").startswith(
-        "talks:\n- title: Next talk\n  date: 2024-05-02\n  event: PyCon DE 2024\n"
+    assert (
+        (speaker_repo / "data/talks.yaml")
+        .read_text("utf-8")
+        .startswith("talks:\n- title: Next talk\n  date: 2024-05-02\n  event: PyCon DE 2024\n")
     )
     assert not (folder / "data").exists()
     checked = runner.invoke(app, ["sync-readme", "--check"])

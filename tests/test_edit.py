@@ -69,8 +69,20 @@ def test_set_keeps_the_comment_and_every_other_line(repo: Path, runner: CliRunne
 def test_new_keys_go_in_field_order(repo: Path, runner: CliRunner) -> None:
     result = runner.invoke(
         app,
-        ["edit", FIRST, "--set", "kind=keynote", "--set", "end-date=2024-05-02", "--set", "speakers=Ada, Grace",
-         "--set", "language=English", "--set", "slides=https://example.org/s"],
+        [
+            "edit",
+            FIRST,
+            "--set",
+            "kind=keynote",
+            "--set",
+            "end-date=2024-05-02",
+            "--set",
+            "speakers=Ada, Grace",
+            "--set",
+            "language=English",
+            "--set",
+            "slides=https://example.org/s",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert catalogue() == CATALOGUE.replace(
@@ -88,7 +100,9 @@ def test_set_an_id_goes_first_on_the_dash_line(repo: Path, runner: CliRunner) ->
     result = runner.invoke(app, ["edit", FIRST, "--set", "id=repro"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "repro\n"
-    assert catalogue() == CATALOGUE.replace("- title: Reproducible research", "- id: repro\n  title: Reproducible research")
+    assert catalogue() == CATALOGUE.replace(
+        "- title: Reproducible research", "- id: repro\n  title: Reproducible research"
+    )
     back = runner.invoke(app, ["edit", "repro", "--unset", "id"])
     assert back.exit_code == 0, back.output
     assert catalogue() == CATALOGUE
@@ -132,7 +146,9 @@ def test_description_replaced_by_text_and_by_file(repo: Path, runner: CliRunner)
     result = runner.invoke(app, ["edit", "data-zurich", "--description-file", "d.md"])
     assert result.exit_code == 0, result.output
     # The one-line description before it had no final line break: the new one has none either.
-    assert catalogue() == CATALOGUE.replace("  description: |\n    Old text.\n", "  description: |-\n    Line 1\n    Line 2\n")
+    assert catalogue() == CATALOGUE.replace(
+        "  description: |\n    Old text.\n", "  description: |-\n    Line 1\n    Line 2\n"
+    )
 
 
 def test_date_today_and_a_date_out_of_order(repo: Path, runner: CliRunner) -> None:
@@ -178,8 +194,7 @@ def test_unknown_id_suggests_the_closest(repo: Path, runner: CliRunner) -> None:
     )
     result = runner.invoke(app, ["edit", "zzz", "--set", "title=x"])
     assert result.stderr == (
-        "data/talks.yaml: no talk with id 'zzz'\n"
-        "hint: see every id with `talkcat list --data data/talks.yaml`\n"
+        "data/talks.yaml: no talk with id 'zzz'\nhint: see every id with `talkcat list --data data/talks.yaml`\n"
     )
     assert catalogue() == CATALOGUE
 
@@ -261,7 +276,7 @@ def test_an_id_prefix_names_the_talk_it_took(repo: Path, runner: CliRunner) -> N
         f"'2024-05' is {FIRST}: 'Reproducible research' (2024-05-01, PyCon DE)\n"
         "updated location of 'Reproducible research' (2024-05-01, PyCon DE) in data/talks.yaml\n"
     )
-    assert catalogue() == CATALOGUE.replace('"Berlin, Germany"', 'Darmstadt, Germany')
+    assert catalogue() == CATALOGUE.replace('"Berlin, Germany"', "Darmstadt, Germany")
     # The start of an explicit id too, and in another case: the one talk it fits.
     assert runner.invoke(app, ["edit", "DATA-z", "--set", "kind=panel"]).stderr.startswith("'DATA-z' is data-zurich: ")
 

@@ -184,11 +184,15 @@ def test_file_without_final_newline_round_trips() -> None:
 
 
 def test_dash_on_its_own_line() -> None:
-    text = "talks:\n-\n  title: B\n  date: 2024-01-01\n  event: E\n-   # odd\n  title: A\n  date: 2022-01-01\n  event: E\n"
+    text = (
+        "talks:\n-\n  title: B\n  date: 2024-01-01\n  event: E\n-   # odd\n  title: A\n  date: 2022-01-01\n  event: E\n"
+    )
     out = edit.insert_entry(text, lines(text), 1, NEW)
     assert out == text.replace("-   # odd", NEW + "-   # odd")
     assert edit.remove_entry(out, lines(out), 1) == text
-    assert edit.remove_entry(text, lines(text), 0) == text.replace("-\n  title: B\n  date: 2024-01-01\n  event: E\n", "")
+    assert edit.remove_entry(text, lines(text), 0) == text.replace(
+        "-\n  title: B\n  date: 2024-01-01\n  event: E\n", ""
+    )
 
 
 def test_flow_sequence_is_not_spliced() -> None:
@@ -284,7 +288,8 @@ HASH_LINES = {
 @pytest.mark.parametrize("value", HASH_LINES.values(), ids=HASH_LINES.keys())
 def test_a_value_line_starting_with_a_hash_is_part_of_its_talk(value: str) -> None:
     text = (
-        "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n" + value
+        "talks:\n- title: A\n  date: 2024-01-01\n  event: E\n"
+        + value
         + "# 2023\n- title: B\n  date: 2023-01-01\n  event: E\n"
     )
     assert [t.title for t in talks(text)] == ["A", "B"]
@@ -339,4 +344,3 @@ def test_a_change_that_would_reach_beyond_its_talk_is_refused() -> None:
     assert info.value.problems[0].line == 2
     with pytest.raises(edit.LayoutError, match="would reach beyond the talk"):
         edit.rewrite_entry(text, wrong, 0, NEW)
-

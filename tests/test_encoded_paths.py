@@ -8,9 +8,9 @@ from textwrap import dedent
 from urllib.parse import unquote
 
 import pytest
+from speaker import FOLDERS, make_repo
 from typer.testing import CliRunner
 
-from speaker import FOLDERS, make_repo
 from talkcat.cli import app
 
 CATALOGUE = dedent(

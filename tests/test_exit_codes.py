@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from talkcat.cli import COMMANDS, EXIT_CODES, EXIT_CODES_HELP, app
 
 CATALOGUE = """\

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from talkcat.cli import app
 from talkcat.export import bibtex_key, latex_escape
 from talkcat.pages import MANIFEST, page_stem
@@ -117,7 +117,9 @@ def test_json_and_csv_are_what_list_prints(tricky: Path, runner: CliRunner) -> N
         exported = export(runner, "--format", output_format, "--year", "2022", "--year", "2023")
         assert exported == listed.stdout_bytes.decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(export(runner, "--format", "csv"), newline="")))
-    assert [row["title"] for row in rows][0] == 'Data & Models: 100% "real" $cost #1 _under_ {braces} ~tilde^ back\\slash'
+    assert [row["title"] for row in rows][
+        0
+    ] == 'Data & Models: 100% "real" $cost #1 _under_ {braces} ~tilde^ back\\slash'
     assert rows[0]["description"].endswith("Not front matter: a thematic break.\n")
     assert [entry["id"] for entry in json.loads(export(runner, "--format", "json"))][-1] == ".."
 
@@ -130,14 +132,20 @@ def test_json_and_csv_are_what_list_prints(tricky: Path, runner: CliRunner) -> N
     [
         (["--year", "2022"], ["2022-01-31-zürich-ünïcödé-talk@talkcat"]),
         (["--online"], ["2022-01-31-zürich-ünïcödé-talk@talkcat"]),
-        (["--kind", "keynote", "--kind", "talk"], [
-            "2023-05-10-data-models-100-real-cost-1-under-braces-tilde-back-slash@talkcat",
-            "2021-12-01-データ科学-入門@talkcat",
-            "..@talkcat",
-        ]),
-        (["--tag", "python", "--has-video"], [
-            "2023-05-10-data-models-100-real-cost-1-under-braces-tilde-back-slash@talkcat",
-        ]),
+        (
+            ["--kind", "keynote", "--kind", "talk"],
+            [
+                "2023-05-10-data-models-100-real-cost-1-under-braces-tilde-back-slash@talkcat",
+                "2021-12-01-データ科学-入門@talkcat",
+                "..@talkcat",
+            ],
+        ),
+        (
+            ["--tag", "python", "--has-video"],
+            [
+                "2023-05-10-data-models-100-real-cost-1-under-braces-tilde-back-slash@talkcat",
+            ],
+        ),
         (["--until", "2021-12-31", "--location", "tokyo"], ["2021-12-01-データ科学-入門@talkcat"]),
     ],
 )
@@ -209,8 +217,7 @@ def test_ics_without_icalendar_says_what_to_install(
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "the ics format needs the icalendar package, which is not installed\n"
-        "hint: pip install 'talkcat[calendar]'\n"
+        "the ics format needs the icalendar package, which is not installed\nhint: pip install 'talkcat[calendar]'\n"
     )
     assert not (tricky / "talks.ics").exists()
 
@@ -245,7 +252,12 @@ def test_bibtex_reads_back(tricky: Path, runner: CliRunner) -> None:
         '{Data & Models: 100% "real" $cost #1 _under_ {braces} ~tilde^ back\\slash}'
     )
     # Nothing LaTeX would read as a command, comment or group is left bare.
-    assert re.search(r"(?<!\\)[&%$#_~^]", fields["title"].replace(r"\textasciitilde{}", "").replace(r"\textasciicircum{}", "")) is None
+    assert (
+        re.search(
+            r"(?<!\\)[&%$#_~^]", fields["title"].replace(r"\textasciitilde{}", "").replace(r"\textasciicircum{}", "")
+        )
+        is None
+    )
     assert fields["author"] == "Ada Lovelace and {Grace Hopper and Friends}"
     assert fields["howpublished"] == r"PyData Berlin \#7, Berlin, Germany"
     assert (fields["year"], fields["month"], fields["date"]) == ("2023", "may", "2023-05-10/2023-05-12")
@@ -332,7 +344,9 @@ def test_hugo_front_matter(tricky: Path, runner: CliRunner) -> None:
         "tags": ["ml", "python", "a: b"],
         "authors": ["Ada Lovelace", "Grace Hopper and Friends"],
     }
-    assert written[FIRST].endswith("\n---\n\nFirst paragraph, with a\nline break.\n\n## Outline\n\n- one\n- two\n---\nNot front matter: a thematic break.\n")
+    assert written[FIRST].endswith(
+        "\n---\n\nFirst paragraph, with a\nline break.\n\n## Outline\n\n- one\n- two\n---\nNot front matter: a thematic break.\n"
+    )
     assert front_matter(written["talk.md"]) == {
         "title": "yes",
         "event": "null",
@@ -388,8 +402,16 @@ def test_nikola_header_as_in_the_seed_page(tricky: Path, runner: CliRunner) -> N
 
 @pytest.mark.parametrize(
     ("talk_id", "stem"),
-    [("..", "talk"), ("...", "talk"), (".hidden", "hidden"), ("../../etc/passwd", "etc-passwd"),
-     ("a\\b/c", "a-b-c"), ("a..b", "a.b"), ("ok-1", "ok-1"), ("zürich", "zürich")],
+    [
+        ("..", "talk"),
+        ("...", "talk"),
+        (".hidden", "hidden"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("a\\b/c", "a-b-c"),
+        ("a..b", "a.b"),
+        ("ok-1", "ok-1"),
+        ("zürich", "zürich"),
+    ],
 )
 def test_page_names_stay_in_the_folder(talk_id: str, stem: str) -> None:
     assert page_stem(talk_id) == stem
@@ -410,7 +432,9 @@ def test_dotted_ids_write_inside_the_folder(project: Path, runner: CliRunner) ->
     assert new == ["site", "site/.talkcat-pages.json", "site/bashrc.md", "site/talk-2.md", "site/talk.md"]
 
 
-def test_a_symlink_out_of_the_folder_is_refused(tricky: Path, runner: CliRunner, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_symlink_out_of_the_folder_is_refused(
+    tricky: Path, runner: CliRunner, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     outside = tmp_path_factory.mktemp("outside") / "target.md"
     outside.write_text("mine\n", encoding="utf-8")
     (tricky / "site").mkdir()
@@ -437,7 +461,9 @@ def test_a_hand_edited_page_is_not_overwritten(tricky: Path, runner: CliRunner) 
     page.write_text(page.read_text(encoding="utf-8") + "\nMy own notes.\n", encoding="utf-8")
     # The catalogue changes too, so that every page would be rewritten.
     catalogue = tricky / "data/talks.yaml"
-    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("event: 'null'", "event: Nothing"), encoding="utf-8")
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace("event: 'null'", "event: Nothing"), encoding="utf-8"
+    )
     before = folder_bytes(site)
     result = runner.invoke(app, ["export", "--format", "pages", "--site", "hugo", "-o", "site"])
     assert result.exit_code == 1
@@ -457,7 +483,9 @@ def test_a_hand_edited_page_is_not_overwritten(tricky: Path, runner: CliRunner) 
 def test_pages_talkcat_wrote_are_updated(tricky: Path, runner: CliRunner) -> None:
     pages(runner, "hugo")
     catalogue = tricky / "data/talks.yaml"
-    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("event: 'null'", "event: Nothing"), encoding="utf-8")
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace("event: 'null'", "event: Nothing"), encoding="utf-8"
+    )
     result = runner.invoke(app, ["export", "--format", "pages", "--site", "hugo", "-o", "site"])
     assert result.exit_code == 0, result.output
     assert result.stderr == "hugo pages in site: 1 written, 3 unchanged\n"
@@ -489,7 +517,9 @@ def test_a_damaged_manifest_is_located(tricky: Path, runner: CliRunner) -> None:
     (tricky / "site" / MANIFEST).write_text('{"pages": {\n  "a.md": 1,\n', encoding="utf-8")
     result = runner.invoke(app, ["export", "--format", "pages", "--site", "hugo", "-o", "site"])
     assert result.exit_code == 1
-    assert result.stderr.startswith("site/.talkcat-pages.json:3:1: not a talkcat pages manifest: Expecting property name")
+    assert result.stderr.startswith(
+        "site/.talkcat-pages.json:3:1: not a talkcat pages manifest: Expecting property name"
+    )
 
 
 # Usage.
@@ -531,16 +561,19 @@ def test_pages_into_a_file_is_an_error(tricky: Path, runner: CliRunner) -> None:
 def bib_authors(text: str) -> list[str | None]:
     import bibtexparser
 
-    return [entry.fields_dict["author"].value if "author" in entry.fields_dict else None
-            for entry in bibtexparser.parse_string(text).entries]
+    return [
+        entry.fields_dict["author"].value if "author" in entry.fields_dict else None
+        for entry in bibtexparser.parse_string(text).entries
+    ]
 
 
 @pytest.mark.parametrize("key", ["speaker", "name"])
-def test_bibtex_author_is_the_speaker_setting_and_the_talks_speakers(
-    tricky: Path, runner: CliRunner, key: str
-) -> None:
+def test_bibtex_author_is_the_speaker_setting_and_the_talks_speakers(tricky: Path, runner: CliRunner, key: str) -> None:
     assert bib_authors(export(runner, "--format", "bibtex")) == [
-        "Ada Lovelace and {Grace Hopper and Friends}", None, None, None,
+        "Ada Lovelace and {Grace Hopper and Friends}",
+        None,
+        None,
+        None,
     ]
     (tricky / "talkcat.toml").write_text(f'{key} = "Jesper Dramsch"\n', encoding="utf-8")
     assert bib_authors(export(runner, "--format", "bibtex")) == [
@@ -735,9 +768,18 @@ def test_the_summary_is_the_first_paragraph(description: str, expected: str | No
     ("output", "message"),
     [
         # Today: "wrote 7 talks to data/talks.yaml", the catalogue replaced by JSON.
-        ("data/talks.yaml", "data/talks.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n"),
-        ("./data/../data/talks.yaml", "data/../data/talks.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n"),
-        ("linked.yaml", "linked.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n"),
+        (
+            "data/talks.yaml",
+            "data/talks.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n",
+        ),
+        (
+            "./data/../data/talks.yaml",
+            "data/../data/talks.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n",
+        ),
+        (
+            "linked.yaml",
+            "linked.yaml: is the catalogue (data/talks.yaml); write the export to a file of its own; nothing was written\n",
+        ),
         (
             "README.md",
             "README.md: is a README that sync-readme writes (README.md); write the export to a file of its own; "
@@ -774,7 +816,13 @@ def test_an_export_never_replaces_what_talkcat_reads_or_set_up(
     (project / "talk").mkdir()
     (project / "data/talks.yaml").write_text("talks:\n- {title: A, date: 2023-01-03, event: E, slides: talk/}\n")
     (project / "talkcat.toml").write_text('folder_readmes = true\ntemplate = "talks.md.j2"\n')
-    for name in ("talks.md.j2", "talk/README.md", "data/talks.schema.json", ".pre-commit-config.yaml", ".gitattributes"):
+    for name in (
+        "talks.md.j2",
+        "talk/README.md",
+        "data/talks.schema.json",
+        ".pre-commit-config.yaml",
+        ".gitattributes",
+    ):
         (project / name).write_text("mine\n")
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     result = runner.invoke(app, ["export", "--format", "json", "-o", output])

@@ -10,12 +10,12 @@ from textwrap import dedent
 from typing import Any
 
 import pytest
+from conftest import ROOT, SHARED
 from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from conftest import ROOT, SHARED
 from talkcat import readme, store, yamlread
 from talkcat.cli import app
 from talkcat.errors import TalkcatError
@@ -106,10 +106,7 @@ def round_trip_talks(text: str) -> list[Talk | None]:
     """Every entry as ruamel's round-trip loader reads it, made a Talk where valid."""
     data = YAML(typ="rt").load(text)
     fast = fast_talks(text)
-    return [
-        Talk.from_mapping(entry) if talk is not None else None
-        for entry, talk in zip(data["talks"] or [], fast)
-    ]
+    return [Talk.from_mapping(entry) if talk is not None else None for entry, talk in zip(data["talks"] or [], fast)]
 
 
 def fast_talks(text: str) -> list[Talk | None]:
@@ -206,9 +203,7 @@ def slugify_by_character(text: str) -> str:
     import unicodedata
 
     text = unicodedata.normalize("NFKC", text).casefold()
-    kept = "".join(
-        ch if ch.isalnum() or unicodedata.category(ch).startswith("M") else " " for ch in text
-    )
+    kept = "".join(ch if ch.isalnum() or unicodedata.category(ch).startswith("M") else " " for ch in text)
     return "-".join(kept.split())
 
 
@@ -253,8 +248,22 @@ def find_block_line_by_line(text: str, in_code: frozenset[int]) -> readme.Block:
 
 README_PIECES = st.sampled_from(
     [
-        readme.START_MARKER, readme.END_MARKER, "\n", "\r\n", "\r", "\u2028", "\x0c", " ", "   ",
-        "    ", "\t", "text", "```", "~~~", "<!-- TALKS", "-->",
+        readme.START_MARKER,
+        readme.END_MARKER,
+        "\n",
+        "\r\n",
+        "\r",
+        "\u2028",
+        "\x0c",
+        " ",
+        "   ",
+        "    ",
+        "\t",
+        "text",
+        "```",
+        "~~~",
+        "<!-- TALKS",
+        "-->",
     ]
 )
 

@@ -19,9 +19,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import talkcat
-from conftest import ROOT
 from talkcat import search
 from talkcat.model import FIELDS
 
@@ -88,7 +88,9 @@ def test_a_field_added_to_the_definition_is_everywhere(with_room: Path, room: Pa
     listed = run(with_room, room, "list", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(listed.stdout)))
     assert [(row["id"], row["room"]) for row in rows] == [
-        ("2024-06-01-asked", "Hall 3"), ("2024-05-01-given", "Hall 1"), ("2020-01-01-old-talk", "")
+        ("2024-06-01-asked", "Hall 3"),
+        ("2024-05-01-given", "Hall 1"),
+        ("2020-01-01-old-talk", ""),
     ]
     assert list(rows[0])[-3:] == ["slides_label", "room", "description"]
     as_json = json.loads(run(with_room, room, "list", "--format", "json").stdout)
@@ -102,7 +104,8 @@ def test_a_field_added_to_the_definition_is_everywhere(with_room: Path, room: Pa
 
     schema = json.loads(run(with_room, room, "schema").stdout)
     assert schema["$defs"]["talk"]["properties"]["room"] == {
-        "$ref": "#/$defs/str", "description": "The room it was given in."
+        "$ref": "#/$defs/str",
+        "description": "The room it was given in.",
     }
     assert "room" not in schema["$defs"]["talk"]["required"]
 
@@ -113,7 +116,9 @@ def test_the_copy_runs_the_copy(with_room: Path, room: Path) -> None:
     assert result.returncode == 0, result.stderr
     installed = subprocess.run(
         [sys.executable, "-m", "talkcat", "edit", "2020-01-01-old-talk", "--set", "room=Hall 9"],
-        cwd=room, capture_output=True, text=True,
+        cwd=room,
+        capture_output=True,
+        text=True,
     )
     assert installed.returncode == 2
     assert "unknown field 'room'" in installed.stderr

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from speaker import SCRIPT_PATH, WORKFLOW_PATH, git, make_repo
 from typer.testing import CliRunner
 
-from speaker import SCRIPT_PATH, WORKFLOW_PATH, git, make_repo
 from talkcat import generators
 from talkcat.cli import app
 from talkcat.generators import Finding
@@ -22,7 +22,7 @@ SCRIPT_LINE = (
 )
 WORKFLOW_LINE = (
     f"  {WORKFLOW_PATH}:14: runs {SCRIPT_PATH}: remove that step, or make the job run `talkcat sync-readme --check` "
-    "(talkcat's README: \"Migrating from a script or a CI job\")\n"
+    '(talkcat\'s README: "Migrating from a script or a CI job")\n'
 )
 
 
@@ -128,7 +128,7 @@ def test_a_workflow_with_the_markers_inline_writes_the_block_itself() -> None:
             ".github/workflows/inline.yaml",
             5,
             "writes the README's block itself: remove that step, or make the job run `talkcat sync-readme --check` "
-            "(talkcat's README: \"Migrating from a script or a CI job\")",
+            '(talkcat\'s README: "Migrating from a script or a CI job")',
         )
     ]
 

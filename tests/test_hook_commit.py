@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from speaker import FOLDERS, git_env, make_repo
 from typer.testing import CliRunner
 
-from speaker import FOLDERS, git_env, make_repo
 from talkcat.cli import app
 
 BIN = str(Path(sys.executable).parent)  # this test run's `talkcat` script, as an installed one

@@ -7,12 +7,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEED_README, seed_readme_text, stamped
+from test_render import cells_by_talk
 from typer.testing import CliRunner
 
 from talkcat.cli import app
-
-from conftest import ROOT, SEED_README, seed_readme_text, stamped
-from test_render import cells_by_talk
 
 BASE = "https://github.com/JesperDramsch/talks/tree/main/"
 START, END = "<!-- TALKS -->\n", "<!-- //TALKS -->"
@@ -111,8 +110,7 @@ def test_seed_without_its_slides_folders_is_reported_at_the_readme(project: Path
         f"README.md:27: slides '2022-12-02 Pydata Global/' does not exist in the repository ({root})\n"
         f"README.md:53: slides '2022-09-01 Euroscipy/' does not exist in the repository ({root})\n"
         f"README.md:64: slides '2021-10-31 SSI Fellowship Application/' does not exist in the repository ({root})\n"
-        f"README.md:107: slides '2021-10-28 Pydata Global/' does not exist in the repository ({root})\n"
-        + MISSING_HINT,
+        f"README.md:107: slides '2021-10-28 Pydata Global/' does not exist in the repository ({root})\n" + MISSING_HINT,
     )
     assert list((project / "data").iterdir()) == []
 
@@ -238,8 +236,9 @@ def test_folders_below_the_repository_root_then_sync(project: Path, runner: CliR
         "../../data/talks.yaml",
     )
     assert invoke(runner, "sync-readme") == (0, "", "README.md is up to date\n2 talk folder READMEs up to date\n")
-    assert (project / "README.md").read_text(encoding="utf-8") == "# Talks\n\n<!-- TALKS -->\n" + stamped(md(
-        """
+    assert (project / "README.md").read_text(encoding="utf-8") == "# Talks\n\n<!-- TALKS -->\n" + stamped(
+        md(
+            """
         ### Increase citations
 
         | Event          | Location           | Date       | Link                                     | Video              | Slides                                  |
@@ -263,7 +262,8 @@ def test_folders_below_the_repository_root_then_sync(project: Path, runner: CliR
         #### What you will learn
         - Reproducibility
         """
-    )) + "<!-- //TALKS -->\n"
+        )
+    ) + "<!-- //TALKS -->\n"
     assert invoke(runner, "validate")[0] == 0
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from conftest import ROOT, stamped
 from typer.testing import CliRunner
 
-from conftest import ROOT, stamped
 from talkcat.cli import app
 from talkcat.schema import schema_text
 from talkcat.validate import Rules
@@ -105,9 +105,7 @@ def test_run_twice_the_second_run_changes_nothing(repo: Path, runner: CliRunner)
     before = files(repo)
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0
-    assert result.stderr == (
-        "nothing to do: the catalogue, the README and the hook are set up\n"
-    )
+    assert result.stderr == ("nothing to do: the catalogue, the README and the hook are set up\n")
     assert files(repo) == before
 
 
@@ -195,9 +193,7 @@ def test_hooks_are_added_to_an_existing_repos_list(repo: Path, runner: CliRunner
 def test_a_config_without_repos_gets_them_appended(repo: Path, runner: CliRunner) -> None:
     (repo / ".pre-commit-config.yaml").write_text("fail_fast: true", encoding="utf-8")
     assert runner.invoke(app, ["init"]).exit_code == 0
-    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == (
-        "fail_fast: true\nrepos:\n" + HOOKS
-    )
+    assert (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8") == ("fail_fast: true\nrepos:\n" + HOOKS)
 
 
 def test_a_validate_hook_alone_gets_the_sync_hook_beside_it(repo: Path, runner: CliRunner) -> None:

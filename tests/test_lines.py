@@ -28,7 +28,9 @@ def test_every_writer_keeps_the_line_ending_of_a_files_first_line(first: str, la
 
     mixed = f"# Notes{first}text{later}"
     readme = scaffold.readme_with_section(mixed, "README.md", "x")
-    assert readme == f"# Notes{first}text{first}{first}## Talks{first}{first}<!-- TALKS -->{first}<!-- //TALKS -->{first}"
+    assert (
+        readme == f"# Notes{first}text{first}{first}## Talks{first}{first}<!-- TALKS -->{first}<!-- //TALKS -->{first}"
+    )
     setting = config.with_setting(f"a = 1{first}b = 2{later}", Path("talkcat.toml"), "c", "3")
     assert setting == f"a = 1{first}b = 2{later}c = 3{first}"
     assert in_the_style_of(mixed, "# T\n\nx\n") == f"# T{first}{first}x{first}"

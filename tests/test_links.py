@@ -236,9 +236,7 @@ def test_only_web_urls_are_asked(project: Path, server: Server, runner: CliRunne
     assert server.hits == Counter({("HEAD", "/ok"): 1})
 
 
-def test_without_httpx_says_what_to_install(
-    project: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_without_httpx_says_what_to_install(project: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     (project / "data/talks.yaml").write_text(
         "talks:\n- {title: T, date: 2023-01-01, event: E, link: 'https://example.org'}\n", encoding="utf-8"
     )
@@ -334,7 +332,9 @@ def test_without_a_network_the_links_are_not_checked_and_say_so(project: Path) -
     report = json.loads(as_json.stdout)
     assert (report["valid"], report["problems"]) == (True, [])
     assert report["unchecked_links"] == [
-        "https://pydata.org/global2023/", "https://youtu.be/xyz", "https://example.org/deck"
+        "https://pydata.org/global2023/",
+        "https://youtu.be/xyz",
+        "https://example.org/deck",
     ]
 
 
@@ -347,8 +347,11 @@ def test_without_a_network_other_problems_still_decide_the_exit_code(project: Pa
 
 def test_a_host_that_does_not_resolve_is_dead_when_other_links_answer(project: Path, server: Server) -> None:
     # The network works (the local server answers), so the name that does not resolve is a domain gone.
-    write_catalogue(project, server, ALIVE + "  description: x\n- title: T\n  date: 2023-01-02\n  event: E\n"
-                    "  video: https://gone.example/talk\n")
+    write_catalogue(
+        project,
+        server,
+        ALIVE + "  description: x\n- title: T\n  date: 2023-01-02\n  event: E\n  video: https://gone.example/talk\n",
+    )
     result = offline_talkcat(project, "validate", "--check-links", *FAST)
     assert result.returncode == 1
     assert result.stdout == (

@@ -175,18 +175,61 @@ def test_csv_is_rfc_4180_with_every_field(repo: Path, runner: CliRunner) -> None
     rows = list(csv.reader(io.StringIO(data, newline="")))
     assert rows == [
         [
-            "id", "title", "date", "end_date", "event", "location", "kind", "language", "speakers",
-            "tags", "link", "link_label", "video", "video_label", "slides", "slides_label", "description",
+            "id",
+            "title",
+            "date",
+            "end_date",
+            "event",
+            "location",
+            "kind",
+            "language",
+            "speakers",
+            "tags",
+            "link",
+            "link_label",
+            "video",
+            "video_label",
+            "slides",
+            "slides_label",
+            "description",
         ],
         [
-            "2023-05-10-workshop-on-data", "Workshop on data", "2023-05-10", "2023-05-11",
-            "PyData Berlin", "Berlin, Germany", "workshop", "", "", "data; python", "", "",
-            "https://example.org/v1", "", "https://example.org/s1", "Deck", "",
+            "2023-05-10-workshop-on-data",
+            "Workshop on data",
+            "2023-05-10",
+            "2023-05-11",
+            "PyData Berlin",
+            "Berlin, Germany",
+            "workshop",
+            "",
+            "",
+            "data; python",
+            "",
+            "",
+            "https://example.org/v1",
+            "",
+            "https://example.org/s1",
+            "Deck",
+            "",
         ],
         [
-            "2023-01-20-a-talk-with-quotes", 'A talk, with "quotes"', "2023-01-20", "", "EuroPython",
-            "Online", "talk", "English", "Ada; Grace", "Python", "https://example.org/a", "", "", "",
-            "", "", "Two\nlines.\n",
+            "2023-01-20-a-talk-with-quotes",
+            'A talk, with "quotes"',
+            "2023-01-20",
+            "",
+            "EuroPython",
+            "Online",
+            "talk",
+            "English",
+            "Ada; Grace",
+            "Python",
+            "https://example.org/a",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "Two\nlines.\n",
         ],
     ]
     assert '"A talk, with ""quotes"""' in data
@@ -283,9 +326,7 @@ def test_bad_filter_values_are_usage_errors(repo: Path, runner: CliRunner, args:
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
 
 
-@pytest.mark.parametrize(
-    "args", [["--sort", "speaker"], ["--format", "xml"], ["--limit", "-1"], ["--year", "twenty"]]
-)
+@pytest.mark.parametrize("args", [["--sort", "speaker"], ["--format", "xml"], ["--limit", "-1"], ["--year", "twenty"]])
 def test_usage_errors_are_exit_2(repo: Path, runner: CliRunner, args: list[str]) -> None:
     result = runner.invoke(app, ["list", *args])
     assert result.exit_code == 2
@@ -301,8 +342,7 @@ def test_invalid_entries_are_left_out_with_a_warning(project: Path, runner: CliR
     assert result.exit_code == 0, result.output
     assert result.stdout == "2020-01-01-good\t2020-01-01\tGood\tE\t\n"
     assert result.stderr == (
-        "warning: 1 problem in data/talks.yaml; 1 talk left out "
-        "(see `talkcat validate --data data/talks.yaml`)\n"
+        "warning: 1 problem in data/talks.yaml; 1 talk left out (see `talkcat validate --data data/talks.yaml`)\n"
     )
 
 

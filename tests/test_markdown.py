@@ -173,7 +173,9 @@ def test_parse_link_reads_source_not_normalised_href() -> None:
     )
 
 
-@pytest.mark.parametrize("text", ["plain", "[a](b) and more", "x [a](b)", "[a][ref]", "![img](x.png)", "<https://x.org>"])
+@pytest.mark.parametrize(
+    "text", ["plain", "[a](b) and more", "x [a](b)", "[a][ref]", "![img](x.png)", "<https://x.org>"]
+)
 def test_parse_link_rejects_anything_but_one_link(text: str) -> None:
     assert parse_link(text) is None
 

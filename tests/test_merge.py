@@ -153,8 +153,7 @@ def test_a_description_conflict_marks_only_the_lines_that_differ() -> None:
     )
     result = merged(base, base.replace("Two.", "Two, ours."), base.replace("Two.", "Two, theirs."))
     assert (
-        "    One.\n<<<<<<< ours\n    Two, ours.\n=======\n    Two, theirs.\n>>>>>>> theirs\n    Three.\n"
-        in result.text
+        "    One.\n<<<<<<< ours\n    Two, ours.\n=======\n    Two, theirs.\n>>>>>>> theirs\n    Three.\n" in result.text
     )
     assert [p.message for p in conflicts.problems(result.text, "x")] == [
         "merge conflict in 'Second' (2023-05-01-second), "
@@ -276,9 +275,7 @@ def _text(base_text: str, base: dict[str, dict[str, Any]], state: dict[str, dict
         slugs = [t.slug for t in talks]
         if slug not in slugs:
             index = edit.position_for([t.date for t in talks], entry["date"])
-            text = edit.insert_entry(
-                text, checked.extents(), index, dump_entry(Talk.from_mapping(entry).to_mapping())
-            )
+            text = edit.insert_entry(text, checked.extents(), index, dump_entry(Talk.from_mapping(entry).to_mapping()))
             continue
         index = slugs.index(slug)
         old, new = talks[index].to_mapping(), Talk.from_mapping(entry).to_mapping()

@@ -340,8 +340,7 @@ def test_comments_between_talks_and_every_other_byte_of_ours_are_kept(repo: Repo
     repo.write(
         HAND_KEPT.replace(
             "\n# --- 2024 ---\n",
-            "\n# --- 2024 ---\n"
-            "- title: Data pipelines\n  date: 2024-05-02  # a Thursday\n  event: EuroPython 2024\n\n",
+            "\n# --- 2024 ---\n- title: Data pipelines\n  date: 2024-05-02  # a Thursday\n  event: EuroPython 2024\n\n",
         ).replace("    - community\n", "    - community\n    - meetups\n")
     )
     assert repo.talkcat("sync-readme").returncode == 0

@@ -6,11 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SEED_README, stamped, unstamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
-
-from conftest import SEED_README, stamped, unstamped
 
 SEED_FOLDERS = (
     "2023-04-19 Community Talk",
@@ -74,7 +73,9 @@ def test_init_then_sync_keeps_the_hand_kept_talks(speaker: Path, runner: CliRunn
     assert (
         "  README.md: holds 5 talks between the markers: run `talkcat import README.md` before the first sync\n"
     ) in err
-    assert err.endswith("done. Next: `talkcat import README.md`, `talkcat sync-readme`, and `pre-commit install` to run the hook on every commit\n")
+    assert err.endswith(
+        "done. Next: `talkcat import README.md`, `talkcat sync-readme`, and `pre-commit install` to run the hook on every commit\n"
+    )
     assert (speaker / "README.md").read_bytes() == original
 
     code, out, err = invoke(runner, "sync-readme")
@@ -385,7 +386,9 @@ def test_the_folder_readme_is_rewritten_from_the_catalogue(folders: Path, runner
 def test_an_edit_to_a_talk_shows_in_its_folder_readme(folders: Path, runner: CliRunner) -> None:
     assert invoke(runner, "sync-readme")[0] == 0
     assert invoke(runner, "edit", FIRST_ID, "--set", "video=https://youtu.be/abc", "--sync")[0] == 0
-    assert "| https://youtu.be/abc |" in (folders / "2023-04-19 Community Talk" / "README.md").read_text(encoding="utf-8")
+    assert "| https://youtu.be/abc |" in (folders / "2023-04-19 Community Talk" / "README.md").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_new_talk_with_a_slides_folder_gets_its_readme(folders: Path, runner: CliRunner) -> None:

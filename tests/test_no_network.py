@@ -23,7 +23,9 @@ talks:
     A talk with a [link](https://example.org).
 """
 README = "# Me\n\n<!-- TALKS -->\n<!-- //TALKS -->\n"
-OLD_README = README.replace("<!-- TALKS -->\n", "<!-- TALKS -->\n### Old\n\n| Event | Date |\n|---|---|\n| E | 2020-01-01 |\n\n")
+OLD_README = README.replace(
+    "<!-- TALKS -->\n", "<!-- TALKS -->\n### Old\n\n| Event | Date |\n|---|---|\n| E | 2020-01-01 |\n\n"
+)
 
 EVERY_COMMAND = [
     ["validate"],

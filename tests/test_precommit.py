@@ -14,7 +14,6 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-
 from conftest import ROOT, stamped
 
 CATALOGUE = dedent(
@@ -94,9 +93,7 @@ def test_sync_hook_fixes_a_stale_readme_then_passes(repo: Path, pre_commit_home:
     assert (repo / "README.md").read_text(encoding="utf-8") == FRESH_README
 
 
-def test_validate_hook_fails_on_a_bad_catalogue_and_changes_nothing(
-    repo: Path, pre_commit_home: Path
-) -> None:
+def test_validate_hook_fails_on_a_bad_catalogue_and_changes_nothing(repo: Path, pre_commit_home: Path) -> None:
     bad = CATALOGUE.replace("location:", "loaction:")
     (repo / "data" / "talks.yaml").write_text(bad, encoding="utf-8")
     _git(repo, "add", ".")

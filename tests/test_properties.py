@@ -147,9 +147,7 @@ def sync_round_trip(folder: Path, talks: list[Talk], before: list[str], after: l
     back = folder / "back.yaml"
     imported = runner.invoke(app, ["import", str(readme), "--data", str(back)])
     assert imported.exit_code == 0, imported.output
-    assert store.load_catalogue(back, cache=False).talks == [
-        dataclasses.replace(t, id=None) for t in sort_talks(talks)
-    ]
+    assert store.load_catalogue(back, cache=False).talks == [dataclasses.replace(t, id=None) for t in sort_talks(talks)]
 
 
 @SLOW
@@ -197,7 +195,12 @@ def test_the_generated_catalogues_reach_the_hard_parts() -> None:
     # HTML comments and characters beyond the first plane must all come up.
     seen = ""
 
-    @settings(max_examples=100, database=None, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+    @settings(
+        max_examples=100,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+    )
     @given(catalogues)
     def collect(talks: list[Talk]) -> None:
         nonlocal seen

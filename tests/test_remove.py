@@ -44,7 +44,10 @@ def catalogue() -> str:
 @pytest.mark.parametrize(
     ("talk_id", "expected"),
     [
-        ("2024-05-01-first", CATALOGUE.replace("- title: First   # newest\n  date: 2024-05-01\n  event: PyCon DE\n\n", "")),
+        (
+            "2024-05-01-first",
+            CATALOGUE.replace("- title: First   # newest\n  date: 2024-05-01\n  event: PyCon DE\n\n", ""),
+        ),
         (
             "2023-03-10-second",
             CATALOGUE.replace('- title: Second\n  date: 2023-03-10\n  event: "Data Meetup"\n  tags: [a]\n\n', ""),
@@ -184,11 +187,17 @@ talks:
     ("talk_id", "expected"),
     [
         # Today `## Outline"` was left behind, as a comment, with exit 0.
-        ("2024-05-01-quoted", TRICKY.replace('- title: Quoted\n  date: 2024-05-01\n  event: E\n  description: "Intro\n'
-                                             '\n## Outline"\n', "")),
+        (
+            "2024-05-01-quoted",
+            TRICKY.replace(
+                '- title: Quoted\n  date: 2024-05-01\n  event: E\n  description: "Intro\n\n## Outline"\n', ""
+            ),
+        ),
         # Today "please report this".
-        ("2023-03-10-kept", TRICKY.replace("- title: Kept\n  date: 2023-03-10\n  event: E\n  description: |+\n"
-                                           "    Text\n\n", "")),
+        (
+            "2023-03-10-kept",
+            TRICKY.replace("- title: Kept\n  date: 2023-03-10\n  event: E\n  description: |+\n    Text\n\n", ""),
+        ),
         ("2022-01-01-last", TRICKY.replace("- title: Last\n  date: 2022-01-01\n  event: E\n", "")),
     ],
 )

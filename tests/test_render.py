@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_importer import parse_block
 
 from talkcat.markdown import parse
-from talkcat.model import Link, Talk
+from talkcat.model import Talk
 from talkcat.render import github_table, render_block, render_table
-from test_importer import parse_block
 
 GOLDEN = Path(__file__).parent / "golden"
 SEED_README = GOLDEN / "seed_readme.md"  # a copy of /work/shared/seeds/000_6acdbb613ddca7f9.txt
@@ -117,7 +117,11 @@ def test_link_cells() -> None:
         slides="2023-04-19 Community Talk/",
     )
     cells = [c.strip() for c in row(t).split(" | ")]
-    assert cells[3:] == ["[Site](https://x.org/talk)", "https://youtu.be/abc", "[Slides](2023-04-19%20Community%20Talk/) |"]
+    assert cells[3:] == [
+        "[Site](https://x.org/talk)",
+        "https://youtu.be/abc",
+        "[Slides](2023-04-19%20Community%20Talk/) |",
+    ]
 
 
 def test_relative_path_with_label_and_in_other_columns() -> None:

@@ -143,9 +143,7 @@ CATALOGUE = dedent(
         (lambda c: c.text.replace("# My talks", "# Mine"), None),  # above the entries: the whole text
     ],
 )
-def test_only_the_changed_entries_are_parsed_again(
-    change: object, entries: tuple[int, int, list[str]] | None
-) -> None:
+def test_only_the_changed_entries_are_parsed_again(change: object, entries: tuple[int, int, list[str]] | None) -> None:
     catalogue = store.parse_catalogue(CATALOGUE, PATH, RULES)
     assert callable(change)
     text = change(catalogue)

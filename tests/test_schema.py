@@ -10,21 +10,21 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import ROOT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from test_export import GOLDEN, SEED_BASE_URL, TRICKY
+from test_fast_path import CATALOGUES
+from test_list import CATALOGUE as LIST_CATALOGUE
+from test_search import CATALOGUE as SEARCH_CATALOGUE
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from talkcat import store, yamlread
 from talkcat.cli import app
 from talkcat.model import FIELD_NAMES, FIELDS, KINDS, REQUIRED
 from talkcat.schema import catalogue_schema, modeline
 from talkcat.validate import Rules
 from talkcat.yamlwrite import dump_catalogue
-from test_export import GOLDEN, SEED_BASE_URL, TRICKY
-from test_fast_path import CATALOGUES
-from test_list import CATALOGUE as LIST_CATALOGUE
-from test_search import CATALOGUE as SEARCH_CATALOGUE
 
 COMMITTED = ROOT / "schema" / "talks.schema.json"
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/talks.schema.json\n"
@@ -268,7 +268,8 @@ URLS = st.builds(
     st.sampled_from(["", "http", "https", "HTTPS", "ftp", "mailto", "1x", "a+b"]),
     st.sampled_from(["", ":", "://"]),
     # Brackets are left out: which bracketed hosts urlsplit takes is more than a pattern can say.
-    st.text("ab.:@1 /", max_size=8) | st.sampled_from(["localhost", "example.org", "u@x.y:80", "LocalHost", "LOCALHOST:80"]),
+    st.text("ab.:@1 /", max_size=8)
+    | st.sampled_from(["localhost", "example.org", "u@x.y:80", "LocalHost", "LOCALHOST:80"]),
     st.text("ab/?#. %", max_size=5),
 )
 
@@ -344,7 +345,7 @@ def test_add_to_an_empty_catalogue_keeps_the_schema_line(project: Path, runner: 
 
 
 def test_import_force_keeps_the_comment_lines(headed: Path, runner: CliRunner) -> None:
-    headed.write_text(SCHEMA_LINE + "# My talks.\n" + HEADED[len(SCHEMA_LINE):], encoding="utf-8")
+    headed.write_text(SCHEMA_LINE + "# My talks.\n" + HEADED[len(SCHEMA_LINE) :], encoding="utf-8")
     result = runner.invoke(app, ["import", str(GOLDEN / "seed_readme.md"), "--base-url", SEED_BASE_URL, "--force"])
     assert result.exit_code == 0, result.output
     assert headed.read_text(encoding="utf-8").startswith(SCHEMA_LINE + "# My talks.\ntalks:\n- title: How to find")

@@ -162,7 +162,11 @@ def test_field_prefixes() -> None:
     assert titles("location:switzerland") == ["Data pipelines", "Keynote: Machine learning for science"]
     assert titles("title:machine") == ["Keynote: Machine learning for science", "Learning the machine"]
     assert titles('title:"the machine"') == ["Learning the machine"]
-    assert titles("year:2024 reproducib") == ["Reproducible research in Python", "Reproducible builds", "Data pipelines"]
+    assert titles("year:2024 reproducib") == [
+        "Reproducible research in Python",
+        "Reproducible builds",
+        "Data pipelines",
+    ]
     assert titles("year:2023") == ["Notebooks at scale", "Keynote: Machine learning for science"]
     assert titles("year:2023 year:2020") == [
         "Notebooks at scale",
@@ -240,9 +244,9 @@ def test_a_prepared_index_finds_what_a_fresh_one_does(query: str) -> None:
     # Some of the talks, their texts picked from the prepared columns.
     part = talks[1::2]
     columns, _ = search.prepare(talks)
-    assert search.Index(part, search.pick(columns, range(1, len(talks), 2))).search(query) == search.Index(
-        part
-    ).search(query)
+    assert search.Index(part, search.pick(columns, range(1, len(talks), 2))).search(query) == search.Index(part).search(
+        query
+    )
 
 
 @pytest.mark.parametrize("word", ["reproducable", "reprodcuible", "pyhton", "machin", "lerning", "zurik"])
@@ -311,13 +315,29 @@ def test_search_csv_and_markdown(repo: Path, runner: CliRunner) -> None:
     )
 
 
-def test_search_table_shows_where_and_marks_words(repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_table_shows_where_and_marks_words(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     result = runner.invoke(app, ["search", "reproducible", "--format", "table"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == [
-        "Id", "┃", "Date", "┃", "Title", "┃", "Event", "┃", "Location", "┃", "Video", "┃", "Slides", "┃", "Matched"
+        "Id",
+        "┃",
+        "Date",
+        "┃",
+        "Title",
+        "┃",
+        "Event",
+        "┃",
+        "Location",
+        "┃",
+        "Video",
+        "┃",
+        "Slides",
+        "┃",
+        "Matched",
     ]
     matched = " ".join(line.rsplit("│", 1)[-1].strip() for line in lines[2:])  # the column, its lines joined
     assert "tags: jupyter, reproducible-science; description: We discuss" in matched
@@ -327,7 +347,9 @@ def test_search_table_shows_where_and_marks_words(repo: Path, runner: CliRunner,
 _COLOUR = re.compile(r"\x1b\[[0-9;]*?(?:3[0-7]|9[0-7])(?:;[0-9;]*)?m")
 
 
-def test_search_table_colours_words_unless_no_color(repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_table_colours_words_unless_no_color(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR")
     coloured = runner.invoke(app, ["search", "zurich", "--format", "table"])
@@ -453,5 +475,11 @@ def test_the_matched_column_keeps_its_words_at_every_width(
     assert all(len(line) <= int(columns) for line in lines)
     assert lines[0].split()[-1] == "Matched", result.stdout
     matched = [line.rsplit("│", 1)[-1].strip() for line in lines[2:]]
-    assert "description:" in " ".join(matched).split() or any(m.startswith("description") for m in matched), result.stdout
-    assert not any(word.startswith("descriptio") and word not in ("description", "description:") for m in matched for word in m.split())
+    assert "description:" in " ".join(matched).split() or any(m.startswith("description") for m in matched), (
+        result.stdout
+    )
+    assert not any(
+        word.startswith("descriptio") and word not in ("description", "description:")
+        for m in matched
+        for word in m.split()
+    )

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from conftest import ROOT, SEED_README
 from typer.testing import CliRunner
 
 from talkcat.cli import app
-
-from conftest import ROOT, SEED_README
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/talks.schema.json\n"
 
@@ -22,9 +21,7 @@ def _documented_commands() -> list[list[str]]:
     return [line.split()[1:] for line in block.group(1).splitlines()]
 
 
-def test_the_shipped_catalogue_is_the_seed_imported_as_documented(
-    project: Path, runner: CliRunner
-) -> None:
+def test_the_shipped_catalogue_is_the_seed_imported_as_documented(project: Path, runner: CliRunner) -> None:
     commands = _documented_commands()
     assert [c[0] for c in commands] == ["import", "edit", "edit"]
     for args in commands:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from talkcat.cli import app
 
 sys.path.insert(0, str(ROOT / "tests" / "pretalx"))
@@ -52,9 +52,7 @@ talks:
 
 
 def talks_of(path: Path) -> list[dict[str, object]]:
-    return sorted(
-        yaml.safe_load(path.read_text(encoding="utf-8"))["talks"], key=lambda t: (str(t["date"]), t["title"])
-    )
+    return sorted(yaml.safe_load(path.read_text(encoding="utf-8"))["talks"], key=lambda t: (str(t["date"]), t["title"]))
 
 
 @pytest.mark.parametrize("catalogue", ["tricky", "repository"])

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from talkcat.cli import app
 
 sys.path.insert(0, str(ROOT / "tests" / "pretalx"))
@@ -112,7 +112,12 @@ def test_flags_win_and_location_is_asked_of_no_one(
     lines = result.stdout.splitlines()
     assert lines[0] == "- title: My own title"
     assert "  location: Berlin, Germany" in lines and "  kind: tutorial" in lines
-    assert lines[lines.index("  tags:") + 1 :][:4] == ["  - mine", "  link:", "    label: DemoCon", "    url: " + talk_page(pretalx, code)]
+    assert lines[lines.index("  tags:") + 1 :][:4] == [
+        "  - mine",
+        "  link:",
+        "    label: DemoCon",
+        "    url: " + talk_page(pretalx, code),
+    ]
     assert result.stderr == "would add it to data/talks.yaml:3; nothing was written\n"
     assert "My own title" not in catalogue.read_text(encoding="utf-8")
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from talkcat.cli import app
 
 SAMPLE = ROOT / "tests" / "data" / "pyvideo"
@@ -29,9 +29,7 @@ def archive(project: Path) -> Path:
 
 
 def talks_of(path: Path) -> list[dict[str, object]]:
-    return sorted(
-        yaml.safe_load(path.read_text(encoding="utf-8"))["talks"], key=lambda t: (str(t["date"]), t["title"])
-    )
+    return sorted(yaml.safe_load(path.read_text(encoding="utf-8"))["talks"], key=lambda t: (str(t["date"]), t["title"]))
 
 
 def check_like_pyvideo(folder: Path) -> list[Path]:

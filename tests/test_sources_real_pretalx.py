@@ -14,9 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from talkcat.cli import app
 
 sys.path.insert(0, str(ROOT / "tests" / "pretalx"))

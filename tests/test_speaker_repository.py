@@ -15,11 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEED_README
 
 from talkcat.importer import read_block
 from talkcat.readme import unstamped
-
-from conftest import SEED_README
 
 START, END = "<!-- TALKS -->", "<!-- //TALKS -->"
 

@@ -158,7 +158,13 @@ def test_no_talks_match(repo: Path, runner: CliRunner) -> None:
     assert stats(runner, "--year", "1999") == (0, "total\t0\n", "")
     code, out, _ = stats(runner, "--year", "1999", "--format", "json")
     assert json.loads(out) == {
-        "total": 0, "year": {}, "kind": {}, "event": {}, "series": {}, "location": {}, "country": {}
+        "total": 0,
+        "year": {},
+        "kind": {},
+        "event": {},
+        "series": {},
+        "location": {},
+        "country": {},
     }
 
 

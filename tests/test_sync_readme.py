@@ -6,11 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import stamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
-
-from conftest import stamped
 
 CATALOGUE = """\
 talks:
@@ -119,9 +118,7 @@ def test_diff_prints_what_would_change(repo: Path, runner: CliRunner) -> None:
 def test_crlf_and_bom_survive(repo: Path, runner: CliRunner) -> None:
     (repo / "README.md").write_bytes(b"\xef\xbb\xbf" + README.replace("\n", "\r\n").encode())
     assert runner.invoke(app, ["sync-readme"]).exit_code == 0
-    assert (repo / "README.md").read_bytes() == b"\xef\xbb\xbf" + expected_readme().replace(
-        "\n", "\r\n"
-    ).encode()
+    assert (repo / "README.md").read_bytes() == b"\xef\xbb\xbf" + expected_readme().replace("\n", "\r\n").encode()
     assert runner.invoke(app, ["sync-readme", "--check"]).exit_code == 0
 
 
@@ -149,9 +146,18 @@ def test_an_invalid_catalogue_writes_nothing(repo: Path, runner: CliRunner) -> N
 @pytest.mark.parametrize(
     ("readme", "message"),
     [
-        ("# Talks\n", "README.md: no <!-- TALKS --> ... <!-- //TALKS --> block\nhint: put the two marker lines where the talks should go:\n<!-- TALKS -->\n<!-- //TALKS -->\n"),
-        ("<!-- TALKS -->\n<!-- TALKS -->\n<!-- //TALKS -->\n", "README.md:2: a second <!-- TALKS --> (the first is at line 1)\n"),
-        ("<!-- //TALKS -->\nx\n<!-- TALKS -->\n", "README.md:1: <!-- //TALKS --> comes before <!-- TALKS --> (line 3)\n"),
+        (
+            "# Talks\n",
+            "README.md: no <!-- TALKS --> ... <!-- //TALKS --> block\nhint: put the two marker lines where the talks should go:\n<!-- TALKS -->\n<!-- //TALKS -->\n",
+        ),
+        (
+            "<!-- TALKS -->\n<!-- TALKS -->\n<!-- //TALKS -->\n",
+            "README.md:2: a second <!-- TALKS --> (the first is at line 1)\n",
+        ),
+        (
+            "<!-- //TALKS -->\nx\n<!-- TALKS -->\n",
+            "README.md:1: <!-- //TALKS --> comes before <!-- TALKS --> (line 3)\n",
+        ),
     ],
 )
 def test_bad_markers_leave_the_readme_alone(repo: Path, runner: CliRunner, readme: str, message: str) -> None:
@@ -206,13 +212,9 @@ def test_python_dash_m(repo: Path) -> None:
     import subprocess
     import sys
 
-    result = subprocess.run(
-        [sys.executable, "-m", "talkcat", "sync-readme", "--check"], capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-m", "talkcat", "sync-readme", "--check"], capture_output=True, text=True)
     assert result.returncode == 3
     assert result.stderr == "README.md is out of date; run `talkcat sync-readme` to update it\n"
-
-
 
 
 def test_one_talk_is_counted_in_words(repo: Path, runner: CliRunner) -> None:

@@ -7,11 +7,10 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from conftest import stamped, unstamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
-
-from conftest import stamped, unstamped
 
 CATALOGUE = dedent(
     """\
@@ -91,7 +90,9 @@ def test_a_template_gets_plain_talks_and_helpers(repo: Path, runner: CliRunner) 
 
 
 def test_section_and_chart_helpers_give_the_built_in_rendering(repo: Path, runner: CliRunner) -> None:
-    use(repo, "{{ chart() }}\n{% for talk in talks %}{{ section(talk) }}{% if not loop.last %}\n{% endif %}{% endfor %}")
+    use(
+        repo, "{{ chart() }}\n{% for talk in talks %}{{ section(talk) }}{% if not loop.last %}\n{% endif %}{% endfor %}"
+    )
     assert sync(runner)[0] == 0
     templated = block(repo)
     (repo / "talkcat.toml").write_text("chart = true\n")
@@ -124,7 +125,10 @@ def test_an_edited_template_is_never_served_from_the_cache(repo: Path, runner: C
         ("\n\n\n{{ nothing }}\n", ":4: template error: 'nothing' is undefined"),
         ("\n{{ 1 // 0 }}\n", ":2: template error: ZeroDivisionError: integer division or modulo by zero"),
         ("ok\n{{ talks|dictsort }}\n", ":2: template error: AttributeError: 'list' object has no attribute 'items'"),
-        ("\n\n{{ link(talks[0], 'title') }}\n", ":3: template error: link() takes one of link, video, slides, not 'title'"),
+        (
+            "\n\n{{ link(talks[0], 'title') }}\n",
+            ":3: template error: link() takes one of link, video, slides, not 'title'",
+        ),
         ("{{ table('x') }}\n", ":1: template error: table() takes a talk of `talks`, not 'x'"),
         ('\n{% include "talks.md.j2" %}\n', ":2: template error: a template loads no other file, not 'talks.md.j2'"),
         ('{% extends "/etc/passwd" %}\n', ":1: template error: a template loads no other file, not '/etc/passwd'"),

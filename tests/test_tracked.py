@@ -10,9 +10,9 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from speaker import git
 from typer.testing import CliRunner
 
-from speaker import git
 from talkcat.cli import app
 
 CATALOGUE = dedent(
@@ -166,10 +166,14 @@ def test_one_git_process_for_every_path_and_none_without_paths_or_repository(
     log = _counting_git(tmp_path, monkeypatch)
     assert runner.invoke(app, ["validate"]).exit_code == 1
     assert runner.invoke(app, ["sync-readme", "--check"]).exit_code == 1
-    assert log.read_text(encoding="utf-8").splitlines() == [
-        "--literal-pathspecs --no-optional-locks status --porcelain=v1 -z --ignored=traditional "
-        "--untracked-files=normal -- 2024-03-01 PyCon 2023-03-01 PyData 2022-03-01 EuroSciPy/deck.pdf"
-    ] * 2
+    assert (
+        log.read_text(encoding="utf-8").splitlines()
+        == [
+            "--literal-pathspecs --no-optional-locks status --porcelain=v1 -z --ignored=traditional "
+            "--untracked-files=normal -- 2024-03-01 PyCon 2023-03-01 PyData 2022-03-01 EuroSciPy/deck.pdf"
+        ]
+        * 2
+    )
 
     log.write_text("", encoding="utf-8")
     urls = (

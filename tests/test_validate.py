@@ -202,9 +202,7 @@ def test_top_level_must_be_talks(project: Path, runner: CliRunner) -> None:
     write(project / "data/talks.yaml", "- title: x\n")
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 1
-    assert result.stdout == (
-        "data/talks.yaml:1:1: the catalogue must be a mapping with a `talks:` list, not a list\n"
-    )
+    assert result.stdout == ("data/talks.yaml:1:1: the catalogue must be a mapping with a `talks:` list, not a list\n")
 
 
 def test_missing_file(project: Path, runner: CliRunner) -> None:
@@ -213,9 +211,7 @@ def test_missing_file(project: Path, runner: CliRunner) -> None:
     assert result.stderr == "nope.yaml: no such file\n"
 
 
-def test_end_date_and_url_scheme_are_checked_beside_other_problems(
-    project: Path, runner: CliRunner
-) -> None:
+def test_end_date_and_url_scheme_are_checked_beside_other_problems(project: Path, runner: CliRunner) -> None:
     write(
         project / "data/talks.yaml",
         """\
@@ -240,9 +236,7 @@ def test_end_date_and_url_scheme_are_checked_beside_other_problems(
     assert result.stderr == "3 problems in data/talks.yaml\n"
 
 
-def test_a_level_1_heading_in_a_list_item_is_no_talk_title(
-    project: Path, runner: CliRunner, tmp_path: Path
-) -> None:
+def test_a_level_1_heading_in_a_list_item_is_no_talk_title(project: Path, runner: CliRunner, tmp_path: Path) -> None:
     """pyvideo's `* # 10 - Make your goal clear`: rendered as `* ### 10 ...`, never split off on import."""
     write(
         project / "data/talks.yaml",

@@ -135,8 +135,13 @@ def sys_modules(folder: Path, *args: str) -> list[str]:
     """Every module an answer from the verdict imports, top-level names."""
     code = PROBE.replace('m.split(".")[0] == "talkcat"', "True").replace("sorted(m ", 'sorted(m.split(".")[0] ')
     probe = folder.parent / "probe.json"
-    subprocess.run([sys.executable, "-c", code, *args], cwd=folder, env={**os.environ, "PROBE": str(probe)},
-                   capture_output=True, check=True)
+    subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=folder,
+        env={**os.environ, "PROBE": str(probe)},
+        capture_output=True,
+        check=True,
+    )
     return list(json.loads(probe.read_text()))
 
 
@@ -210,9 +215,7 @@ CHANGES = [
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
 @pytest.mark.parametrize("args", HOOKS, ids=" ".join)
-def test_after_any_change_it_looked_at_the_answer_is_the_clis(
-    repo: Path, args: list[str], change: object
-) -> None:
+def test_after_any_change_it_looked_at_the_answer_is_the_clis(repo: Path, args: list[str], change: object) -> None:
     settle(repo / "data" / "talks.yaml", repo / "README.md")
     run(repo, *args)
     assert run(repo, *args).replayed
@@ -390,8 +393,12 @@ def test_another_virtual_environment_is_another_verdict(repo: Path, tmp_path: Pa
     run(repo, "validate")
     assert run(repo, "validate").replayed
     done = subprocess.run(
-        [str(python), "-c", PROBE, "validate"], cwd=repo, env={**env, "PROBE": str(tmp_path / "p.json")},
-        capture_output=True, text=True, timeout=120,
+        [str(python), "-c", PROBE, "validate"],
+        cwd=repo,
+        env={**env, "PROBE": str(tmp_path / "p.json")},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     elsewhere = Run(done, json.loads((tmp_path / "p.json").read_text()))
     assert not elsewhere.replayed and elsewhere.said == fresh(repo, "validate").said

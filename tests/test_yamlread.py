@@ -104,9 +104,7 @@ def test_duplicate_keys_name_the_first() -> None:
 
 def test_a_second_document_is_refused() -> None:
     doc = load("a: 1\n---\nb: 2\n")
-    assert [str(p) for p in doc.problems] == [
-        "t.yaml:2:1: a catalogue is one YAML document; found a second one"
-    ]
+    assert [str(p) for p in doc.problems] == ["t.yaml:2:1: a catalogue is one YAML document; found a second one"]
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n"])
@@ -142,9 +140,7 @@ def test_only_the_parsers_errors_are_invalid_yaml_a_bug_is_not() -> None:
 
 def test_deep_nesting_stops_at_a_hundred_levels() -> None:
     doc = load("a: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert [str(p) for p in doc.problems] == [
-        "t.yaml:1:103: nested more than 100 levels deep; a catalogue needs four"
-    ]
+    assert [str(p) for p in doc.problems] == ["t.yaml:1:103: nested more than 100 levels deep; a catalogue needs four"]
     assert load("a: " + "[" * 99 + "]" * 99 + "\n").problems == []
 
 
@@ -161,7 +157,7 @@ def test_no_module_of_talkcat_can_construct_objects_from_yaml() -> None:
 
     import talkcat
 
-    unsafe = ("typ=\"unsafe\"", "typ='unsafe'", "UnsafeLoader", "FullLoader", "yaml.load(", "pickle", "eval(", "exec(")
+    unsafe = ('typ="unsafe"', "typ='unsafe'", "UnsafeLoader", "FullLoader", "yaml.load(", "pickle", "eval(", "exec(")
     for path in Path(talkcat.__file__).parent.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert [word for word in unsafe if word in source] == [], path
@@ -229,8 +225,15 @@ def test_a_tag_must_fit_its_value() -> None:
         "t.yaml:9:4: !!float true is not a number; drop the tag, or change the value",
     ]
     assert doc.data == {
-        "a": None, "b": 12, "c": 1.0, "d": "12", "e": None, "f": None,
-        "g": dt.date(2024, 1, 1), "h": None, "i": None,
+        "a": None,
+        "b": 12,
+        "c": 1.0,
+        "d": "12",
+        "e": None,
+        "f": None,
+        "g": dt.date(2024, 1, 1),
+        "h": None,
+        "i": None,
     }
     assert type(doc.data["c"]) is float
 

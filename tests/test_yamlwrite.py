@@ -248,9 +248,36 @@ def test_long_values_are_not_wrapped() -> None:
 YAMLISH = st.lists(
     st.one_of(
         st.sampled_from(
-            ["null", "~", "Yes", "off", "n", "TRUE", ".inf", "-.NaN", "0x1F", "0o17", "0b101",
-             "1_000", "1:20", "1e3", "+1.", "2023-04-19", "2001-12-14 21:59:43.10 -5", "=",
-             "<<", "---", "...", "- ", "? ", ": ", " #", "'", '"', "\\"]
+            [
+                "null",
+                "~",
+                "Yes",
+                "off",
+                "n",
+                "TRUE",
+                ".inf",
+                "-.NaN",
+                "0x1F",
+                "0o17",
+                "0b101",
+                "1_000",
+                "1:20",
+                "1e3",
+                "+1.",
+                "2023-04-19",
+                "2001-12-14 21:59:43.10 -5",
+                "=",
+                "<<",
+                "---",
+                "...",
+                "- ",
+                "? ",
+                ": ",
+                " #",
+                "'",
+                '"',
+                "\\",
+            ]
         ),
         st.text(alphabet=" \t\n\r#:-[{,'\"abyYnN019.eE_+x\xa0\x85\u2028\ufeff\x00", max_size=8),
     ),
@@ -306,9 +333,7 @@ LOADERS = [
     pytest.param(
         load_pyyaml_c,
         id="pyyaml-c-1.1",
-        marks=pytest.mark.skipif(
-            not hasattr(pyyaml, "CSafeLoader"), reason="PyYAML with libyaml is not installed"
-        ),
+        marks=pytest.mark.skipif(not hasattr(pyyaml, "CSafeLoader"), reason="PyYAML with libyaml is not installed"),
     ),
 ]
 
@@ -321,9 +346,7 @@ def test_ruamel_safe_loader_is_the_c_parser() -> None:
 @pytest.mark.parametrize("load", LOADERS)
 @settings(deadline=None)
 @given(entries=st.lists(ENTRIES, max_size=3))
-def test_catalogue_loads_back_exactly(
-    load: Callable[[str], Any], entries: list[dict[str, Any]]
-) -> None:
+def test_catalogue_loads_back_exactly(load: Callable[[str], Any], entries: list[dict[str, Any]]) -> None:
     text = dump_catalogue(entries, header="# talks\n")
     assert to_plain(load(text)) == {"talks": entries}
 

@@ -302,14 +302,17 @@ class _Checker:
         if value is None:
             return ()
         if not isinstance(value, dict):
-            self.add(("labels",), f"labels must be a table of column = \"header\", not {_kind(value)}")
+            self.add(("labels",), f'labels must be a table of column = "header", not {_kind(value)}')
             return ()
         labels = []
         for attribute, label in value.items():
             if attribute not in COLUMN_ATTRIBUTES:
                 self.unknown(attribute, COLUMN_ATTRIBUTES, ("labels",))
             elif not isinstance(label, str) or not label.strip() or label != label.strip():
-                self.add(("labels", attribute), f"labels.{attribute} must be a non-empty string without surrounding spaces, not {_kind(label)}")
+                self.add(
+                    ("labels", attribute),
+                    f"labels.{attribute} must be a non-empty string without surrounding spaces, not {_kind(label)}",
+                )
             elif _CONTROL.search(label) or "|" in label:
                 self.add(("labels", attribute), f"labels.{attribute} must be one line without `|`: {label!r}")
             else:
@@ -320,7 +323,10 @@ class _Checker:
             header = headers.header(attribute).casefold()
             if header in folded:
                 # The importer tells the columns apart by their headers.
-                self.add(("labels",), f"labels: {folded[header]} and {attribute} would both be headed {headers.header(attribute)!r}")
+                self.add(
+                    ("labels",),
+                    f"labels: {folded[header]} and {attribute} would both be headed {headers.header(attribute)!r}",
+                )
             folded[header] = attribute
         return tuple(labels)
 
@@ -335,7 +341,7 @@ class _Checker:
         mirrors = []
         for host, target in value.items():
             if not _HOST_KEY.fullmatch(host):
-                why = f"sources: {host!r} is not a host name (with a path if need be), such as \"2025.pycon.de\""
+                why = f'sources: {host!r} is not a host name (with a path if need be), such as "2025.pycon.de"'
                 self.add(("sources", host), why)
             elif not isinstance(target, str) or event_of(target) is None:
                 url = '"https://pretalx.com/pyconde-pydata-2025/"'

@@ -157,9 +157,7 @@ def set_fields(
     return _apply(text, edits, path)
 
 
-def rewrite_entry(
-    text: str, extents: Sequence[Extent], index: int, entry: str, path: str = ""
-) -> str:
+def rewrite_entry(text: str, extents: Sequence[Extent], index: int, entry: str, path: str = "") -> str:
     """`text` with the talk at `index` replaced as a whole by `entry` (as for insert_entry)."""
     lay = _Layout(text, extents, path)
     body = _indent_lines(entry.split("\n")[:-1], lay.column, newline(text))
@@ -353,8 +351,7 @@ def _dash_line(lines: _Lines, number: int, path: str) -> int:
     if above >= 0 and _DASH_ALONE.match(lines.content(above)):
         return above
     raise LayoutError(
-        "cannot change this catalogue's text safely: its talks are not a block list "
-        "(one `- title: ...` item per talk)",
+        "cannot change this catalogue's text safely: its talks are not a block list (one `- title: ...` item per talk)",
         path=path,
         line=number + 1,
         hint="write the talks as a block list, as `talkcat import` does",
@@ -474,9 +471,7 @@ def _entry_keys(lay: _Layout, index: int, path: str) -> list[_Key]:
             or (_is_comment(lines.content(last)) and _indent(lines.content(last)) <= column)
         ):
             last -= 1
-        keys.append(
-            _Key(name, line, column, dash + value_mark[0] - 1, value_mark[1] - 1, value_end, last)
-        )
+        keys.append(_Key(name, line, column, dash + value_mark[0] - 1, value_mark[1] - 1, value_end, last))
     return keys
 
 

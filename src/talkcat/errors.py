@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 ERROR = "error"
 WARNING = "warning"  # said, but not a problem: no exit code of its own, nothing refused
 

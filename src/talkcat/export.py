@@ -138,9 +138,7 @@ def bibtex_key(talk_id: str) -> str:
     a short hash of the whole id, so two such talks never share a key and a
     key never depends on which other talks are exported.
     """
-    folded = "".join(
-        ch for ch in unicodedata.normalize("NFKD", talk_id) if not unicodedata.combining(ch)
-    )
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", talk_id) if not unicodedata.combining(ch))
     key = _KEY_UNSAFE.sub("-", folded).strip("-.") or "talk"
     if key != folded:
         key += "-" + hashlib.sha256(talk_id.encode("utf-8")).hexdigest()[:8]

@@ -35,7 +35,7 @@ RUNNERS = (
     "Makefile",
     "justfile",
 )
-MIGRATING = "talkcat's README: \"Migrating from a script or a CI job\""
+MIGRATING = 'talkcat\'s README: "Migrating from a script or a CI job"'
 _MARKDOWN = (".md", ".markdown")
 
 

@@ -122,9 +122,7 @@ def read_readme(
     first = len(_lines(text[: block.start])) - 1
     own = _block_tokens(tokens, first, len(lines) - 1)
     del tokens
-    return read_block(
-        lines, layout=layout, base_url=base_url, path=path, first_line=block.first_line, tokens=own
-    )
+    return read_block(lines, layout=layout, base_url=base_url, path=path, first_line=block.first_line, tokens=own)
 
 
 def _block_tokens(tokens: list[Token], first: int, count: int) -> list[Token] | None:
@@ -336,7 +334,10 @@ def _read_talk(context: _Context, tokens: list[Token], lines: list[str], end_lin
     found = [
         (len(token.markup), token.map[0], token.level > 0)
         for token in tokens
-        if token.type == "heading_open" and token.markup.startswith("#") and token.map and token.map[0] >= table.end_line
+        if token.type == "heading_open"
+        and token.markup.startswith("#")
+        and token.map
+        and token.map[0] >= table.end_line
     ]
     description = _read_description(context, title, lines, table.end_line, end_line, found)
     if description:

@@ -225,4 +225,3 @@ def updated(talk: Talk, changes: Mapping[str, Any]) -> Talk:
         else:
             mapping[name] = value
     return Talk.from_mapping(mapping)
-

@@ -94,9 +94,7 @@ def check_urls(urls: Sequence[str], settings: Settings = Settings()) -> dict[str
     try:
         import httpx
     except ImportError:
-        raise TalkcatError(
-            "--check-links needs the httpx package, which is not installed", hint=LINKS_HINT
-        ) from None
+        raise TalkcatError("--check-links needs the httpx package, which is not installed", hint=LINKS_HINT) from None
     unique = list(dict.fromkeys(urls))
     outcomes = asyncio.run(_check_all(httpx, unique, settings))
     return dict(zip(unique, outcomes))

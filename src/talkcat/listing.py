@@ -54,7 +54,7 @@ def to_json(objects: Sequence[bytes], matched: Matched | None = None) -> bytes:
         # The key json.dumps would have added last, spliced in before the closing brace.
         encode = _JSON.encode
         objects = [
-            b"%s, \"matched\": %s}" % (text[:-1], encode(list(fields)).encode("utf-8"))
+            b'%s, "matched": %s}' % (text[:-1], encode(list(fields)).encode("utf-8"))
             for text, fields in zip(objects, matched)
         ]
     # The brackets go onto the first and last objects: one join copies 20 MB once.
@@ -171,7 +171,14 @@ def _common_start(a: str, b: str) -> int:
 # (the id of a talk, derived from its date and title, starts with the date).
 _DROP_ORDER = ("location", "event", "slides", "video", "matched", "date")
 _MIN_WIDTHS = {
-    "id": 8, "date": 10, "title": 12, "event": 8, "location": 8, "video": 1, "slides": 1, "matched": 16,
+    "id": 8,
+    "date": 10,
+    "title": 12,
+    "event": 8,
+    "location": 8,
+    "video": 1,
+    "slides": 1,
+    "matched": 16,
 }
 
 
@@ -273,7 +280,9 @@ def _fit(table: Table, width: int) -> None:
     last column (search's Matched) to a few letters a line, whatever its min_width."""
     from rich.console import Console
 
-    if Console(width=1 << 20).measure(table).maximum <= width:  # its natural width (a measure is clamped to the console)
+    if (
+        Console(width=1 << 20).measure(table).maximum <= width
+    ):  # its natural width (a measure is clamped to the console)
         return
     left = width - 3 * (len(table.columns) - 1)
     for column in table.columns:
@@ -295,4 +304,3 @@ def _hidden_text(talk: Talk, field: str, columns: Sequence[str] = _SHOWN) -> str
         return ""
     value = getattr(talk, field)
     return ", ".join(value) if isinstance(value, tuple) else value or ""
-

@@ -108,9 +108,7 @@ def shift_headings(text: str, by: int, found: list[tuple[int, int]] | None = Non
     headings = heading_levels(text) if found is None else found
     for level, line in headings:
         if not MIN_LEVEL <= level + by <= MAX_LEVEL:
-            raise ValueError(
-                f"line {line + 1}: a level-{level} heading moved by {by} would be level {level + by}"
-            )
+            raise ValueError(f"line {line + 1}: a level-{level} heading moved by {by} would be level {level + by}")
     lines = split_lines(text)
     for level, line in headings:
         lines[line] = _shift_line(lines[line], level, by)
@@ -194,18 +192,14 @@ def _escape_label(label: str) -> str:
     # Brackets get a backslash so they cannot open or close a link; a backslash
     # run right before a bracket or the closing `]` is doubled so that it does
     # not escape it. Other backslashes are markdown the label means: kept.
-    return _BACKSLASHES_BEFORE_BRACKET.sub(
-        lambda m: m.group(1) * 2 + ("\\" + m.group(2) if m.group(2) else ""), label
-    )
+    return _BACKSLASHES_BEFORE_BRACKET.sub(lambda m: m.group(1) * 2 + ("\\" + m.group(2) if m.group(2) else ""), label)
 
 
 def _unescape_label(source: str) -> str:
     # The inverse of _escape_label: k backslashes before a bracket (or the end)
     # stand for k // 2. An unescaped balanced bracket from a hand-written
     # README (k = 0) is kept as it is.
-    return _BACKSLASHES_BEFORE_BRACKET.sub(
-        lambda m: m.group(1)[: len(m.group(1)) // 2] + m.group(2), source
-    )
+    return _BACKSLASHES_BEFORE_BRACKET.sub(lambda m: m.group(1)[: len(m.group(1)) // 2] + m.group(2), source)
 
 
 def _destination(url: str) -> str:

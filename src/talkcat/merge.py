@@ -34,8 +34,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from talkcat.lines import split as split_lines
 from talkcat.errors import TalkcatError
+from talkcat.lines import split as split_lines
 from talkcat.model import FIELD_NAMES, Talk
 from talkcat.validate import Checked
 

@@ -97,13 +97,16 @@ class Talk:
     title: str = field(metadata=_about("str", "The talk's title.", search=8.0))
     date: dt.date = field(metadata=_about("date", "The day of the talk, YYYY-MM-DD."))
     end_date: dt.date | None = field(
-        default=None, metadata=_about("date", "The last day, for a talk over several days.", prompt="Last day, for several days")
+        default=None,
+        metadata=_about("date", "The last day, for a talk over several days.", prompt="Last day, for several days"),
     )
     event: str = field(metadata=_about("str", "The conference, meetup or podcast.", search=4.0))
     location: str | None = field(
         default=None,
         metadata=_about(
-            "str", "City, Country; `Online` for a virtual event.", search=2.0,
+            "str",
+            "City, Country; `Online` for a virtual event.",
+            search=2.0,
             prompt="Location (City, Country, or Online)",
         ),
     )
@@ -126,7 +129,8 @@ class Talk:
     slides: Link | None = field(
         default=None,
         metadata=_about(
-            "link", "The slides: a URL, or a folder in the repository.",
+            "link",
+            "The slides: a URL, or a folder in the repository.",
             prompt="Slides (a URL, or a folder in the repository)",
         ),
     )

@@ -75,7 +75,9 @@ def review_block(
     if readme.own(content) or not body.strip():
         return Finding([], foreign=False)
     if templated:
-        message = "the block was changed since talkcat wrote it" if recorded else "the block holds text talkcat did not write"
+        message = (
+            "the block was changed since talkcat wrote it" if recorded else "the block holds text talkcat did not write"
+        )
         return Finding([Problem(path, first_line, None, message)], foreign=recorded is None)
     try:
         read = read_block(body, layout=layout, path=path, first_line=first_line)
@@ -84,12 +86,12 @@ def review_block(
         message = f"the block holds text that is not a talk as talkcat writes one: {where.message}"
         return Finding([Problem(path, where.line, None, message)], foreign=recorded is None)
     update = f"talkcat import {shlex.quote(path)} --update"
-    return _compare(read, talks, shown_fields(layout), path, catalogue, first_line, update, stamped=recorded is not None)
+    return _compare(
+        read, talks, shown_fields(layout), path, catalogue, first_line, update, stamped=recorded is not None
+    )
 
 
-def review_folder_readme(
-    text: str, talk: Talk, folder: str, *, path: str, catalogue: str, layout: Layout
-) -> Finding:
+def review_folder_readme(text: str, talk: Talk, folder: str, *, path: str, catalogue: str, layout: Layout) -> Finding:
     """What replacing a talk folder's README (`text`) with the one rendered for `talk` would lose."""
     from talkcat import readme
     from talkcat.importer import read_folder_readme
@@ -216,7 +218,9 @@ def _edit_flags(name: str, here: Any, there: Any) -> list[str]:
         if there is None or here.url != there.url:
             flags.append(f"--set {shlex.quote(f'{name}={here.url}')}")
         if there is None or here.label != there.label:
-            flags.append(f"--unset {name}.label" if here.label is None else f"--set {shlex.quote(f'{name}.label={here.label}')}")
+            flags.append(
+                f"--unset {name}.label" if here.label is None else f"--set {shlex.quote(f'{name}.label={here.label}')}"
+            )
         return flags
     value = here.isoformat() if hasattr(here, "isoformat") else str(here)
     return [f"--set {shlex.quote(f'{name}={value}')}"]

@@ -127,9 +127,7 @@ class Leftovers:
     gone: tuple[str, ...]  # no longer on disk
 
 
-def leftovers(
-    written: Mapping[str, str], current: Sequence[str], on_disk: Mapping[str, bytes | None]
-) -> Leftovers:
+def leftovers(written: Mapping[str, str], current: Sequence[str], on_disk: Mapping[str, bytes | None]) -> Leftovers:
     """Sort the manifest's pages that no talk of the catalogue (`current`: all their names) has."""
     remove, kept, gone = [], [], []
     for name in sorted(set(written) - set(current)):
@@ -151,8 +149,10 @@ def safe_name(name: str) -> bool:
 def manifest_text(written: Mapping[str, str], pages: Sequence[Page], dropped: Sequence[str] = ()) -> str:
     """The manifest after writing `pages`; pages of talks not exported this time stay listed,
     the `dropped` ones (removed, or kept as hand edits) are no longer talkcat's."""
-    merged = {**{name: value for name, value in written.items() if name not in dropped},
-              **{page.name: page.digest for page in pages}}
+    merged = {
+        **{name: value for name, value in written.items() if name not in dropped},
+        **{page.name: page.digest for page in pages},
+    }
     data = {"format": _MANIFEST_FORMAT, "generator": "talkcat", "pages": dict(sorted(merged.items()))}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -257,5 +257,6 @@ def summary(description: str | None) -> str | None:
     return None
 
 
-_NESTING = frozenset(("bullet_list_open", "bullet_list_close", "ordered_list_open", "ordered_list_close",
-                      "table_open", "table_close"))
+_NESTING = frozenset(
+    ("bullet_list_open", "bullet_list_close", "ordered_list_open", "ordered_list_close", "table_open", "table_close")
+)

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from talkcat.lines import newline
 from talkcat.errors import TalkcatError
+from talkcat.lines import newline
 from talkcat.validate import END_MARKER, START_MARKER
 
 if TYPE_CHECKING:
@@ -107,9 +107,7 @@ def _count_breaks(text: str, start: int, end: int, breaks: list[str]) -> int:
     return count
 
 
-def _check_markers(
-    starts: list[int], ends: list[int], path: str, markers: tuple[str, str], as_text: list[int]
-) -> None:
+def _check_markers(starts: list[int], ends: list[int], path: str, markers: tuple[str, str], as_text: list[int]) -> None:
     start_marker, end_marker = markers
     # Someone who sees the markers in the file is told why they do not count.
     text_hint = (
@@ -122,8 +120,7 @@ def _check_markers(
         raise NoBlock(
             f"no {start_marker} ... {end_marker} block",
             path=path,
-            hint=text_hint
-            or f"put the two marker lines where the talks should go:\n{start_marker}\n{end_marker}",
+            hint=text_hint or f"put the two marker lines where the talks should go:\n{start_marker}\n{end_marker}",
         )
     if len(starts) > 1:
         raise TalkcatError(
@@ -142,9 +139,7 @@ def _check_markers(
             f"{start_marker} has no {end_marker} after it", path=path, line=starts[0] + 1, hint=text_hint
         )
     if not starts:
-        raise TalkcatError(
-            f"{end_marker} has no {start_marker} before it", path=path, line=ends[0] + 1, hint=text_hint
-        )
+        raise TalkcatError(f"{end_marker} has no {start_marker} before it", path=path, line=ends[0] + 1, hint=text_hint)
     if ends[0] < starts[0]:
         raise TalkcatError(
             f"{end_marker} comes before {start_marker} (line {starts[0] + 1})",
@@ -182,9 +177,7 @@ def code_lines(
     return _block_lines(text)[0]
 
 
-def _expected_blocks(
-    text: str, markers: tuple[str, str], expected: str | None
-) -> list[tuple[int, int, int]]:
+def _expected_blocks(text: str, markers: tuple[str, str], expected: str | None) -> list[tuple[int, int, int]]:
     """(start marker's line, block start, block end) of each block holding exactly `expected`."""
     if not expected:
         return []
@@ -235,7 +228,9 @@ def _block_lines(text: str, tokens: list[Token] | None = None) -> tuple[frozense
         frozenset(
             piece
             for md_line in code
-            for piece in range(first[md_line], first[md_line] + 1 + sum(split[md_line].count(ch) for ch in _RARE_BREAKS))
+            for piece in range(
+                first[md_line], first[md_line] + 1 + sum(split[md_line].count(ch) for ch in _RARE_BREAKS)
+            )
         ),
         frozenset(first[md_line] for md_line in tops),
     )

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from talkcat.lines import newline
 from talkcat.errors import TalkcatError
+from talkcat.lines import newline
 from talkcat.validate import END_MARKER, START_MARKER
 
 if TYPE_CHECKING:

@@ -53,6 +53,8 @@ def prefix_help() -> str:
     for prefix, (name,) in PREFIXES.items():
         by_field.setdefault(name, []).append(prefix + ":")
     return ", ".join(" or ".join(by_field[name]) for name in model.FIELD_NAMES if name in by_field)
+
+
 EXACT, PREFIX, TYPO = 1.0, 0.9, 0.6
 MIN_TYPO_LENGTH = 5
 
@@ -126,7 +128,7 @@ def parse_query(query: str | Sequence[str]) -> Query:
         for prefix, text in tokens:
             _add_token(prefix, text, terms, years)
     if not terms and not years:
-        raise UsageError("nothing to search for: give a word, a \"phrase\" or a field:word")
+        raise UsageError('nothing to search for: give a word, a "phrase" or a field:word')
     return Query(tuple(terms), frozenset(years))
 
 
@@ -156,7 +158,7 @@ def _add_token(prefix: str | None, text: str, terms: list[Term], years: set[int]
             if close:
                 raise UsageError(
                     f"unknown field {prefix + ':'!r} in the query (did you mean {close[0] + ':'!r}?)",
-                    hint='put the word in quotes to search for it as text: "' + prefix + ':' + text + '"',
+                    hint='put the word in quotes to search for it as text: "' + prefix + ":" + text + '"',
                 )
             text = f"{prefix}:{text}"
     words = tuple(WORD.findall(fold(text)))
@@ -295,7 +297,7 @@ def _candidate_patterns(word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     half = size // 2
     head, tail = word[:half], word[half + 1 :]
     forward = re.compile(re.escape(head) + r"[^\W_]*")
-    backward = re.compile(re.escape(tail[::-1]) + r"[^\W_]{%d,%d}(?![^\W_])" % (half, half + 2))
+    backward = re.compile(re.escape(tail[::-1]) + rf"[^\W_]{{{half},{half + 2}}}(?![^\W_])")
     return forward, backward
 
 
@@ -402,10 +404,10 @@ def prepare(talks: Sequence[Talk]) -> Prepared:
 def pick(columns: Columns, positions: Sequence[int]) -> Columns:
     """The columns of `prepare` for some of its talks, by their positions."""
     out: Columns = {}
-    for field, (text, starts) in columns.items():
+    for name, (text, starts) in columns.items():
         whole = _Joined(text, starts, range(len(starts)))
         part = _Joined.of([whole.text_of(i) for i in positions], range(len(positions)))
-        out[field] = (part.text, part.starts)
+        out[name] = (part.text, part.starts)
     return out
 
 
@@ -469,8 +471,8 @@ class Index:
         words: set[str] = set()
         starts: set[str] = set()
         every = len(among) == len(self.talks)
-        for field in fields:
-            text = self.vocabulary(field) if every else self.joined(field, among).text
+        for name in fields:
+            text = self.vocabulary(name) if every else self.joined(name, among).text
             words.update(forward.findall(text))
             starts.update(found[::-1] for found in backward.findall(text[::-1]))
         return near_words(word, words, starts)
@@ -512,10 +514,10 @@ class Index:
         # Only talks whose text holds the first word (or a typo of it) can match:
         # found in the field's one string rather than asked of every talk.
         kept = None if len(among) == len(self.talks) else set(among)
-        for field in term.fields:
-            weight = WEIGHTS[field]
-            column = self.column(field)
-            typo_talks = self.joined(field, among).talks_with(typos) if typos else set()
+        for name in term.fields:
+            weight = WEIGHTS[name]
+            column = self.column(name)
+            typo_talks = self.joined(name, among).talks_with(typos) if typos else set()
             qualities = dict.fromkeys(typo_talks, TYPO)
             for i in column.talks_containing(first):
                 if kept is None or i in kept:
@@ -523,7 +525,7 @@ class Index:
                     if quality:
                         qualities[i] = quality
             for i, quality in qualities.items():
-                fields[i].add(field)
+                fields[i].add(name)
                 if quality * weight > best.get(i, 0.0):
                     best[i] = quality * weight
         for i, score in best.items():
@@ -536,7 +538,7 @@ def _in_order(fields: set[str]) -> tuple[str, ...]:
     return _sorted_fields(frozenset(fields))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sorted_fields(fields: frozenset[str]) -> tuple[str, ...]:
     return tuple(name for name in FIELDS if name in fields)
 

@@ -12,7 +12,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Final, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from talkcat import cache as cache_format
 from talkcat.errors import Problem, TalkcatError
@@ -150,7 +150,7 @@ ABSENT: Final = _Absent()
 # What a write compares the file with, inside its lock, just before replacing
 # it: the bytes read before the work began, or their `content_hash` (as
 # `read_readme` and `load_catalogue` give it); ABSENT for a file being created.
-Expected = Union[bytes, str, _Absent, None]
+Expected = bytes | str | _Absent | None
 
 
 def snapshot(path: Path) -> Expected:
@@ -307,9 +307,7 @@ def _make_folder(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TalkcatError(
-            f"cannot make the folder {path.parent}: {exc.strerror or exc}", path=str(path)
-        ) from None
+        raise TalkcatError(f"cannot make the folder {path.parent}: {exc.strerror or exc}", path=str(path)) from None
 
 
 def _current(path: Path) -> bytes | None:

@@ -69,8 +69,8 @@ def render_template(
             FunctionLoader,
             StrictUndefined,
             TemplateError,
-            TemplateRuntimeError,
             TemplateNotFound,
+            TemplateRuntimeError,
             TemplateSyntaxError,
         )
         from jinja2.sandbox import SandboxedEnvironment

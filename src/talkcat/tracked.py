@@ -98,7 +98,10 @@ def problems(
         elif code == UNTRACKED:
             message = f"{rel!r} is not tracked by git: the README's link to it leads nowhere until you `git add` it"
             if committing:
-                message = f"{rel!r} is not tracked by git, so the README this commit makes links to nothing there: `git add` it"
+                message = (
+                    f"{rel!r} is not tracked by git, so the README this commit makes links to nothing there:"
+                    " `git add` it"
+                )
             not_yet.append(Problem(path, line, col, message, severity, entry, field))
     return errors, warnings
 

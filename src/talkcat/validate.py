@@ -88,8 +88,11 @@ DATE = Pattern(f"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}{_END}", "{name} {value!r} is 
 FIELD_PATTERNS = {
     "title": (
         # A final run of `#` at the start or after a space or tab (a literal first: a fast search).
-        Pattern(r"#(?<![^ \t]#)#*" + _END,
-                "title ends in ' #', which a markdown heading drops; the README would lose it", forbid=True),
+        Pattern(
+            r"#(?<![^ \t]#)#*" + _END,
+            "title ends in ' #', which a markdown heading drops; the README would lose it",
+            forbid=True,
+        ),
     ),
 }
 
@@ -110,10 +113,14 @@ _USERINFO = r"([^/?#]*@)?(?![^/?#]*@)"
 URL = (
     Pattern(f"[{_SPACE}]", "{value!r} is not a valid URL (it contains spaces)", forbid=True),
     Pattern(_schemes(*URL_SCHEMES), "{value!r} is not a valid URL (unknown scheme {scheme!r}{hint})"),
-    Pattern(r"^[A-Za-z]+:(?!//)[^?#]*@", "{value!r} is not a valid URL (no address after mailto:)",
-         when=_schemes("mailto")),
-    Pattern(rf"^[A-Za-z]+://{_USERINFO}[^/?#@:]", "{value!r} is not a valid URL (no host)",
-         when=_schemes("http", "https", "ftp", "ftps")),
+    Pattern(
+        r"^[A-Za-z]+:(?!//)[^?#]*@", "{value!r} is not a valid URL (no address after mailto:)", when=_schemes("mailto")
+    ),
+    Pattern(
+        rf"^[A-Za-z]+://{_USERINFO}[^/?#@:]",
+        "{value!r} is not a valid URL (no host)",
+        when=_schemes("http", "https", "ftp", "ftps"),
+    ),
     # A web URL's host has a dot, or is localhost.
     Pattern(
         rf"^[A-Za-z]+://{_USERINFO}({_any_case('localhost')}|[^/?#@:]*\.[^/?#@:]*)(:[^/?#]*)?([/?#]|{_END})",
@@ -237,9 +244,7 @@ _HOST_START = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-
 
 
 # Endings of a file's name that are no top-level domain anyone links a talk from.
-_FILE_ENDINGS = frozenset(
-    "pdf html htm md txt pptx ppt key odp ipynb zip png jpg jpeg gif svg mp4 webm mov".split()
-)
+_FILE_ENDINGS = frozenset("pdf html htm md txt pptx ppt key odp ipynb zip png jpg jpeg gif svg mp4 webm mov".split())
 
 
 def looks_like_host(value: str) -> bool:
@@ -553,8 +558,6 @@ def url_problem(url: str) -> str | None:
 
 def _is_date(value: Any) -> TypeGuard[dt.date]:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
 
 
 def _show_key(key: Any) -> str:

@@ -20,8 +20,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
+from typing import TYPE_CHECKING, Any
 
 from talkcat.errors import Problem
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 # text (after its trailing blank lines only when it keeps them, `|+`).
 # style: a scalar's (`` plain, `'`, `"`, `|`, `>`), `[` or `{` for a flow
 # collection, `` for a block one.
-Mark = tuple[int, int, Union[dict[Any, tuple["Mark", "Mark"]], list["Mark"], None], int, int, str]
+Mark = tuple[int, int, dict[Any, tuple["Mark", "Mark"]] | list["Mark"] | None, int, int, str]
 
 
 @dataclass
@@ -211,6 +212,7 @@ def load(text: str, path: str) -> Document:
     Only the parser's own errors are bad YAML: anything else is a bug, and shows as one.
     """
     from ruamel.yaml.error import YAMLError  # loaded with the parser already
+
     if "<<<<<<<" in text:
         from talkcat import conflicts
 
@@ -470,9 +472,7 @@ class _Builder:
             try:
                 hash(key)
             except TypeError:
-                self.problems.append(
-                    Problem(self.path, key_mark[0], key_mark[1], "a key must be a plain value")
-                )
+                self.problems.append(Problem(self.path, key_mark[0], key_mark[1], "a key must be a plain value"))
                 continue
             if key in marks:
                 duplicates.append((key, key_mark))

@@ -17,9 +17,7 @@ from typing import Any
 # Characters written as themselves. Everything else (C0/C1 controls, DEL,
 # U+FEFF, surrogates, U+FFFE/U+FFFF) is escaped, and so are \r, U+0085,
 # U+2028 and U+2029, which YAML 1.1 readers take as line breaks.
-_UNSAFE = re.compile(
-    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+_UNSAFE = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 # A plain scalar may not start with an indicator or a space, end with a
 # space or ':', or hold ': ' or ' #' (a value or a comment would begin).

@@ -12,7 +12,7 @@ from __future__ import annotations
 import collections
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -55,13 +55,14 @@ def _options(f: Field) -> list[tuple[str, Any]]:
         show_default=False,
         autocompletion=completer,
     )
-    options = [(f.name, Annotated[Optional[list[str]] if f.type == "strlist" else Optional[str], option])]
+    kind: Any = list[str] | None if f.type == "strlist" else str | None
+    options = [(f.name, Annotated[kind, option])]
     if f.type == "link":
         help = f"The text the README shows for {f.option}."
-        options.append((f"{f.name}_label", Annotated[Optional[str], _text(f"{f.option}-label", help)]))
+        options.append((f"{f.name}_label", Annotated[str | None, _text(f"{f.option}-label", help)]))
     if f.type == "text":
         help = f"Read the {f.name.replace('_', ' ')} from a file (`-`: stdin)."
-        options.append((f"{f.name}_file", Annotated[Optional[str], _text(f"{f.option}-file", help, "PATH")]))
+        options.append((f"{f.name}_file", Annotated[str | None, _text(f"{f.option}-file", help, "PATH")]))
     return options
 
 
@@ -75,7 +76,7 @@ def takes_fields(command: F) -> F:
 def add(
     given: dict[str, Any],
     from_url: Annotated[
-        Optional[str], _text("--from", "Read the talk from its pretalx page; the flags given win.", "URL")
+        str | None, _text("--from", "Read the talk from its pretalx page; the flags given win.", "URL")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the entry it would add; write nothing.")] = False,
     data: DataOption = None,
@@ -285,7 +286,7 @@ def _for_option(name: str, problem: str) -> Problem:
 
     flag = FIELDS_BY_NAME[name].option
     if problem.startswith(f"{name} "):
-        return Problem("", None, None, f"{flag} {problem[len(name) + 1:]}")
+        return Problem("", None, None, f"{flag} {problem[len(name) + 1 :]}")
     return Problem("", None, None, f"{flag}: {problem}")
 
 

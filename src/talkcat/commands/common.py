@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from talkcat.validate import Rules
 
 InputOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option(
         "--input/--no-input",
         help=(

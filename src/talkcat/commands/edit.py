@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,14 +21,13 @@ if TYPE_CHECKING:
     from talkcat.validate import Rules
 
 
-
 _LISTS = [f.name for f in FIELDS if f.type == "strlist"]
 
 
 def edit_talk(
     talk_id: IdArgument,
     assignments: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             "--set",
             help=(
@@ -42,7 +41,7 @@ def edit_talk(
         ),
     ] = None,
     removals: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             "--unset",
             help="Remove an optional field (or a link's label: link.label). Repeatable.",
@@ -52,7 +51,7 @@ def edit_talk(
         ),
     ] = None,
     description: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--description",
             help="Set the description: markdown, as if under the talk's own `# Title`.",
@@ -61,7 +60,7 @@ def edit_talk(
         ),
     ] = None,
     description_file: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--description-file",
             help="Set the description from a file (`-`: stdin).",
@@ -82,8 +81,11 @@ def edit_talk(
     for name, value in requests.items():
         if name in LINK_FIELDS or name.endswith(".url"):
             requests[name] = common.literal_link(value.strip() if value else value, rules, f"--set {name}")
-    given = [flag for flag, value in (("--description", description), ("--description-file", description_file))
-             if value is not None]
+    given = [
+        flag
+        for flag, value in (("--description", description), ("--description-file", description_file))
+        if value is not None
+    ]
     if given and "description" in requests:
         given.insert(0, "--set description" if requests["description"] is not None else "--unset description")
     if len(given) > 1:
@@ -279,7 +281,9 @@ def _new_text(catalogue: Catalogue, index: int, new: Talk, changes: dict[str, An
 
 def _notes(talks: Sequence[Talk], index: int, old: Talk, new: Talk, whole: bool) -> None:
     if whole:
-        typer.echo("note: the talk's entry was rewritten as a whole (its layout could not be edited key by key)", err=True)
+        typer.echo(
+            "note: the talk's entry was rewritten as a whole (its layout could not be edited key by key)", err=True
+        )
     if new.slug != old.slug:
         how = "it is derived from the date and title" if new.id is None else "you set it"
         typer.echo(f"note: the id changed from {old.slug!r} to {new.slug!r} ({how})", err=True)
@@ -288,4 +292,3 @@ def _notes(talks: Sequence[Talk], index: int, old: Talk, new: Talk, whole: bool)
         after = talks[index + 1].date if index + 1 < len(talks) else None
         if (before is not None and before < new.date) or (after is not None and after > new.date):
             typer.echo("note: the talk's lines stayed where they were, now out of date order", err=True)
-

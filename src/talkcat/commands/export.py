@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from talkcat.commands.filtering import takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
-from talkcat.filters import Filters
 from talkcat.errors import TalkcatError, UsageError, plural
+from talkcat.filters import Filters
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,7 +49,7 @@ def export_talks(
         ),
     ],
     output: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--output",
             "-o",
@@ -59,7 +59,7 @@ def export_talks(
         ),
     ] = None,
     site: Annotated[
-        Optional[Site],
+        Site | None,
         typer.Option("--site", help="For pages: hugo, jekyll or nikola.", case_sensitive=False, show_default=False),
     ] = None,
     force: Annotated[
@@ -67,7 +67,7 @@ def export_talks(
         typer.Option("--force", help="For pages and pyvideo: overwrite files edited by hand since talkcat wrote them."),
     ] = False,
     base_url: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--base-url",
             help="Make links that are folders in the repository (slides) URLs under this one. "
@@ -162,8 +162,8 @@ def _refuse_inputs(outputs: Sequence[Path], data: Path, talks: Sequence[Talk] = 
     from talkcat import store
     from talkcat.commands import options
     from talkcat.commands.init import PRE_COMMIT_NAME, SCHEMA_NAME
-    from talkcat.config import near
     from talkcat.commands.sync_readme import talk_folder
+    from talkcat.config import near
     from talkcat.errors import Problem
 
     chosen = options.settings()
@@ -172,7 +172,9 @@ def _refuse_inputs(outputs: Sequence[Path], data: Path, talks: Sequence[Talk] = 
     if chosen.folder_readmes:
         folders = [talk_folder(talk, root) for talk in talks]
         inputs += [(root / folder / "README.md", "a talk folder's README") for folder in folders if folder]
-    inputs += [(path, what) for path, what in ((chosen.path, "talkcat's config"), (chosen.template, "the template")) if path]
+    inputs += [
+        (path, what) for path, what in ((chosen.path, "talkcat's config"), (chosen.template, "the template")) if path
+    ]
     inputs += [
         (data.parent / SCHEMA_NAME, "the catalogue's schema"),
         (root / PRE_COMMIT_NAME, "the pre-commit configuration"),
@@ -205,7 +207,9 @@ def _write_pages(
     rendered = pages.render_pages(talks, site, names)
     manifest_path = folder / pages.MANIFEST
     manifest = store.read_if_exists(manifest_path)
-    written = {} if manifest is None else pages.parse_manifest(store.decode(manifest, manifest_path), str(manifest_path))
+    written = (
+        {} if manifest is None else pages.parse_manifest(store.decode(manifest, manifest_path), str(manifest_path))
+    )
     for name in written:
         if not pages.safe_name(name):
             raise TalkcatError(
@@ -248,4 +252,3 @@ def _edited(path: Path) -> Problem:
     from talkcat.errors import Problem
 
     return Problem(str(path), None, None, "edited by hand since talkcat wrote it; nothing was written")
-

@@ -6,7 +6,7 @@ import enum
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -32,19 +32,23 @@ class OutputFormat(str, enum.Enum):
 
 
 YearOption = Annotated[
-    Optional[list[int]],
+    list[int] | None,
     typer.Option("--year", help="Only talks of this year (repeat for several).", metavar="YYYY", show_default=False),
 ]
 SinceOption = Annotated[
-    Optional[str],
-    typer.Option("--since", help="Only talks on or after this day (YYYY-MM-DD or today).", metavar="DATE", show_default=False),
+    str | None,
+    typer.Option(
+        "--since", help="Only talks on or after this day (YYYY-MM-DD or today).", metavar="DATE", show_default=False
+    ),
 ]
 UntilOption = Annotated[
-    Optional[str],
-    typer.Option("--until", help="Only talks on or before this day (YYYY-MM-DD or today).", metavar="DATE", show_default=False),
+    str | None,
+    typer.Option(
+        "--until", help="Only talks on or before this day (YYYY-MM-DD or today).", metavar="DATE", show_default=False
+    ),
 ]
 EventOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--event",
         help="Only talks whose event contains this text (any case, any accents).",
@@ -54,15 +58,20 @@ EventOption = Annotated[
     ),
 ]
 LocationOption = Annotated[
-    Optional[str],
-    typer.Option("--location", help="Only talks whose location contains this text (any case, any accents).", metavar="TEXT", show_default=False),
+    str | None,
+    typer.Option(
+        "--location",
+        help="Only talks whose location contains this text (any case, any accents).",
+        metavar="TEXT",
+        show_default=False,
+    ),
 ]
 OnlineOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--online/--in-person", help="Only online talks, or only talks given at a place.", show_default=False),
 ]
 KindOption = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option(
         "--kind",
         help="Only talks of this kind (repeat for several).",
@@ -72,7 +81,7 @@ KindOption = Annotated[
     ),
 ]
 TagOption = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option(
         "--tag",
         help="Only talks with this tag (repeat: all must match).",
@@ -82,19 +91,19 @@ TagOption = Annotated[
     ),
 ]
 VideoOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--has-video/--no-video", help="Only talks with a video, or only those without.", show_default=False),
 ]
 SlidesOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--has-slides/--no-slides", help="Only talks with slides, or only those without.", show_default=False),
 ]
 UpcomingOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--upcoming/--past", help="Only talks from today on, or only those before today.", show_default=False),
 ]
 FormatOption = Annotated[
-    Optional[OutputFormat],
+    OutputFormat | None,
     typer.Option(
         "--format",
         help=(

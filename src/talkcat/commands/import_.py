@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 
 def import_talks(
     source: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Argument(help="A README with a TALKS block.", metavar="README", show_default=False),
     ] = None,
     data: DataOption = None,
     folders: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--folders",
             help="Read one folder per talk, each with a README.md (# Title, table, description).",
@@ -35,7 +35,7 @@ def import_talks(
         ),
     ] = None,
     exclude: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             "--exclude",
             help="With --folders: leave out the folders whose name (or path under DIR) matches GLOB. Repeatable.",
@@ -44,7 +44,7 @@ def import_talks(
         ),
     ] = None,
     base_url: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--base-url", help="Resolve the README's relative links against this URL.", metavar="URL"),
     ] = None,
     update: Annotated[
@@ -54,9 +54,7 @@ def import_talks(
             help="Into a catalogue that holds talks: add the new ones and take the changed fields; nothing else moves.",
         ),
     ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace a catalogue that already holds talks.")
-    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace a catalogue that already holds talks.")] = False,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help="Write nothing; print the catalogue it would write (a diff, for --update)."),
@@ -64,7 +62,7 @@ def import_talks(
     heading_level: HeadingLevelOption = None,
     group_by_year: GroupByYearOption = None,
     schedule: Annotated[
-        Optional[str],
+        str | None,
         _source(
             "--schedule",
             "A conference schedule: frab/c3voc JSON or frab XML, a file or a URL; or a pretalx event's URL.",
@@ -72,17 +70,15 @@ def import_talks(
         ),
     ] = None,
     ics: Annotated[
-        Optional[Path], _source("--ics", "A calendar of talks (pretalx's talks.ics, talkcat's export).", "FILE")
+        Path | None, _source("--ics", "A calendar of talks (pretalx's talks.ics, talkcat's export).", "FILE")
     ] = None,
     pyvideo: Annotated[
-        Optional[Path], _source("--pyvideo", "pyvideo.org's data: its folder, or one event's folder in it.", "DIR")
+        Path | None, _source("--pyvideo", "pyvideo.org's data: its folder, or one event's folder in it.", "DIR")
     ] = None,
     speaker: Annotated[
-        Optional[str], _source("--speaker", "With --schedule, --ics or --pyvideo: only this speaker's talks.", "NAME")
+        str | None, _source("--speaker", "With --schedule, --ics or --pyvideo: only this speaker's talks.", "NAME")
     ] = None,
-    event: Annotated[
-        Optional[str], _source("--event", "With --ics: the conference its talks belong to.", "NAME")
-    ] = None,
+    event: Annotated[str | None, _source("--event", "With --ics: the conference its talks belong to.", "NAME")] = None,
 ) -> None:
     """Read a README's TALKS block (or talk folders, a schedule, a calendar, pyvideo's data) into the catalogue."""
     from talkcat import store
@@ -171,12 +167,16 @@ def _keep_folder_readmes(chosen: Settings, dry_run: bool = False) -> None:
     try:
         new = config.with_setting(old, path, "folder_readmes", "true")
     except ValueError:
-        typer.echo(f"note: add `folder_readmes = true` to {path} to keep each talk folder's README.md in sync", err=True)
+        typer.echo(
+            f"note: add `folder_readmes = true` to {path} to keep each talk folder's README.md in sync", err=True
+        )
         return
     if new is None:
         return  # set already, one way or the other: the user's choice
     if dry_run:
-        typer.echo(f"{path}: would set folder_readmes = true (sync-readme would keep each talk folder's README.md)", err=True)
+        typer.echo(
+            f"{path}: would set folder_readmes = true (sync-readme would keep each talk folder's README.md)", err=True
+        )
         return
     store.write_text(path, new, expected=there if there is not None else store.ABSENT)
     typer.echo(
@@ -245,7 +245,9 @@ def merge(
             old = catalogue.talks[outcome.index]
             old_id, new_id = old.slug, incoming.updated(old, outcome.changes).slug
             if old_id != new_id:
-                typer.echo(f"note: its id changed from {old_id!r} to {new_id!r} (derived from the date and title)", err=True)
+                typer.echo(
+                    f"note: its id changed from {old_id!r} to {new_id!r} (derived from the date and title)", err=True
+                )
         elif outcome.action == "differs":
             assert outcome.index is not None
             at = f"{data}:{catalogue.checked.entry_lines[outcome.index]}"

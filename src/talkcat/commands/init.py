@@ -161,7 +161,10 @@ def _talk_folders(root: Path, readmes: list[Path], chosen: Settings, data: Path)
     more = f" and {plural(len(talks) - 1, 'more talk folder')}" if len(talks) > 1 else ""
     command = f"talkcat import --folders {shlex.quote(str(shown))}"
     them = "them" if more else "it"
-    what = f"the README of a talk{more}: `{command}` reads {them}, and from then on keeps {them} in sync (folder_readmes = true)"
+    what = (
+        f"the README of a talk{more}: `{command}` reads {them},"
+        f" and from then on keeps {them} in sync (folder_readmes = true)"
+    )
     return [(first, what, command)]
 
 

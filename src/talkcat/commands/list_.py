@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,7 +26,7 @@ def list_talks(
     ] = SortKey.date,
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     limit: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--limit", help="Show at most N talks (0: all).", metavar="N", min=0, show_default=False),
     ] = None,
     output_format: FormatOption = None,

@@ -251,9 +251,7 @@ def _merge_root_readme(
     if block is not None:
         outcome.text = readme.replace_block(merged, block, content if content is not None else contents[1] or "")
     if count:
-        outcome.problems.append(
-            Problem(path, None, None, f"{plural(count, 'merge conflict')} outside the talks block")
-        )
+        outcome.problems.append(Problem(path, None, None, f"{plural(count, 'merge conflict')} outside the talks block"))
         outcome.hint = f"resolve them in {path}, then `git add {path}`"
     if content is None or notes or block is None:
         outcome.problems.append(_pending(path))
@@ -411,9 +409,7 @@ class Setup:
     def plan(self) -> list[str]:
         if not self.config:
             return []
-        return [
-            f"{self.where}: add the merge driver {DRIVER} (not committed: `talkcat init` sets it up in each clone)"
-        ]
+        return [f"{self.where}: add the merge driver {DRIVER} (not committed: `talkcat init` sets it up in each clone)"]
 
     def apply(self, root: Path) -> None:
         from talkcat import repository

@@ -7,7 +7,7 @@ import functools
 import inspect
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_type_hints
 
 import typer
 
@@ -55,7 +55,7 @@ class SortOrder(str, enum.Enum):
 
 
 DataOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--data",
         help=(
@@ -67,10 +67,11 @@ DataOption = Annotated[
     ),
 ]
 ReadmeOption = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Option(
         "--readme",
-        help="The README holding the TALKS block (repeat for several). (default: `readme` in the config, else README.md)",
+        help="The README holding the TALKS block (repeat for several)."
+        " (default: `readme` in the config, else README.md)",
         metavar="PATH",
         show_default=False,
     ),
@@ -83,7 +84,7 @@ NoCacheOption = Annotated[
     ),
 ]
 HeadingLevelOption = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(
         "--heading-level",
         help="The level of the block's headings (1-6). (default: `heading_level` in the config, else 3)",
@@ -94,10 +95,11 @@ HeadingLevelOption = Annotated[
     ),
 ]
 GroupByYearOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option(
         "--group-by-year/--no-group-by-year",
-        help="A heading per year, the talks' headings one level below. (default: `group_by_year` in the config, else off)",
+        help="A heading per year, the talks' headings one level below."
+        " (default: `group_by_year` in the config, else off)",
         show_default=False,
     ),
 ]

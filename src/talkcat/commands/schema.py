@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 
 def print_schema(
     output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", help="Write it to this file instead of stdout.", metavar="PATH", show_default=False),
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write it to this file instead of stdout.", metavar="PATH", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of the catalogue, built from what validate checks."""

@@ -13,7 +13,7 @@ from talkcat.search import FIELDS, prefix_help
 
 QUERY_HELP = (
     f"Words that must all match, in the {', '.join(FIELDS)}; any case, any accents; `reproducib` finds "
-    "`reproducible`; a word of five letters or more may have one typo. \"Quoted words\" (or one shell argument "
+    '`reproducible`; a word of five letters or more may have one typo. "Quoted words" (or one shell argument '
     f"holding spaces) must follow each other. {prefix_help()} narrow a word to one field; year:2023 keeps "
     "that year's talks."
 )
@@ -23,9 +23,7 @@ QUERY_HELP = (
 def search_talks(
     query: Annotated[list[str], typer.Argument(help=QUERY_HELP, metavar="QUERY...", show_default=False)],
     filters: Filters,
-    limit: Annotated[
-        int, typer.Option("--limit", help="Show at most N matches (0: all).", metavar="N", min=0)
-    ] = 20,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most N matches (0: all).", metavar="N", min=0)] = 20,
     output_format: FormatOption = None,
     data: DataOption = None,
     no_cache: NoCacheOption = False,

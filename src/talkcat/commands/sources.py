@@ -175,9 +175,7 @@ def _pyvideo(folder: Path) -> list[Incoming]:
         else sorted(child for child in folder.iterdir() if (child / pyvideo.CATEGORY).is_file())
     )
     if not events:
-        raise TalkcatError(
-            f"no event folders here (a folder holding {pyvideo.CATEGORY} and videos/)", path=str(folder)
-        )
+        raise TalkcatError(f"no event folders here (a folder holding {pyvideo.CATEGORY} and videos/)", path=str(folder))
     talks: list[Incoming] = []
     for event_folder in events:
         category_path = event_folder / pyvideo.CATEGORY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,7 +23,7 @@ class StatsFormat(str, enum.Enum):
 def show_stats(
     filters: Filters,
     output_format: Annotated[
-        Optional[StatsFormat],
+        StatsFormat | None,
         typer.Option(
             "--format",
             help="chart (bars; the default on a terminal), plain (the default otherwise: "

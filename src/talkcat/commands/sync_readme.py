@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,24 +18,20 @@ from talkcat.commands.options import (
     SortOrder,
 )
 from talkcat.errors import OutOfDate, Problem, TalkcatError, plural
-
 from talkcat.ownership import Finding
 
 if TYPE_CHECKING:
-    from talkcat.store import Expected
     from talkcat.config import Settings
     from talkcat.model import Talk
     from talkcat.readme import Block
     from talkcat.render import Layout
-    from talkcat.store import Catalogue
+    from talkcat.store import Catalogue, Expected
 
 
 def sync_readme(
     data: DataOption = None,
     readme: ReadmeOption = None,
-    check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 3 if the README is out of date.")
-    ] = False,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 3 if the README is out of date.")] = False,
     diff: Annotated[
         bool, typer.Option("--diff", help="Write nothing; print a unified diff of what would change.")
     ] = False,
@@ -43,7 +39,7 @@ def sync_readme(
     heading_level: HeadingLevelOption = None,
     group_by_year: GroupByYearOption = None,
     sort: Annotated[
-        Optional[SortOrder],
+        SortOrder | None,
         typer.Option(
             "--sort",
             help="newest or oldest first. (default: `sort` in the config, else newest)",
@@ -52,7 +48,7 @@ def sync_readme(
         ),
     ] = None,
     chart: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--chart/--no-chart",
             help="Open the block with a Mermaid chart of talks per year. (default: `chart` in the config, else off)",
@@ -111,7 +107,9 @@ def sync_readme(
             typer.echo(f"{path} is up to date", err=True)
             continue
         if not force:
-            refusal.add(path, _review(readme_block.block_content(text, block), catalogue, layout, path, block, data, template))
+            refusal.add(
+                path, _review(readme_block.block_content(text, block), catalogue, layout, path, block, data, template)
+            )
         done = f"{path} updated ({plural(len(catalogue.talks), 'talk')})"
         writes.append(_Write(path, text, readme_block.replace_block(text, block, expected), done, readme_digest))
     if chosen.folder_readmes:
@@ -165,7 +163,9 @@ class _Refusal:
         self.problems += finding.problems
         self.foreign = self.foreign or finding.foreign
         self.hint = self.hint or finding.hint
-        self.first = self.first or (f"--folders {shlex.quote(str(path.parent.parent))}" if folder else shlex.quote(str(path)))
+        self.first = self.first or (
+            f"--folders {shlex.quote(str(path.parent.parent))}" if folder else shlex.quote(str(path))
+        )
 
 
 def _folder_readmes(
@@ -188,7 +188,10 @@ def _folder_readmes(
             continue
         path = config.near(root / folder / "README.md", cwd)
         if folder in owners:
-            message = f"{talk.title!r} and {owners[folder].title!r} both have this folder as their slides: its README can show only one"
+            message = (
+                f"{talk.title!r} and {owners[folder].title!r} both have this folder as their slides:"
+                " its README can show only one"
+            )
             refusal.add(path, Finding([Problem(str(path), None, None, message)], foreign=False))
             continue
         owners[folder] = talk

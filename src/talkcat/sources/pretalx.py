@@ -119,8 +119,7 @@ def read_talk(page: TalkPage, fetch: Fetch) -> dict[str, Any]:
     url = f"{page.event.api}submissions/{page.code}/?expand={EXPAND}"
     submission = fetch(
         url,
-        missing=f"talk {page.code} is not public on {page.event.page} "
-        "(no such talk, or not in the published schedule)",
+        missing=f"talk {page.code} is not public on {page.event.page} (no such talk, or not in the published schedule)",
     )
     if not isinstance(submission, dict) or not submission:
         raise TalkcatError(f"talk {page.code} is not public on {page.event.page} (its API answer is empty)", path=url)
@@ -260,9 +259,7 @@ def _pages(first: str, fetch: Fetch) -> Iterator[tuple[list[Any], int]]:
         seen.add(url)
         data = fetch(url)
         if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-            raise TalkcatError(
-                "the answer is JSON, but not a pretalx talk list (no results)", path=url, hint=_OLD_HINT
-            )
+            raise TalkcatError("the answer is JSON, but not a pretalx talk list (no results)", path=url, hint=_OLD_HINT)
         count = data.get("count")
         yield data["results"], count if isinstance(count, int) else len(data["results"])
         following = data.get("next")
