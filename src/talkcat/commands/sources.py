@@ -164,36 +164,9 @@ def _calendar(path: Path, event: str | None) -> tuple[list[Incoming], tuple[str,
 
 
 def _pyvideo(folder: Path) -> list[Incoming]:
-    from talkcat import store
     from talkcat.sources import pyvideo
 
-    if not folder.is_dir():
-        raise TalkcatError("not a folder (give pyvideo/data's folder, or one event's folder in it)", path=str(folder))
-    events = (
-        [folder]
-        if (folder / pyvideo.CATEGORY).is_file()
-        else sorted(child for child in folder.iterdir() if (child / pyvideo.CATEGORY).is_file())
-    )
-    if not events:
-        raise TalkcatError(f"no event folders here (a folder holding {pyvideo.CATEGORY} and videos/)", path=str(folder))
-    talks: list[Incoming] = []
-    for event_folder in events:
-        category_path = event_folder / pyvideo.CATEGORY
-        title = pyvideo.event_title(_json(store.read_text(category_path), category_path), str(category_path))
-        videos = event_folder / pyvideo.VIDEOS
-        for video_path in sorted(videos.glob("*.json")) if videos.is_dir() else []:
-            record = _json(store.read_text(video_path), video_path)
-            talks.append(Incoming(pyvideo.entry(record, title, str(video_path)), str(video_path)))
-    return talks
-
-
-def _json(text: str, path: Path) -> Any:
-    import json
-
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TalkcatError(f"not valid JSON: {exc.msg}", path=str(path), line=exc.lineno, col=exc.colno) from None
+    return [Incoming(entry, ref) for entry, ref in pyvideo.read_archive(folder)]
 
 
 def _by_speaker(talks: list[Incoming], name: str, source: str) -> list[Incoming]:

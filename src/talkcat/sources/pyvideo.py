@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from talkcat import sources
@@ -55,6 +56,38 @@ _FILE_TYPE = re.compile(r"\.(mp4|webm|ogv|mkv|flv)(\?|#|$)", re.IGNORECASE)
 
 
 # Reading
+
+
+def read_archive(folder: Path) -> list[tuple[dict[str, Any], str]]:
+    """Each video's entry, with the file it came from: of every event in pyvideo/data's `folder`, or of the one
+    event that `folder` is."""
+    from talkcat import store
+
+    if not folder.is_dir():
+        raise TalkcatError("not a folder (give pyvideo/data's folder, or one event's folder in it)", path=str(folder))
+    events = (
+        [folder]
+        if (folder / CATEGORY).is_file()
+        else sorted(child for child in folder.iterdir() if (child / CATEGORY).is_file())
+    )
+    if not events:
+        raise TalkcatError(f"no event folders here (a folder holding {CATEGORY} and videos/)", path=str(folder))
+    entries: list[tuple[dict[str, Any], str]] = []
+    for event_folder in events:
+        category_path = event_folder / CATEGORY
+        title = event_title(_json(store.read_text(category_path), category_path), str(category_path))
+        videos = event_folder / VIDEOS
+        for video_path in sorted(videos.glob("*.json")) if videos.is_dir() else []:
+            record = _json(store.read_text(video_path), video_path)
+            entries.append((entry(record, title, str(video_path)), str(video_path)))
+    return entries
+
+
+def _json(text: str, path: Path) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TalkcatError(f"not valid JSON: {exc.msg}", path=str(path), line=exc.lineno, col=exc.colno) from None
 
 
 def event_title(category: Any, path: str) -> str:
