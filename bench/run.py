@@ -72,6 +72,7 @@ SLOW = 0.5  # seconds: cases faster than this get more runs, their noise is larg
 QUICK = 0.1  # seconds: cases faster than this (start-up alone) get more runs again
 QUERIES = ("python", "machine learning", "reproducib")
 SNAPSHOT: list[Path] = []  # the copy of src/ the children (and this process) import talkcat from
+CODE: list[str] = []  # the commit that copy was taken at, said when it was taken (the report is written later)
 # Line breaks as talkcat numbers lines (as editors and `grep -n` do, see talkcat.yamlread):
 # a raw U+2028 in a description, which pyvideo has, starts no new line.
 LINE_BREAK = re.compile(r"\r\n|[\n\r]")
@@ -974,25 +975,30 @@ def machine() -> list[str]:
         check=False,
     )
     lines.append(f"`talkcat --version`: {proc.stdout.strip() or proc.stderr.strip()}")
-    head = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    )
-    if head.returncode == 0:
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        lines.append(
-            f"talkcat at commit {head.stdout.strip()}{' with uncommitted changes' if dirty.stdout.strip() else ''}"
-        )
+    lines.extend(CODE)
     try:
         load = os.getloadavg()
         lines.append(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     except OSError:
         pass
     return lines
+
+
+def code_version() -> list[str]:
+    """The line naming the commit of src/ as it is now, and whether src/ has changes it does not hold."""
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    )
+    if head.returncode != 0:
+        return []
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=all", "--", "src"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    changes = " with uncommitted changes in src/" if dirty.stdout.strip() else ""
+    return [f"talkcat's code: src/ at commit {head.stdout.strip()}{changes}, copied when the run began"]
 
 
 def main() -> int:
@@ -1025,6 +1031,7 @@ def main() -> int:
         work = Path(tmp)
         shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__"))
         SNAPSHOT.append(work / "src")
+        CODE.extend(code_version())
         sys.path.insert(0, str(SNAPSHOT[0]))  # talkcat used here (valid_entries_only) is the code timed
         sets, notes = build_datasets(work, args.skip_pyvideo)
         if args.only:
