@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import ROOT
 from typer.testing import CliRunner
 
 from talkcat import store
@@ -492,6 +494,7 @@ def test_a_sync_that_fails_after_the_write_says_what_was_saved(repo: Path, runne
     assert "title: Synced" in catalogue()
 
 
+@pytest.mark.slow
 def test_concurrent_adds_all_land(repo: Path) -> None:
     """Twenty processes add a talk each at once; meanwhile a reader never sees a partial file."""
     import subprocess
@@ -666,7 +669,7 @@ def test_writers_with_different_cache_folders_share_one_lock(project: Path, in_g
     import sys
 
     if not in_git:
-        (project / ".git").rmdir()
+        shutil.rmtree(project / ".git")
         if store._git_dir(project) is not None:
             pytest.skip("the temporary folder is inside a git repository")
     DATA.write_text(ODD, encoding="utf-8")
@@ -707,19 +710,16 @@ def test_writers_with_different_cache_folders_share_one_lock(project: Path, in_g
         assert sorted(p.name for p in where.iterdir()) == ["talks.yaml"]
 
 
-def test_the_lock_never_shows_in_git_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
+def test_the_lock_never_shows_in_git_status(project: Path, runner: CliRunner) -> None:
     import subprocess
 
-    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
-    (tmp_path / "data").mkdir()
-    (tmp_path / DATA).write_text(ODD, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
+    (project / DATA).write_text(ODD, encoding="utf-8")
     status = ["git", "status", "--porcelain", "--untracked-files=all", "--ignored"]
     before = subprocess.run(status, capture_output=True, text=True, check=True).stdout
     result = runner.invoke(app, ["add", "--title", "T", "--date", "2020-01-01", "--event", "E"])
     assert result.exit_code == 0, result.output
     assert subprocess.run(status, capture_output=True, text=True, check=True).stdout == before == "?? data/talks.yaml\n"
-    assert store.lock_path(DATA).parent == (tmp_path / ".git/talkcat").resolve()
+    assert store.lock_path(DATA).parent == (project / ".git/talkcat").resolve()
     assert store.lock_path(DATA).exists()
 
 
@@ -755,14 +755,14 @@ def test_in_a_worktree_the_lock_lives_in_its_git_folder(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("dot_git", ["", "gitdir: no/such/folder\n", "not a gitdir line\n", "gitdir: a\ngitdir: b\n"])
 def test_a_git_file_that_names_no_folder_makes_the_files_folder_the_lock(project: Path, dot_git: str) -> None:
-    (project / ".git").rmdir()
+    shutil.rmtree(project / ".git")
     (project / ".git").write_text(dot_git, encoding="utf-8")
     DATA.write_text("talks: []\n", encoding="utf-8")
     assert store.lock_path(DATA) == (project / "data").resolve()
 
 
 def test_a_relative_gitdir_is_read_from_the_git_file_folder(project: Path) -> None:
-    (project / ".git").rmdir()
+    shutil.rmtree(project / ".git")
     (project / "modules/sub").mkdir(parents=True)
     (project / ".git").write_text("gitdir: modules/sub\r\n", encoding="utf-8")
     DATA.write_text("talks: []\n", encoding="utf-8")
@@ -796,7 +796,7 @@ def test_date_yesterday(repo: Path, runner: CliRunner) -> None:
     assert f"  - title: Later\n    date: {yesterday}\n    event: E\n" in catalogue()
 
 
-SEED = (Path(__file__).resolve().parent.parent / "data" / "talks.yaml").read_text(encoding="utf-8")
+SEED = (ROOT / "data" / "talks.yaml").read_text(encoding="utf-8")
 
 
 def test_labels_default_to_what_the_catalogue_uses_most(project: Path) -> None:

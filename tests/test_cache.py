@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from conftest import without_stamps
+from helpers import run_probe, slides_folder, without_stamps
 from typer.testing import CliRunner
 
 from talkcat import cache, store
@@ -44,7 +45,7 @@ README = "# Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\n## License\n"
 
 @pytest.fixture
 def catalogue(project: Path) -> Path:
-    (project / "2022-12-02 Pydata Global").mkdir()
+    slides_folder(project, "2022-12-02 Pydata Global")
     path = project / "data/talks.yaml"
     path.write_text(CATALOGUE, encoding="utf-8")
     return path
@@ -169,7 +170,7 @@ def test_sync_readme_no_cache_writes_no_cache(catalogue: Path, runner: CliRunner
 
 def test_paths_on_disk_are_checked_on_every_run(catalogue: Path) -> None:
     assert not store.load_catalogue(catalogue).problems
-    (catalogue.parent.parent / "2022-12-02 Pydata Global").rmdir()
+    shutil.rmtree(catalogue.parent.parent / "2022-12-02 Pydata Global")
     [problem] = store.load_catalogue(catalogue).problems
     assert problem.line == 7
     assert "'2022-12-02 Pydata Global/' does not exist in the repository" in problem.message
@@ -261,35 +262,6 @@ def test_markers_in_a_code_fence_stay_text_when_read_from_the_cache(catalogue: P
     assert runner.invoke(app, ["sync-readme"]).exit_code == 0
     assert readme.read_text().endswith(example)
     assert readme.read_text().count("### Reproducible ML") == 1
-
-
-HEAVY = "ruamel,_ruamel_yaml,yaml,tabulate,markdown_it,rich,filelock"
-
-# Runs talkcat in a fresh interpreter, then names the heavy packages it imported.
-PROBE = """\
-import os, sys
-from talkcat.cli import main
-sys.argv[0] = "talkcat"
-code = 0
-try:
-    main()
-except SystemExit as exit:
-    code = exit.code
-heavy = {m.split(".")[0] for m in sys.modules} & set(os.environ["HEAVY"].split(","))
-print("heavy:" + ",".join(sorted(heavy)))
-sys.exit(code)
-"""
-
-
-def run_probe(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "HEAVY": HEAVY},
-        check=False,
-    )
 
 
 def test_a_cache_hit_imports_no_parser_renderer_or_terminal_library(catalogue: Path) -> None:

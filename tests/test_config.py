@@ -6,7 +6,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from conftest import unstamped
+from helpers import slides_folder, unstamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
@@ -40,7 +40,7 @@ OLD = "### Old talk\n\n| Event    | Location        | Date       | Link   | Vide
 
 @pytest.fixture
 def repo(project: Path) -> Path:
-    (project / "slides/a b").mkdir(parents=True)
+    slides_folder(project, "slides/a b")
     (project / "data/talks.yaml").write_text(CATALOGUE, encoding="utf-8")
     (project / "README.md").write_text(README, encoding="utf-8")
     return project
@@ -422,7 +422,7 @@ def test_import_refuses_text_after_a_year_heading(repo: Path, runner: CliRunner)
 
 
 def test_a_cache_hit_with_a_config_imports_no_heavy_library(repo: Path) -> None:
-    from test_cache import run_probe
+    from helpers import run_probe
 
     (repo / "pyproject.toml").write_text("[tool.talkcat]\nchart = true\ngroup_by_year = true\n")
     assert run_probe(repo, "sync-readme").returncode == 0

@@ -176,6 +176,7 @@ def kill_at_random(tmp: Path, scenario: Scenario, seed: int) -> Counter[str]:
     return outcomes
 
 
+@pytest.mark.slow
 def test_killing_add_leaves_the_old_or_the_new_catalogue(tmp_path: Path) -> None:
     args = ("add", "--title", "Killed or not", "--date", "2022-06-15", "--event", "Crash Conf")
     scenario = measure(tmp_path, args, "data/talks.yaml")
@@ -187,6 +188,7 @@ def test_killing_add_leaves_the_old_or_the_new_catalogue(tmp_path: Path) -> None
     kill_at_random(tmp_path, scenario, seed=5)
 
 
+@pytest.mark.slow
 def test_killing_sync_readme_leaves_the_old_or_the_new_readme(tmp_path: Path) -> None:
     scenario = measure(tmp_path, ("sync-readme",), "README.md")
     new = scenario.new.decode()
@@ -260,6 +262,7 @@ def test_ctrl_c_says_what_was_written(tmp_path: Path, event: str, ending: str, n
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_ctrl_c_at_any_moment_leaves_no_traceback_and_says_what_it_wrote(tmp_path: Path) -> None:
     """30 trials: SIGINT at a random moment of a run of `add`, once talkcat's code has started.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from speaker import FOLDERS, make_repo
+from helpers import FOLDERS, make_repo
 from typer.testing import CliRunner
 
 from talkcat import store

@@ -8,7 +8,7 @@ from textwrap import dedent
 from urllib.parse import unquote
 
 import pytest
-from speaker import FOLDERS, make_repo
+from helpers import FOLDERS, make_repo
 from typer.testing import CliRunner
 
 from talkcat.cli import app

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from helpers import EXPORT_GOLDEN, ROOT, TRICKY
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
@@ -22,10 +22,6 @@ from talkcat.cli import app
 from talkcat.export import bibtex_key, latex_escape
 from talkcat.pages import MANIFEST, page_stem
 
-GOLDEN = Path(__file__).parent / "golden"
-EXPORT_GOLDEN = GOLDEN / "export"
-TRICKY = EXPORT_GOLDEN / "talks.yaml"  # every field, and text that needs escaping
-SEED_BASE_URL = "https://github.com/JesperDramsch/talks/tree/main/"
 FILES = {"json": "talks.json", "csv": "talks.csv", "ics": "talks.ics", "bibtex": "talks.bib"}
 SITES = ("hugo", "jekyll", "nikola")
 # Set to rewrite the golden files on purpose (then review the diff).
@@ -377,7 +373,7 @@ def nikola_header(text: str) -> dict[str, str]:
 
 
 def test_nikola_header_as_in_the_seed_page(tricky: Path, runner: CliRunner) -> None:
-    from conftest import ROOT
+    from helpers import ROOT
 
     # A copy of the speaker's site page, ../shared/seeds/001_0d0c0ebd1073e3b9.txt.
     seed_page = (ROOT / "tests" / "golden" / "seed_site_page.md").read_text(encoding="utf-8")

@@ -6,11 +6,11 @@ import datetime as dt
 import importlib.util
 import lzma
 from pathlib import Path
-from textwrap import dedent
 from typing import Any
 
 import pytest
-from conftest import ROOT, SHARED
+from helpers import FAST_PATH_CATALOGUES as CATALOGUES
+from helpers import ROOT, SHARED
 from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -24,82 +24,6 @@ from talkcat.validate import Rules
 
 PYVIDEO = SHARED / "bench" / "pyvideo-talks.yaml.xz"
 PYVIDEO_TALKS = 2000
-
-CATALOGUES = {
-    "empty list": "talks: []\n",
-    "comments and odd formatting": dedent(
-        """\
-        # The talks, newest first.
-        talks:
-
-        # A comment between entries.
-        -   title:    "Spaced  out"   # trailing comment
-            date: 2024-01-02
-            event: 'It''s a conference'
-            location: NO
-            kind: keynote
-            tags: [ a, "b c", 'd' ]
-            speakers:
-              - Ann
-              - "Bob: the second"
-        - {title: Flow entry, date: 2023-12-31, event: Flow Conf, language: "yes"}
-        """
-    ),
-    "scalars YAML 1.1 would misread": dedent(
-        """\
-        talks:
-        - title: 'on'
-          date: 2022-09-01
-          end_date: 2022-09-03
-          event: '1.0'
-          location: 'off'
-          language: 'no'
-          id: '2022'
-          tags: ['null', '~', 'true', '0x10', '1_000', '12:30', '.inf']
-        """
-    ),
-    "links, unicode and block scalars": dedent(
-        """\
-        talks:
-        - title: "Zürich \\u2014 データ科学 🎉"
-          date: 2021-10-30
-          event: PyData Global 2021
-          link: https://example.org/a?b=c&d=e#f
-          video:
-            label: Video
-            url: https://www.youtube.com/watch?v=ucgCGGb088E
-          slides:
-            url: 2021-10-30 Pydata/
-          description: |
-            Intro.
-
-            ## A heading
-
-            ```python
-            # a comment, not a heading
-            ```
-        - title: Folded
-          date: 2020-02-29
-          event: Leap day
-          description: >-
-            Folded text
-            on two lines.
-
-            A second paragraph.
-        - title: Keep
-          date: 2020-02-28
-          event: Keep trailing lines
-          description: |+
-            text
-
-
-        - title: Quoted
-          date: 2020-02-27
-          event: "Escapes \\\\ and \\"quotes\\""
-          description: "Line one\\n\\tLine two\\n"
-        """
-    ),
-}
 
 
 def round_trip_talks(text: str) -> list[Talk | None]:
@@ -175,6 +99,7 @@ def _nth(text: str, needle: str, n: int) -> int:
     return at
 
 
+@pytest.mark.slow
 def test_the_first_pyvideo_talks() -> None:
     if not PYVIDEO.exists():
         pytest.skip(f"{PYVIDEO} is not here")

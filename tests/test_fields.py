@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 import talkcat
 from talkcat import search
@@ -42,14 +42,12 @@ def with_room(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def room(with_room: Path, tmp_path: Path) -> Path:
+def room(with_room: Path, project: Path) -> Path:
     """A repository with a catalogue of one talk, as the current folder of `run`."""
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "talks.yaml").write_text(
+    (project / "data" / "talks.yaml").write_text(
         "talks:\n- title: Old talk\n  date: 2020-01-01\n  event: Meetup\n", encoding="utf-8"
     )
-    return tmp_path
+    return project
 
 
 def run(src: Path, cwd: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -59,6 +57,7 @@ def run(src: Path, cwd: Path, *args: str, input: str | None = None) -> subproces
     )
 
 
+@pytest.mark.slow
 def test_a_field_added_to_the_definition_is_everywhere(with_room: Path, room: Path) -> None:
     catalogue = room / "data" / "talks.yaml"
     helped = run(with_room, room, "add", "--help")

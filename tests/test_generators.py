@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from speaker import SCRIPT_PATH, WORKFLOW_PATH, git, make_repo
+from helpers import SCRIPT_PATH, WORKFLOW_PATH, git, make_repo
 from typer.testing import CliRunner
 
 from talkcat import generators
@@ -166,7 +166,7 @@ def test_runners_are_the_ci_files_listed() -> None:
 
 
 def _migrating_section() -> str:
-    from conftest import ROOT
+    from helpers import ROOT
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     return text.split("\n## Migrating from a script or a CI job\n", 1)[1].split("\n## ", 1)[0]

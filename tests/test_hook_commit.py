@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from speaker import FOLDERS, git_env, make_repo
+from helpers import FOLDERS, make_repo
 from typer.testing import CliRunner
 
 from talkcat.cli import app
@@ -23,8 +23,7 @@ BIN = str(Path(sys.executable).parent)  # this test run's `talkcat` script, as a
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    env = git_env(tmp_path / "git-home")
-    env["PATH"] = BIN + os.pathsep + env["PATH"]
+    env = {**os.environ, "PATH": BIN + os.pathsep + os.environ["PATH"]}
     env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
     env["PRE_COMMIT_COLOR"] = "never"
     return env
@@ -51,7 +50,7 @@ def _run(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedPro
 
 def _commit(repo: Path, env: dict[str, str], message: str) -> tuple[int, str]:
     """The commit's exit code and what it printed (git gives its hook's output on stderr)."""
-    result = _run(repo, env, "git", "-c", "commit.gpgsign=false", "commit", "-m", message)
+    result = _run(repo, env, "git", "commit", "-m", message)
     return result.returncode, result.stdout + result.stderr
 
 

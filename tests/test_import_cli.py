@@ -7,8 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED_README, seed_readme_text, stamped
-from test_render import cells_by_talk
+from helpers import ROOT, SEED_README, cells_by_talk, git, seed_readme_text, stamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
@@ -202,6 +201,7 @@ def make_folders(parent: Path) -> None:
 
 def test_folders_below_the_repository_root_then_sync(project: Path, runner: CliRunner) -> None:
     make_folders(project / "talks")
+    git(project, "add", "-A")  # the talk folders are in the repository
     assert invoke(runner, "import", "--folders", "talks") == (
         0,
         "",

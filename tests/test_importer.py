@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import string
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from helpers import SEED_README, parse_block, talks, title_survives_atx
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from talkcat.errors import Problem, TalkcatError
 from talkcat.importer import locate_problems, read_block, read_folder_readme
-from talkcat.markdown import heading_levels, open_block
-from talkcat.model import Link, Talk, sort_talks
+from talkcat.model import Talk, sort_talks
 from talkcat.render import render_block
-
-
-def parse_block(block: str, **kwargs: Any) -> list[dict[str, Any]]:
-    """The entries `read_block` reads, without their source lines."""
-    return [talk.entry for talk in read_block(block, **kwargs)]
 
 
 def parse_folder_readme(text: str, folder: str, **kwargs: Any) -> dict[str, Any]:
     return read_folder_readme(text, folder, **kwargs).entry
 
 
-SEED_README = Path(__file__).parent / "golden" / "seed_readme.md"
 HEADER = "| Event | Location | Date | Link | Video | Slides |\n|---|---|---|---|---|---|\n"
 
 
@@ -424,98 +417,8 @@ def test_folder_readme_must_start_with_title() -> None:
 
 # The round trip: catalogue -> README block -> catalogue.
 
-# Printable characters as Python defines them: letters, marks, numbers,
-# punctuation, symbols and the plain space.
-CHARS = st.characters(categories=["L", "M", "N", "P", "S"], include_characters=" ")
-SPECIALS = ["|", "[", "]", "`", "*", "<!-- x -->", "\\", "#", "](", "&amp;", "_", "<", ">"]
-text = st.lists(st.one_of(st.text(CHARS, max_size=8), st.sampled_from(SPECIALS)), max_size=6).map("".join)
-# Catalogue values (validated) have no leading or trailing whitespace.
-value = text.map(str.strip).filter(bool)
 
-URL_CHARS = string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%|é"
-url = st.builds(
-    lambda host, path: f"https://{host}.org/{path}",
-    st.text(string.ascii_lowercase, min_size=1, max_size=8),
-    # No spaces or backslashes: neither is a URL character (RFC 3986).
-    st.text(URL_CHARS, max_size=20),
-)
-# A path in the repository; one that starts like `scheme:` would be a URL.
-path = st.text(CHARS, min_size=1, max_size=12).filter(lambda p: not Link(p).is_url)
-
-
-def links(column: str) -> st.SearchStrategy[Link | None]:
-    labelled_path = st.builds(Link, path, text.filter(bool)).filter(
-        # `[Slides](folder/)` is how the bare path renders in the Slides column,
-        # so the label that equals the column name cannot be told from none.
-        lambda link: link.label != column
-    )
-    return st.one_of(
-        st.none(),
-        st.builds(Link, url),
-        st.builds(Link, url, text.filter(bool)),
-        st.builds(Link, path),
-        labelled_path,
-    )
-
-
-def title_survives_atx(title: str) -> bool:
-    # In `### title`, a trailing run of `#` after a space is the heading's
-    # optional closing sequence: markdown reads `### A #` as `A`.
-    # Validation has to reject such titles; markdown cannot carry them as is.
-    body = title.rstrip("#")
-    return body == title or (body != "" and not body.endswith(" "))
-
-
-# Description lines, some indented, some with trailing spaces (two of them are
-# a markdown hard line break, which must survive the round trip).
-# Now and then a long line, of a few hundred characters.
-long_line = st.builds(lambda run, t: (run * 40 + t)[:400], st.text(CHARS, min_size=1, max_size=10), text)
-line = st.one_of(
-    *[st.builds(str.__add__, st.sampled_from(["", "", "", " ", "  ", "   "]), text)] * 6, long_line
-).flatmap(lambda line: st.sampled_from([line, line, line + "  ", line + " \t"]))
-code_line = st.one_of(st.sampled_from(["# comment", "## not a heading", "x = 1  # trailing", ""]), line)
-fence = st.lists(code_line, max_size=4).map(lambda lines: "\n".join(["```", *lines, "```"]))
-sub_heading = st.builds(lambda level, t: "#" * level + " " + t, st.integers(2, 4), value)
-description_part = st.one_of(line, line, fence, sub_heading, st.just(""))
-
-
-def description_is_valid(description: str) -> bool:
-    lines = description.split("\n")
-    return (
-        # Blank lines (spaces and tabs only) at either end are dropped.
-        lines[0].strip(" \t") != ""
-        and lines[-1].strip(" \t") != ""
-        # A description is written under `# Title`: headings from `##`, and at
-        # most `####` so that they still fit under `###` talk headings.
-        and all(2 <= level <= 4 for level, _ in heading_levels(description))
-        # An open fence or HTML block would swallow the talks after it.
-        and open_block(description) is None
-    )
-
-
-# Blank lines at either end are dropped by the importer (and by render_block).
-descriptions = st.lists(description_part, min_size=1, max_size=6).map(lambda parts: "\n".join(parts).strip("\n"))
-
-
-@st.composite
-def talks(draw: st.DrawFn) -> Talk:
-    title = draw(value.filter(title_survives_atx))
-    description = draw(st.one_of(st.none(), descriptions))
-    if description is not None:
-        assume(description_is_valid(description))
-    return Talk(
-        title=title,
-        date=draw(st.dates()),
-        end_date=draw(st.one_of(st.none(), st.dates())),
-        event=draw(value),
-        location=draw(st.one_of(st.none(), value)),
-        link=draw(links("Link")),
-        video=draw(links("Video")),
-        slides=draw(links("Slides")),
-        description=description,
-    )
-
-
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(st.lists(talks(), max_size=4))
 def test_render_then_import_gives_the_talks_back(generated: list[Talk]) -> None:

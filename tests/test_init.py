@@ -10,7 +10,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from conftest import ROOT, stamped
+from helpers import ROOT, git, stamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
@@ -49,7 +49,7 @@ def hook_at(indent: int, *extra: str) -> str:
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     repo = tmp_path / "my-talks"
     repo.mkdir()
-    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    git(repo, "init", "-q")
     monkeypatch.chdir(repo)
     monkeypatch.setenv("PATH", BIN + os.pathsep + os.environ["PATH"])
     return repo
@@ -457,7 +457,7 @@ def test_the_hook_added_beside_another_keeps_crlf(repo: Path, runner: CliRunner)
 
 
 def _pre_commit_run(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
-    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    git(repo, "add", ".")
     # The hook runs the talkcat on PATH, as `git commit` would; PRE_COMMIT_HOME
     # empty: a local hook has nothing to install, so no network is needed.
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}

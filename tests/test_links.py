@@ -268,6 +268,7 @@ def test_retry_after_as_seconds_or_a_date() -> None:
     assert _retry_after(None, now) is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("args", "bound"), [(["--link-concurrency", "3"], 3), ([], 8)])
 def test_links_are_asked_a_bounded_number_at_a_time(
     project: Path, server: Server, runner: CliRunner, args: list[str], bound: int

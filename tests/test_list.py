@@ -8,49 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import LIST_CATALOGUE as CATALOGUE
 from typer.testing import CliRunner
 
 from talkcat.cli import app
-
-CATALOGUE = """\
-# Dates far from today, so that --upcoming and --past do not drift.
-talks:
-- title: Future keynote
-  date: 2999-06-01
-  event: FutureCon
-  location: Zürich, Switzerland
-  kind: keynote
-  tags: [ml, python]
-- title: Workshop on data
-  date: 2023-05-10
-  end_date: 2023-05-11
-  event: PyData Berlin
-  location: Berlin, Germany
-  kind: workshop
-  tags: [data, python]
-  video: https://example.org/v1
-  slides:
-    label: Deck
-    url: https://example.org/s1
-- title: 'A talk, with "quotes"'
-  date: 2023-01-20
-  event: EuroPython
-  location: Online
-  tags: [Python]
-  speakers: [Ada, Grace]
-  link: https://example.org/a
-  language: English
-  description: |
-    Two
-    lines.
-- title: Old podcast
-  date: 2001-02-03
-  event: Talk Python | To Me
-  kind: podcast
-  video:
-    label: Listen
-    url: https://example.org/p
-"""
 
 ALL_PLAIN = (
     "2999-06-01-future-keynote\t2999-06-01\tFuture keynote\tFutureCon\tZürich, Switzerland\n"

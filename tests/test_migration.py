@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEED_README, stamped, unstamped
+from helpers import SEED_README, git, stamped, unstamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
@@ -41,6 +41,7 @@ def speaker(project: Path) -> Path:
     for folder in SEED_FOLDERS:
         (project / folder).mkdir()
         (project / folder / "slides.md").write_text("# Slides\n", encoding="utf-8")
+    git(project, "add", "-A")  # the speaker's slides are in the repository
     return project
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from conftest import ROOT, stamped
+from helpers import ROOT, git, stamped
 
 CATALOGUE = dedent(
     """\
@@ -54,13 +54,9 @@ def repo(tmp_path: Path) -> Path:
     (repo / "data").mkdir(parents=True)
     (repo / "data" / "talks.yaml").write_text(CATALOGUE, encoding="utf-8")
     (repo / "README.md").write_text(STALE_README, encoding="utf-8")
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
     return repo
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True)
 
 
 def _try_repo(repo: Path, home: Path, hook: str) -> subprocess.CompletedProcess[str]:
@@ -77,6 +73,7 @@ def _try_repo(repo: Path, home: Path, hook: str) -> subprocess.CompletedProcess[
     )
 
 
+@pytest.mark.slow
 def test_sync_hook_fixes_a_stale_readme_then_passes(repo: Path, pre_commit_home: Path) -> None:
     first = _try_repo(repo, pre_commit_home, "talkcat-sync-readme")
     assert first.returncode == 1, first.stdout + first.stderr
@@ -86,17 +83,18 @@ def test_sync_hook_fixes_a_stale_readme_then_passes(repo: Path, pre_commit_home:
     readme = (repo / "README.md").read_text(encoding="utf-8")
     assert readme == FRESH_README
 
-    _git(repo, "add", "README.md")
+    git(repo, "add", "README.md")
     second = _try_repo(repo, pre_commit_home, "talkcat-sync-readme")
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Passed" in second.stdout
     assert (repo / "README.md").read_text(encoding="utf-8") == FRESH_README
 
 
+@pytest.mark.slow
 def test_validate_hook_fails_on_a_bad_catalogue_and_changes_nothing(repo: Path, pre_commit_home: Path) -> None:
     bad = CATALOGUE.replace("location:", "loaction:")
     (repo / "data" / "talks.yaml").write_text(bad, encoding="utf-8")
-    _git(repo, "add", ".")
+    git(repo, "add", ".")
     result = _try_repo(repo, pre_commit_home, "talkcat-validate")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "data/talks.yaml:5:3: unknown key 'loaction' (did you mean 'location'?)" in result.stdout

@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from helpers import ENTRIES, value
+from helpers import talks as importable_talks
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_importer import talks as importable_talks
-from test_importer import value
-from test_yamlwrite import ENTRIES
 from typer.testing import CliRunner
 
 from talkcat import store, yamlread
@@ -84,6 +84,7 @@ def test_talkcats_own_reader_gives_back_any_dumped_catalogue(entries: list[dict[
     assert doc.data == {"talks": entries}
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(catalogues)
 def test_load_of_save_is_the_catalogue(talks: list[Talk]) -> None:
@@ -107,6 +108,7 @@ lines = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\r\
 )
 
 
+@pytest.mark.slow
 @SLOW
 @given(
     talks=catalogues,
@@ -150,6 +152,7 @@ def sync_round_trip(folder: Path, talks: list[Talk], before: list[str], after: l
     assert store.load_catalogue(back, cache=False).talks == [dataclasses.replace(t, id=None) for t in sort_talks(talks)]
 
 
+@pytest.mark.slow
 @SLOW
 @given(
     talks=catalogues,
@@ -190,6 +193,7 @@ def add_and_remove(folder: Path, talks: list[Talk], new: Talk, tags: list[str], 
     assert data.read_bytes() == original
 
 
+@pytest.mark.slow
 def test_the_generated_catalogues_reach_the_hard_parts() -> None:
     # The strategies above are only as good as what they draw: pipes, backticks,
     # HTML comments and characters beyond the first plane must all come up.

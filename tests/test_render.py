@@ -12,18 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
+from helpers import GOLDEN, cells_by_talk, parse_block
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_importer import parse_block
 
-from talkcat.markdown import parse
 from talkcat.model import Talk
 from talkcat.render import github_table, render_block, render_table
 
-GOLDEN = Path(__file__).parent / "golden"
 SEED_README = GOLDEN / "seed_readme.md"  # a copy of /work/shared/seeds/000_6acdbb613ddca7f9.txt
 SEED_BLOCK_GOLDEN = GOLDEN / "seed_block.md"
 START, END = "<!-- TALKS -->\n", "<!-- //TALKS -->"
@@ -159,26 +156,6 @@ def test_seed_round_trip() -> None:
     block, _ = seed_block()
     entries = parse_block(block)
     assert parse_block(render_block([Talk.from_mapping(e) for e in entries])) == entries
-
-
-def cells_by_talk(block: str) -> list[dict[str, str]]:
-    """Each table's cells, by header name, as markdown-it splits them."""
-    tables: list[dict[str, str]] = []
-    headers: list[str] = []
-    cells: list[str] = []
-    current: list[str] | None = None  # the list the next cell's text goes to
-    for token in parse(block):
-        if token.type == "table_open":
-            headers, cells = [], []
-        elif token.type in ("th_open", "td_open"):
-            current = headers if token.type == "th_open" else cells
-        elif token.type in ("th_close", "td_close"):
-            current = None
-        elif token.type == "inline" and current is not None:
-            current.append(token.content)
-        elif token.type == "table_close":
-            tables.append(dict(zip(headers, cells, strict=True)))
-    return tables
 
 
 def test_seed_cells_are_kept_unchanged() -> None:

@@ -10,13 +10,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT
+from helpers import FAST_PATH_CATALOGUES as CATALOGUES
+from helpers import GOLDEN, LIST_CATALOGUE, ROOT, SEARCH_CATALOGUE, SEED_BASE_URL, TRICKY
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from test_export import GOLDEN, SEED_BASE_URL, TRICKY
-from test_fast_path import CATALOGUES
-from test_list import CATALOGUE as LIST_CATALOGUE
-from test_search import CATALOGUE as SEARCH_CATALOGUE
 from typer.testing import CliRunner
 
 from talkcat import store, yamlread

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import SEARCH_CATALOGUE as CATALOGUE
 from typer.testing import CliRunner
 
 from talkcat import search
@@ -15,54 +16,6 @@ from talkcat.errors import TalkcatError
 from talkcat.model import Talk
 from talkcat.store import parse_catalogue
 from talkcat.validate import Rules
-
-CATALOGUE = """\
-talks:
-- title: Reproducible research in Python
-  date: 2024-05-01
-  event: PyCon DE
-  location: Berlin, Germany
-  tags: [reproducibility, python]
-  description: How to make science repeatable.
-- title: Reproducible builds
-  date: 2024-05-01
-  event: PackagingCon
-  location: Online
-  video: https://example.org/builds
-- title: Data pipelines
-  date: 2024-03-01
-  event: Reproducibility Summit
-  location: Zürich, Switzerland
-  tags: [data]
-- title: Notebooks at scale
-  date: 2023-11-11
-  event: JupyterCon
-  location: Online
-  tags: [jupyter, reproducible-science]
-  description: We discuss reproducible notebooks.
-- title: 'Keynote: Machine learning for science'
-  date: 2023-06-01
-  event: EuroSciPy
-  kind: keynote
-  location: Basel, Switzerland
-  speakers: [Ada Lovelace]
-  description: Learning machine details.
-- title: Djangonauts unite
-  date: 2022-09-01
-  event: DjangoCon Europe
-  location: Porto, Portugal
-  tags: [django]
-  slides: https://example.org/slides
-  description: Machine learning with Django, at last.
-- title: 東京の話
-  date: 2021-01-01
-  event: PyCon JP
-  location: 東京, 日本
-  description: 機械学習について
-- title: Learning the machine
-  date: 2020-01-01
-  event: Meetup
-"""
 
 
 def catalogue_talks() -> list[Talk]:

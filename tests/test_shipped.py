@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import ROOT, SEED_README
+from helpers import ROOT, SEED_README
 from typer.testing import CliRunner
 
 from talkcat.cli import app

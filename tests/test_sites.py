@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from typer.testing import CliRunner
 
 from talkcat import store
@@ -216,7 +216,7 @@ def test_github_renders_the_seeds_slides_folders_as_links_into_the_repository(pr
     # The speaker's own README links each talk's slides folder relatively (`2022-09-01%20Euroscipy/`):
     # imported as folders of the repository and synced, GitHub's renderer gives the same links.
     cmarkgfm = pytest.importorskip("cmarkgfm", reason="pip install -e '.[test]' (cmarkgfm is in the test extra)")
-    from conftest import SEED_README
+    from helpers import SEED_README
 
     seed = SEED_README.read_text(encoding="utf-8")
     folders = ["2023-04-19 Community Talk", "2022-12-02 Pydata Global", "2022-09-01 Euroscipy",

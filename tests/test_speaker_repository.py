@@ -14,8 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import helpers
 import pytest
-from conftest import SEED_README
+from helpers import SEED_README
 
 from talkcat.importer import read_block
 from talkcat.readme import unstamped
@@ -78,7 +79,7 @@ repos:
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=check, env=_env(repo))
+    return helpers.git(repo, *args, env=_env(repo), check=check)
 
 
 def talkcat(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -159,6 +160,7 @@ def _talks(text: str) -> list[dict[str, object]]:
     return [talk.entry for talk in read_block(unstamped(_block(text))[0])]
 
 
+@pytest.mark.slow
 def test_the_speakers_repository_migrates_and_stays_in_sync(speaker: Path) -> None:
     made_by_the_script = (speaker / "README.md").read_text(encoding="utf-8")
     assert len(_talks(made_by_the_script)) == 5

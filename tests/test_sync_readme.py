@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import stamped
+from helpers import slides_folder, stamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
@@ -64,7 +64,7 @@ README = "# Talks\n\nIntro.\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\n## License\n"
 
 @pytest.fixture
 def repo(project: Path) -> Path:
-    (project / "2022-09-01 Euroscipy").mkdir()
+    slides_folder(project, "2022-09-01 Euroscipy")
     (project / "data/talks.yaml").write_text(CATALOGUE, encoding="utf-8")
     (project / "README.md").write_text(README, encoding="utf-8")
     return project

@@ -7,7 +7,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from conftest import stamped, unstamped
+from helpers import ROOT, stamped, unstamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
@@ -268,5 +268,5 @@ def test_a_loop_without_end_stops_at_the_time_limit(source: str) -> None:
 def test_the_limits_are_documented() -> None:
     from talkcat import template
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"{template.TIME_LIMIT:g} s" in readme and f"{template.OUTPUT_LIMIT // 2**20} Mi characters" in readme

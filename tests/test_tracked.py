@@ -10,7 +10,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from speaker import git
+from helpers import git
 from typer.testing import CliRunner
 
 from talkcat.cli import app

@@ -8,6 +8,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from helpers import slides_folder
 from typer.testing import CliRunner
 
 from talkcat.cli import app
@@ -19,7 +20,7 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_a_valid_catalogue(project: Path, runner: CliRunner) -> None:
-    (project / "2023-04-19 Community Talk").mkdir()
+    slides_folder(project, "2023-04-19 Community Talk")
     write(
         project / "data/talks.yaml",
         """\

@@ -17,6 +17,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from helpers import git
 
 from talkcat import cache
 
@@ -51,10 +52,6 @@ from talkcat.__main__ import main
 main()
 """
 FAST = ["talkcat", "talkcat.__main__", "talkcat.cache"]  # what an answer from a verdict imports
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from textwrap import dedent
 from typing import Any
 
 import pytest
+from helpers import ENTRIES, STRINGS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from talkcat.model import FIELD_NAMES
 from talkcat.yamlwrite import dump_catalogue, dump_entry, dump_scalar
 
 try:
@@ -244,66 +244,8 @@ def test_long_values_are_not_wrapped() -> None:
 
 # Round trip ---------------------------------------------------------------
 
+
 # st.text() alone seldom draws what YAML readers resolve, so mix those in.
-YAMLISH = st.lists(
-    st.one_of(
-        st.sampled_from(
-            [
-                "null",
-                "~",
-                "Yes",
-                "off",
-                "n",
-                "TRUE",
-                ".inf",
-                "-.NaN",
-                "0x1F",
-                "0o17",
-                "0b101",
-                "1_000",
-                "1:20",
-                "1e3",
-                "+1.",
-                "2023-04-19",
-                "2001-12-14 21:59:43.10 -5",
-                "=",
-                "<<",
-                "---",
-                "...",
-                "- ",
-                "? ",
-                ": ",
-                " #",
-                "'",
-                '"',
-                "\\",
-            ]
-        ),
-        st.text(alphabet=" \t\n\r#:-[{,'\"abyYnN019.eE_+x\xa0\x85\u2028\ufeff\x00", max_size=8),
-    ),
-    max_size=4,
-).map("".join)
-STRINGS = st.one_of(st.text(), YAMLISH)
-DATES = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
-LINKS = st.one_of(STRINGS, st.fixed_dictionaries({"label": STRINGS, "url": STRINGS}))
-ENTRIES = st.fixed_dictionaries(
-    {"title": STRINGS, "date": DATES, "event": STRINGS},
-    optional={
-        "id": STRINGS,
-        "end_date": DATES,
-        "location": STRINGS,
-        "kind": STRINGS,
-        "language": STRINGS,
-        "speakers": st.lists(STRINGS, max_size=3),
-        "tags": st.lists(STRINGS, max_size=4),
-        "link": LINKS,
-        "video": LINKS,
-        "slides": LINKS,
-        "description": STRINGS,
-    },
-).map(lambda entry: {name: entry[name] for name in FIELD_NAMES if name in entry})
-
-
 def to_plain(value: Any) -> Any:
     """ruamel's CommentedMap/CommentedSeq and string subclasses as dict, list and str."""
     if isinstance(value, Mapping):
