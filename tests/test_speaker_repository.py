@@ -64,18 +64,6 @@ jobs:
       - run: python ./.github/workflows/make_readme.py
       - run: git commit -am "Update dynamic content" && git push
 """
-# The hooks as a repository without a published talkcat runs them: the installed talkcat.
-PRE_COMMIT_CONFIG = """\
-repos:
-  - repo: local
-    hooks:
-      - id: talkcat-sync-readme
-        name: talkcat sync-readme
-        entry: talkcat sync-readme
-        language: system
-        pass_filenames: false
-        always_run: true
-"""
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -184,7 +172,7 @@ def test_the_speakers_repository_migrates_and_stays_in_sync(speaker: Path) -> No
     assert readme.split(START)[0] == made_by_the_script.split(START)[0]
     assert readme.split(END)[1] == made_by_the_script.split(END)[1]
 
-    (speaker / ".pre-commit-config.yaml").write_text(PRE_COMMIT_CONFIG, encoding="utf-8")
+    # The hooks as init wrote them, installed as written.
     installed = subprocess.run(
         [sys.executable, "-m", "pre_commit", "install"], cwd=speaker, capture_output=True, text=True, env=_env(speaker)
     )
