@@ -910,6 +910,13 @@ def test_answers_running_out_is_a_usage_error_that_says_what_was_typed(repo: Pat
     assert catalogue() == ODD
 
 
+def test_answers_running_out_before_any_answer_prints_no_command_to_go_on_with(repo: Path, runner: CliRunner) -> None:
+    result = prompted(runner, [], "--event", "E")
+    assert result.exit_code == 2
+    assert result.stderr == "a question was left without an answer (the input ended); nothing was changed\n"
+    assert catalogue() == ODD
+
+
 def test_add_next_to_a_description_that_keeps_its_blank_lines(project: Path, runner: CliRunner) -> None:
     # `|+`: the blank line after "Text" is the description's. Today: "please report this".
     text = (

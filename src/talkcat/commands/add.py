@@ -109,10 +109,12 @@ def add(
         common.check_sync_target(readme)
     again = _Again(answers, given_data, sync, readme)
     if missing or (from_url is not None and can_ask):  # what pretalx did not say, offered
+        before = dict(answers)
         try:
             _Prompts(answers, common.load_valid(data, rules), check).ask()
         except (KeyboardInterrupt, typer.Abort):
-            typer.echo(f"\nnothing was written; {again.text('to go on from here, run what you typed')}", err=True)
+            if answers != before:  # a command that says no more than the one just run is no help
+                typer.echo(f"\nnothing was written; {again.text('to go on from here, run what you typed')}", err=True)
             raise
         finally:
             _forget_typeahead()
