@@ -8,8 +8,10 @@ answer must be the one the CLI itself gives.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -399,3 +401,63 @@ def test_another_virtual_environment_is_another_verdict(repo: Path, tmp_path: Pa
     )
     elsewhere = Run(done, json.loads((tmp_path / "p.json").read_text()))
     assert not elsewhere.replayed and elsewhere.said == fresh(repo, "validate").said
+
+
+def _in_shell(folder: Path, command: str) -> subprocess.CompletedProcess[str]:
+    talkcat = f"{shlex.quote(sys.executable)} -m talkcat"
+    return subprocess.run(
+        ["bash", "-c", command.format(talkcat=talkcat)], cwd=folder, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-"])
+def test_a_closed_stream_is_answered_as_the_cli_answers_it(repo: Path, closed: str) -> None:
+    assert run(repo, "validate").code == run(repo, "validate").code == 0  # the verdict is kept
+    # click writes nothing to a closed stream, and the run ends well; the answer from a
+    # verdict was a traceback and exit 1.
+    for args in ("validate", "validate --no-cache"):
+        done = _in_shell(repo, f"{{talkcat}} {args} {closed}")
+        assert (done.returncode, "Traceback" in done.stderr) == (0, False), done.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_answer_as_it_ends_the_cli(repo: Path) -> None:
+    assert run(repo, "validate").stdout == run(repo, "validate").stdout == UNTRACKED  # printed to stdout
+    for args in (["validate"], ["validate", "--no-cache"]):
+        reader, writer = os.pipe()
+        os.close(reader)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "talkcat", *args], cwd=repo, stdout=writer, stderr=subprocess.PIPE, text=True
+            )
+        finally:
+            os.close(writer)
+        assert (done.returncode, done.stderr) == (1, ""), args
+
+
+@pytest.mark.slow
+def test_a_slides_folder_renamed_while_the_hook_checks_it_leaves_no_wrong_verdict(repo: Path) -> None:
+    """A bounded trial: a `git checkout` renaming a slides folder while validate runs. The check may
+    see it there and the verdict's look see it gone; such a verdict answered "valid" ever after."""
+    import threading
+
+    folder, away = repo / "2024-05-02 PyCon", repo / "away"
+    for _ in range(40):
+        stop = threading.Event()
+
+        def toggle(stop: threading.Event) -> None:
+            while not stop.is_set():
+                with contextlib.suppress(OSError):
+                    folder.rename(away)
+                    away.rename(folder)
+
+        thread = threading.Thread(target=toggle, args=(stop,))
+        thread.start()
+        try:
+            run(repo, "validate")
+        finally:
+            stop.set()
+            thread.join()
+        if folder.exists():
+            folder.rename(away)
+        assert run(repo, "validate").said == fresh(repo, "validate").said  # the folder is gone: exit 1
+        away.rename(folder)

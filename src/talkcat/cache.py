@@ -580,10 +580,17 @@ def replay(argv: Sequence[str]) -> bool:
                 return False
     except Exception:  # a damaged verdict, a look that fails: the CLI will tell
         return False
+    streams = {1: sys.stdout, 2: sys.stderr}
+    if any(streams[stream] is None for stream, _ in said):
+        return False  # a stream closed (`>&-`): the CLI runs as it runs then
     for stream, text in said:
-        out = sys.stdout if stream == 1 else sys.stderr
-        out.write(text)
-        out.flush()
+        out = streams[stream]
+        try:
+            out.write(text)
+            out.flush()
+        except OSError:  # a pipe closed by its reader: end as the CLI does, exit 1 and no more words
+            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())  # Python's flush at exit fails no more
+            raise SystemExit(1) from None
     return True
 
 

@@ -248,7 +248,8 @@ def _replayable(name: str, command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not _ARGV or not replayable(kwargs):
+        # A closed stream (`>&-`) is None: click writes nothing there, and no verdict could say so.
+        if not _ARGV or not replayable(kwargs) or sys.stdout is None or sys.stderr is None:
             return command(*args, **kwargs)
         with _verdict_kept(_ARGV[0]):
             return command(*args, **kwargs)

@@ -868,10 +868,19 @@ def _catalogue(
 def _look_at_local_paths(checked: Checked, root: Path) -> None:
     """Take the looks at the disk that `check_local_paths` takes for a path it accepts (where the
     path leads, symlinks followed, and that something is there), for a hook's verdict: a
-    slides folder deleted, or swapped for a link out of the repository, is then a new run."""
+    slides folder deleted, or swapped for a link out of the repository, is then a new run.
+
+    The looks come after the check: a folder renamed in between (a `git checkout` while the
+    hook runs) is seen otherwise than the check saw it, and then this run keeps no verdict,
+    whose looks would hold an answer the check never gave. A run whose check found a path
+    missing fails, and keeps none anyway.
+    """
     real = Path(cache_format.look("realpath", root))
     for _, rel, *_ in checked.local_paths:
-        cache_format.look("exists", cache_format.look("realpath", real / PurePosixPath(rel)))
+        target = Path(cache_format.look("realpath", real / PurePosixPath(rel)))
+        inside = target == real or real in target.parents
+        if not (cache_format.look("exists", target) and inside):
+            cache_format.blind()
 
 
 def check_tracked(catalogue: Catalogue) -> None:
