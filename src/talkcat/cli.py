@@ -1,4 +1,4 @@
-"""The Typer app: assembles the commands; the one place errors become exit codes."""
+"""The Typer app: assembles the commands; the one place that prints what they say and turns errors into exit codes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from talkcat.errors import Declined, LinksUnchecked, OutOfDate, TalkcatError, Us
 
 if TYPE_CHECKING:
     import typer
+
+    from talkcat.said import Said
 
 # Every way a command ends: its exit code, the error it ends with, a few words
 # for --help's epilog, and the README's "Exit codes" table (a test holds the
@@ -59,8 +61,43 @@ def exit_code(error: BaseException) -> int:
     raise AssertionError(f"no exit code for {type(error).__name__}")  # pragma: no cover
 
 
+def render(said: Said) -> None:
+    """Print what a command said, in order: each text on its stream, a table or chart by rich."""
+    import typer
+
+    from talkcat.said import ERR
+
+    console = None
+    for stream, part in said.parts:
+        if isinstance(part, (str, bytes)):
+            typer.echo(part, nl=False, err=stream == ERR)  # nothing on a closed stream, as click does
+            continue
+        from rich.console import Console
+
+        console = console or Console(highlight=False)
+        console.print(part(console.width))
+
+
+def confirm(said: Said, question: str, default: bool) -> bool:
+    """Ask `question`, after printing what the command has said so far (the plan the question is about)."""
+    import typer
+
+    render(said.taken())
+    return typer.confirm(question, default=default)
+
+
+def rendered(command: Callable[..., Said]) -> Callable[..., None]:
+    """`command`, its result printed (see `render`)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        render(command(*args, **kwargs))
+
+    return wrapper
+
+
 def report_errors(command: F) -> F:
-    """Turn the error a command ends with into its lines on stderr and its exit code."""
+    """Turn the error a command ends with into what it said before, its lines on stderr and its exit code."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -87,6 +124,8 @@ def _report(error: BaseException) -> int:
         print(f"\n{_interrupted()}", file=sys.stderr)
         return exit_code(error)
     assert isinstance(error, TalkcatError)
+    if error.said is not None:
+        render(error.said)
     for problem in error.problems:
         print(problem, file=sys.stderr)
     if error.hint:
@@ -199,7 +238,7 @@ def build_app(names: Iterable[str] = COMMANDS, completion: bool = False) -> type
     built.callback()(_main)
     for name in names:
         module, function = COMMANDS[name]
-        command = getattr(importlib.import_module(f"talkcat.commands.{module}"), function)
+        command = rendered(getattr(importlib.import_module(f"talkcat.commands.{module}"), function))
         command = _replayable(name, command) if name in REPLAYABLE else command
         built.command(name, cls=_command_class(), epilog=EXIT_CODES_HELP)(report_errors(command))
     return built
@@ -265,9 +304,9 @@ def _verdict_kept(argv: list[str]) -> Iterator[None]:
     """Record what the command looks at and says; keep it as a verdict if it returns having written nothing."""
     from talkcat import cache, store
 
-    said: list[tuple[int, str]] = []
+    noted: list[tuple[int, str]] = []
     streams = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Said(sys.stdout, 1, said), _Said(sys.stderr, 2, said)
+    sys.stdout, sys.stderr = _Noted(sys.stdout, 1, noted), _Noted(sys.stderr, 2, noted)
     cache.record()
     try:
         yield
@@ -279,10 +318,10 @@ def _verdict_kept(argv: list[str]) -> Iterator[None]:
     if store.WRITTEN:
         cache.stop_recording()
     else:
-        cache.keep_verdict(argv, os.getcwd(), said)
+        cache.keep_verdict(argv, os.getcwd(), noted)
 
 
-class _Said:
+class _Noted:
     """A text stream that notes what is written through it (click's echo writes through
     whatever `sys.stdout` is), in order with the other stream's."""
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from talkcat.said import Said
 
 ERROR = "error"
 WARNING = "warning"  # said, but not a problem: no exit code of its own, nothing refused
@@ -61,7 +65,15 @@ class TalkcatError(Exception):
             problems = [Problem(path, line, col, problems)]
         self.problems = problems
         self.hint = hint
+        self.said: Said | None = None  # what the command said before this ended it (`after`)
         super().__init__("\n".join(str(p) for p in problems))
+
+    def after(self, said: Said) -> TalkcatError:
+        """This error, ending a command that said `said` before it: printed first."""
+        from talkcat.said import Said
+
+        self.said = Said([*said.parts, *(self.said.parts if self.said else [])])
+        return self
 
     def reported(self) -> TalkcatError:
         """This error, its problems already shown by the command: only its outcome is left."""

@@ -21,6 +21,7 @@ from talkcat.commands.common import InputOption, SyncOption
 from talkcat.commands.options import DataOption, ReadmeOption, splice
 from talkcat.errors import TalkcatError, UsageError
 from talkcat.model import FIELDS, FIELDS_BY_NAME, KINDS, Field
+from talkcat.said import Said
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -83,57 +84,62 @@ def add(
     ask: InputOption = None,
     sync: SyncOption = False,
     readme: ReadmeOption = None,
-) -> None:
+) -> Said:
     """Add a talk; ask for missing fields on a terminal. Prints the new talk's id."""
     from talkcat.commands import common
 
+    said = Said()
     given_data = data
     data, rules = common.target(data)
-    check = _Check(rules)
-    answers = {f.name: check.given(f, given) for f in FIELDS}
-    if from_url is not None:
-        from talkcat.commands import sources
+    with said.kept():
+        check = _Check(rules, said)
+        answers = {f.name: check.given(f, given) for f in FIELDS}
+        if from_url is not None:
+            from talkcat.commands import sources
 
-        fetched = sources.prefill(answers, from_url)
-        _check_fetched(answers, fetched, from_url, check, data, rules)
-    _check_dates(answers)
-    from_stdin = "-" in (given[f"{f.name}_file"] for f in FIELDS if f.type == "text")
-    can_ask = common.interactive(ask) and not from_stdin
-    missing = [f for f in FIELDS if f.required and answers[f.name] is None]
-    if missing and not can_ask:
-        flags = ", ".join(f.option for f in missing)
-        raise UsageError(
-            f"missing {flags}: give them as options (nothing asks for them without a terminal; --input asks anyway)"
-        )
-    if sync:
-        common.check_sync_target(readme)
-    again = _Again(answers, given_data, sync, readme)
-    if missing or (from_url is not None and can_ask):  # what pretalx did not say, offered
-        before = dict(answers)
+            fetched = sources.prefill(answers, from_url)
+            _check_fetched(answers, fetched, from_url, check, data, rules)
+        _check_dates(answers)
+        from_stdin = "-" in (given[f"{f.name}_file"] for f in FIELDS if f.type == "text")
+        can_ask = common.interactive(ask) and not from_stdin
+        missing = [f for f in FIELDS if f.required and answers[f.name] is None]
+        if missing and not can_ask:
+            flags = ", ".join(f.option for f in missing)
+            raise UsageError(
+                f"missing {flags}: give them as options (nothing asks for them without a terminal; --input asks anyway)"
+            )
+        if sync:
+            common.check_sync_target(readme)
+        again = _Again(answers, given_data, sync, readme)
+        if missing or (from_url is not None and can_ask):  # what pretalx did not say, offered
+            before = dict(answers)
+            try:
+                _Prompts(answers, common.load_valid(data, rules), check).ask()
+            except (KeyboardInterrupt, typer.Abort):
+                if answers != before:  # a command that says no more than the one just run is no help
+                    typer.echo(
+                        f"\nnothing was written; {again.text('to go on from here, run what you typed')}", err=True
+                    )
+                raise
+            finally:
+                _forget_typeahead()
         try:
-            _Prompts(answers, common.load_valid(data, rules), check).ask()
-        except (KeyboardInterrupt, typer.Abort):
-            if answers != before:  # a command that says no more than the one just run is no help
-                typer.echo(f"\nnothing was written; {again.text('to go on from here, run what you typed')}", err=True)
+            written = _write(data, rules, answers, said, dry_run)
+        except TalkcatError as exc:
+            if missing:  # what was typed comes last, under the problems, ready to copy
+                exc.hint = (f"{exc.hint}\n" if exc.hint else "") + again.text("once this is fixed, add the talk with")
             raise
-        finally:
-            _forget_typeahead()
-    try:
-        written = _write(data, rules, answers, dry_run)
-    except TalkcatError as exc:
-        if missing:  # what was typed comes last, under the problems, ready to copy
-            exc.hint = (f"{exc.hint}\n" if exc.hint else "") + again.text("once this is fixed, add the talk with")
-        raise
-    if written is None:
-        return  # --dry-run: the entry is printed, nothing written
-    new, line = written
-    typer.echo(new.slug)
-    typer.echo(f"added {common.describe(new)} to {data}:{line}", err=True)
-    if sync:
-        common.sync(data, readme)
+        if written is None:
+            return said  # --dry-run: the entry is shown, nothing written
+        new, line = written
+        said.out(new.slug)
+        said.note(f"added {common.describe(new)} to {data}:{line}")
+        if sync:
+            said.extend(common.sync(data, readme))
+    return said
 
 
-def _write(data: Path, rules: Rules, answers: Answers, dry_run: bool = False) -> tuple[Talk, int] | None:
+def _write(data: Path, rules: Rules, answers: Answers, said: Said, dry_run: bool = False) -> tuple[Talk, int] | None:
     """Put the talk into the catalogue, under its lock; the talk and its first line (None: a dry run)."""
     from talkcat import edit, store
     from talkcat.commands import common
@@ -151,7 +157,7 @@ def _write(data: Path, rules: Rules, answers: Answers, dry_run: bool = False) ->
         if dry_run:
             from talkcat.commands import sources
 
-            sources.show_entry(catalogue, text, [*talks[:index], new, *talks[index:]], entry, index)
+            sources.show_entry(catalogue, text, [*talks[:index], new, *talks[index:]], entry, index, said)
             return None
         result = common.save(catalogue, text, [*talks[:index], new, *talks[index:]])
     return new, result.checked.entry_lines[index]
@@ -237,8 +243,9 @@ def _check_fetched(
 class _Check:
     """Each value checked as validation would check it in the file, before it is there."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules, said: Said) -> None:
         self.rules = rules
+        self.said = said  # the command's: a value's notes are said with what it did
 
     def problems(self, name: str, value: Any) -> list[str]:
         from talkcat.validate import check_value
@@ -254,7 +261,7 @@ class _Check:
             label = given[f"{f.name}_label"]
             if label is not None and value is None:
                 raise UsageError(f"{f.option}-label needs {f.option}")
-            value = common.literal_link(_link(value, label), self.rules, f.option)
+            value = common.literal_link(_link(value, label), self.rules, f.option, self.said)
         elif f.type == "text" and given[f"{f.name}_file"] is not None:
             if value is not None:
                 raise UsageError(f"give {f.option} or {f.option}-file, not both")
@@ -419,7 +426,7 @@ class _Prompts:
             # A path copied from a README link (`2022-09-01%20Euroscipy/`): the folder it names, as for --slides.
             from talkcat.commands import common
 
-            literal = common.literal_link(url, self.check.rules, name)
+            literal = common.literal_link(url, self.check.rules, name, self.check.said)
             url = literal if isinstance(literal, str) else url
             problems = self.check.problems(name, url)
             if not problems:

@@ -13,6 +13,7 @@ from talkcat.errors import TalkcatError, UsageError
 
 if TYPE_CHECKING:
     from talkcat.model import Field, Talk
+    from talkcat.said import Said
     from talkcat.store import Catalogue
     from talkcat.validate import Rules
 
@@ -111,7 +112,9 @@ def read_description(source: str) -> str | None:
     return description_text(text)
 
 
-def literal_link(value: str | dict[str, str] | None, rules: Rules, option: str) -> str | dict[str, str] | None:
+def literal_link(
+    value: str | dict[str, str] | None, rules: Rules, option: str, said: Said
+) -> str | dict[str, str] | None:
     """A link as the catalogue keeps it: a percent-encoded path (copied from a README link) becomes the one it names.
 
     The README encodes the paths it links, so `2022-09-01%20Euroscipy/`
@@ -126,10 +129,9 @@ def literal_link(value: str | dict[str, str] | None, rules: Rules, option: str) 
     decoded = decoded_path(link.url, rules.repo_root)
     if decoded is None:
         return value
-    typer.echo(
+    said.note(
         f"note: {option} {link.url!r} is percent-encoded, as in a link: the catalogue keeps the path it names, "
-        f"{decoded!r}",
-        err=True,
+        f"{decoded!r}"
     )
     return Link(decoded, link.label).to_value()
 
@@ -197,10 +199,10 @@ def find_talk(catalogue: Catalogue, talk_id: str) -> int:
     raise TalkcatError(f"no talk with id {talk_id!r}", path=str(catalogue.path), hint=hint)
 
 
-def took(talk_id: str, talk: Talk) -> None:
+def took(talk_id: str, talk: Talk, said: Said) -> None:
     """Say which talk an id prefix (or a spelling in another case) stands for."""
     if talk.slug != talk_id:
-        typer.echo(f"{talk_id!r} is {talk.slug}: {describe(talk)}", err=True)
+        said.note(f"{talk_id!r} is {talk.slug}: {describe(talk)}")
 
 
 def save(catalogue: Catalogue, text: str, expected: list[Talk]) -> Catalogue:
@@ -251,11 +253,12 @@ def check_sync_target(readme: list[Path] | None) -> None:
     store.check_writable(paths)  # read-only, or a symlink out of the repository: said before the change
 
 
-def sync(data: Path, readme: list[Path] | None) -> None:
+def sync(data: Path, readme: list[Path] | None) -> Said:
+    """What `talkcat sync-readme` says, run after a change (--sync)."""
     from talkcat.commands.sync_readme import sync_readme
 
     try:
-        sync_readme(data=data, readme=readme)
+        return sync_readme(data=data, readme=readme)
     except TalkcatError as exc:
         saved = f"{data} was changed, the README was not: fix this, then run `talkcat sync-readme`"
         exc.hint = f"{exc.hint}; {saved}" if exc.hint else saved

@@ -12,6 +12,7 @@ from talkcat.commands.completion import IdArgument
 from talkcat.commands.options import DataOption, ReadmeOption
 from talkcat.errors import TalkcatError, UsageError
 from talkcat.model import FIELDS, FIELDS_BY_NAME, LINK_FIELDS, REQUIRED
+from talkcat.said import Said
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -71,54 +72,59 @@ def edit_talk(
     data: DataOption = None,
     sync: SyncOption = False,
     readme: ReadmeOption = None,
-) -> None:
+) -> Said:
     """Change a talk's fields; every other line of the file stays as it is."""
     from talkcat import store
     from talkcat.commands import common
 
-    data, rules = common.target(data)
-    requests = _requests(assignments or [], removals or [])
-    for name, value in requests.items():
-        if name in LINK_FIELDS or name.endswith(".url"):
-            requests[name] = common.literal_link(value.strip() if value else value, rules, f"--set {name}")
-    given = [
-        flag
-        for flag, value in (("--description", description), ("--description-file", description_file))
-        if value is not None
-    ]
-    if given and "description" in requests:
-        given.insert(0, "--set description" if requests["description"] is not None else "--unset description")
-    if len(given) > 1:
-        raise UsageError(f"give the description once, not with both {' and '.join(given)}")
-    if description is not None:
-        requests["description"] = description
-    elif description_file is not None:
-        text = common.read_description(description_file)
-        if text is None:
-            raise UsageError(f"--description-file {description_file}: no text in it; --unset description removes it")
-        requests["description"] = text
-    if not requests:
-        raise UsageError("nothing to change: give --set FIELD=VALUE, --unset FIELD or --description TEXT")
-    if sync:
-        common.check_sync_target(readme)
-    with store.locked(data):
-        catalogue = common.load_valid(data, rules)
-        index = common.find_talk(catalogue, talk_id)
-        old = catalogue.talks[index]
-        common.took(talk_id, old)
-        new = _changed(old, requests, rules)
-        changes = _changes(old, new, requests)
-        if not changes:
-            typer.echo(f"{old.slug}: nothing to change; {data} is as it was", err=True)
-            typer.echo(old.slug)
-            return
-        result, whole = _new_text(catalogue, index, new, changes)
-        store.write_catalogue(result, expected=catalogue.digest)
-    typer.echo(new.slug)
-    typer.echo(f"updated {', '.join(changes)} of {common.describe(new)} in {data}", err=True)
-    _notes(catalogue.talks, index, old, new, whole)
-    if sync:
-        common.sync(data, readme)
+    said = Said()
+    with said.kept():
+        data, rules = common.target(data)
+        requests = _requests(assignments or [], removals or [])
+        for name, value in requests.items():
+            if name in LINK_FIELDS or name.endswith(".url"):
+                requests[name] = common.literal_link(value.strip() if value else value, rules, f"--set {name}", said)
+        given = [
+            flag
+            for flag, value in (("--description", description), ("--description-file", description_file))
+            if value is not None
+        ]
+        if given and "description" in requests:
+            given.insert(0, "--set description" if requests["description"] is not None else "--unset description")
+        if len(given) > 1:
+            raise UsageError(f"give the description once, not with both {' and '.join(given)}")
+        if description is not None:
+            requests["description"] = description
+        elif description_file is not None:
+            text = common.read_description(description_file)
+            if text is None:
+                raise UsageError(
+                    f"--description-file {description_file}: no text in it; --unset description removes it"
+                )
+            requests["description"] = text
+        if not requests:
+            raise UsageError("nothing to change: give --set FIELD=VALUE, --unset FIELD or --description TEXT")
+        if sync:
+            common.check_sync_target(readme)
+        with store.locked(data):
+            catalogue = common.load_valid(data, rules)
+            index = common.find_talk(catalogue, talk_id)
+            old = catalogue.talks[index]
+            common.took(talk_id, old, said)
+            new = _changed(old, requests, rules)
+            changes = _changes(old, new, requests)
+            if not changes:
+                said.note(f"{old.slug}: nothing to change; {data} is as it was")
+                said.out(old.slug)
+                return said
+            result, whole = _new_text(catalogue, index, new, changes)
+            store.write_catalogue(result, expected=catalogue.digest)
+        said.out(new.slug)
+        said.note(f"updated {', '.join(changes)} of {common.describe(new)} in {data}")
+        said.note(*_notes(catalogue.talks, index, old, new, whole))
+        if sync:
+            said.extend(common.sync(data, readme))
+    return said
 
 
 def _requests(assignments: list[str], removals: list[str]) -> dict[str, Any]:
@@ -279,16 +285,17 @@ def _new_text(catalogue: Catalogue, index: int, new: Talk, changes: dict[str, An
     return result, True
 
 
-def _notes(talks: Sequence[Talk], index: int, old: Talk, new: Talk, whole: bool) -> None:
+def _notes(talks: Sequence[Talk], index: int, old: Talk, new: Talk, whole: bool) -> list[str]:
+    """What to say of an edit beyond the fields it changed."""
+    notes = []
     if whole:
-        typer.echo(
-            "note: the talk's entry was rewritten as a whole (its layout could not be edited key by key)", err=True
-        )
+        notes.append("note: the talk's entry was rewritten as a whole (its layout could not be edited key by key)")
     if new.slug != old.slug:
         how = "it is derived from the date and title" if new.id is None else "you set it"
-        typer.echo(f"note: the id changed from {old.slug!r} to {new.slug!r} ({how})", err=True)
+        notes.append(f"note: the id changed from {old.slug!r} to {new.slug!r} ({how})")
     if new.date != old.date:
         before = talks[index - 1].date if index > 0 else None
         after = talks[index + 1].date if index + 1 < len(talks) else None
         if (before is not None and before < new.date) or (after is not None and after > new.date):
-            typer.echo("note: the talk's lines stayed where they were, now out of date order", err=True)
+            notes.append("note: the talk's lines stayed where they were, now out of date order")
+    return notes

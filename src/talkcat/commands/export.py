@@ -12,6 +12,7 @@ from talkcat.commands.filtering import takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.errors import TalkcatError, UsageError, plural
 from talkcat.filters import Filters
+from talkcat.said import Said
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -80,7 +81,7 @@ def export_talks(
     filters: Filters,
     data: DataOption = None,
     no_cache: NoCacheOption = False,
-) -> None:
+) -> Said:
     """Export the talks (newest first; the list filters apply) to stdout or a file."""
     from talkcat import export
     from talkcat import filters as talk_filters
@@ -97,41 +98,44 @@ def export_talks(
         raise UsageError("--site and --force are for --format pages only")
     if base_url is not None and base_url_problem(base_url):
         raise UsageError(f"--base-url {base_url!r} {base_url_problem(base_url)}")
-    chosen = options.settings()
-    base_url = base_url or chosen.base_url
-    loaded = filtering.load_talks(data, no_cache)
-    positions = loaded.chosen(filters)
-    talks: Sequence[Talk] = loaded.pick(positions)
-    if base_url:
-        talks = export.with_base_url(talks, base_url)
-    if not talks and output_format is ExportFormat.ics:
-        # RFC 5545 asks for at least one component: an empty calendar is no calendar.
-        typer.echo("no talks match; an iCalendar file needs an event, so nothing was written", err=True)
-        return
-    if not talks:
-        typer.echo("no talks match", err=True)
-    if output_format is ExportFormat.pages:
-        from talkcat import pages
+    said = Said()
+    with said.kept():
+        chosen = options.settings()
+        base_url = base_url or chosen.base_url
+        loaded = filtering.load_talks(data, no_cache, said)
+        positions = loaded.chosen(filters)
+        talks: Sequence[Talk] = loaded.pick(positions)
+        if base_url:
+            talks = export.with_base_url(talks, base_url)
+        if not talks and output_format is ExportFormat.ics:
+            # RFC 5545 asks for at least one component: an empty calendar is no calendar.
+            said.note("no talks match; an iCalendar file needs an event, so nothing was written")
+            return said
+        if not talks:
+            said.note("no talks match")
+        if output_format is ExportFormat.pages:
+            from talkcat import pages
 
-        assert site is not None and output is not None
-        names = pages.page_names(talk_filters.sort_talks(loaded.talks))  # every talk's, exported or not
-        _write_pages(talks, names, site.value, output, force, loaded.catalogue.path)
-        return
-    if output_format is ExportFormat.pyvideo:
-        from talkcat.commands import sources
+            assert site is not None and output is not None
+            names = pages.page_names(talk_filters.sort_talks(loaded.talks))  # every talk's, exported or not
+            _write_pages(talks, names, site.value, output, force, loaded.catalogue.path, said)
+            return said
+        if output_format is ExportFormat.pyvideo:
+            from talkcat.commands import sources
 
-        assert output is not None
-        sources.export_pyvideo(talks, output, force, chosen.speaker)
-        return
-    text = _render(loaded, talks, positions, output_format, chosen.speaker, rebuilt=bool(base_url))
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    from talkcat import store
+            assert output is not None
+            sources.export_pyvideo(talks, output, force, said, chosen.speaker)
+            return said
+        text = _render(loaded, talks, positions, output_format, chosen.speaker, rebuilt=bool(base_url))
+        if output is None:
+            said.out(text, end="")
+            return said
+        from talkcat import store
 
-    _refuse_inputs([output], loaded.catalogue.path, loaded.talks)
-    wrote = store.write_output(output, text)
-    typer.echo(f"{'wrote' if wrote else 'unchanged:'} {plural(len(talks), 'talk')} to {output}", err=True)
+        _refuse_inputs([output], loaded.catalogue.path, loaded.talks)
+        wrote = store.write_output(output, text)
+        said.note(f"{'wrote' if wrote else 'unchanged:'} {plural(len(talks), 'talk')} to {output}")
+    return said
 
 
 def _render(
@@ -192,7 +196,7 @@ def _refuse_inputs(outputs: Sequence[Path], data: Path, talks: Sequence[Talk] = 
 
 
 def _write_pages(
-    talks: Sequence[Talk], names: dict[str, str], site: str, folder: Path, force: bool, data: Path
+    talks: Sequence[Talk], names: dict[str, str], site: str, folder: Path, force: bool, data: Path, said: Said
 ) -> None:
     """Write a page per talk into `folder`, never outside it, never over a hand edit unless forced;
     remove the pages talkcat wrote for talks that are gone, unless edited by hand since.
@@ -239,13 +243,12 @@ def _write_pages(
         store.remove_output(folder / name)
     store.write_output(manifest_path, pages.manifest_text(written, rendered, [*left.remove, *left.kept, *left.gone]))
     for name in left.kept:
-        typer.echo(
+        said.note(
             f"kept {folder / name}: its talk is gone from the catalogue, but the page was edited by hand "
-            "since talkcat wrote it; it is yours now",
-            err=True,
+            "since talkcat wrote it; it is yours now"
         )
     removed = f", {len(left.remove)} removed (their talks are gone)" if left.remove else ""
-    typer.echo(f"{site} pages in {folder}: {changed} written, {len(rendered) - changed} unchanged{removed}", err=True)
+    said.note(f"{site} pages in {folder}: {changed} written, {len(rendered) - changed} unchanged{removed}")
 
 
 def _edited(path: Path) -> Problem:

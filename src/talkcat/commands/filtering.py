@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from talkcat.filters import Filters
     from talkcat.model import Talk
+    from talkcat.said import Said
     from talkcat.search import Index
     from talkcat.store import Catalogue
 
@@ -233,7 +234,7 @@ class Loaded:
         return search.Index(self.pick(among), search.pick(columns, among))
 
 
-def load_talks(data: Path | None, no_cache: bool) -> Loaded:
+def load_talks(data: Path | None, no_cache: bool, said: Said) -> Loaded:
     """The catalogue's valid talks; problems elsewhere in it are a warning, not a stop."""
     from talkcat import store
     from talkcat.commands.common import target
@@ -244,10 +245,9 @@ def load_talks(data: Path | None, no_cache: bool) -> Loaded:
         if not catalogue.talks:
             catalogue.require_valid()
         skipped = len(catalogue.checked.talks) - len(catalogue.talks)  # counted, not decoded
-        typer.echo(
+        said.note(
             f"warning: {plural(len(catalogue.problems), 'problem')} in {data}; {plural(skipped, 'talk')} left out "
-            f"(see `talkcat validate --data {data}`)",
-            err=True,
+            f"(see `talkcat validate --data {data}`)"
         )
     return Loaded(catalogue, catalogue.talks, not no_cache)
 
@@ -258,32 +258,30 @@ def limited(count: int, limit: int | None) -> int:
 
 
 def show(
+    said: Said,
     loaded: Loaded,
     positions: Sequence[int],
     output_format: OutputFormat | None,
     matched: list[tuple[str, ...]] | None = None,
     marks: tuple[str, ...] = (),
 ) -> None:
-    """Print the talks at `positions` in the format asked for (a table on a terminal, else plain lines)."""
+    """The talks at `positions` in the format asked for (a table on a terminal, else plain lines)."""
     from talkcat import listing
 
     if output_format is None:
         output_format = OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain
     if output_format is OutputFormat.json:
-        typer.echo(listing.to_json(loaded.json_objects(positions), matched), nl=False)
+        said.out(listing.to_json(loaded.json_objects(positions), matched), end="")
         return
     if not positions:
         return
     talks = loaded.pick(positions)
     if output_format is OutputFormat.table:
-        from rich.console import Console
-
-        console = Console(highlight=False)
         ids = listing.short_ids([talk.slug for talk in loaded.talks])  # short, yet telling apart all the talks
-        console.print(listing.to_table(talks, matched, marks, console.width, ids))
+        said.show(lambda width: listing.to_table(talks, matched, marks, width, ids))
     elif output_format is OutputFormat.plain:
-        typer.echo(listing.to_plain(talks, matched), nl=False)
+        said.out(listing.to_plain(talks, matched), end="")
     elif output_format is OutputFormat.markdown:
-        typer.echo(listing.to_markdown(talks, matched), nl=False)
+        said.out(listing.to_markdown(talks, matched), end="")
     else:
-        typer.echo(listing.to_csv(talks, matched), nl=False)
+        said.out(listing.to_csv(talks, matched), end="")

@@ -10,6 +10,7 @@ import typer
 
 from talkcat.commands.options import DataOption, GroupByYearOption, HeadingLevelOption
 from talkcat.errors import Problem, TalkcatError, UsageError, plural
+from talkcat.said import Said
 
 if TYPE_CHECKING:
     from talkcat import incoming
@@ -79,85 +80,84 @@ def import_talks(
         str | None, _source("--speaker", "With --schedule, --ics or --pyvideo: only this speaker's talks.", "NAME")
     ] = None,
     event: Annotated[str | None, _source("--event", "With --ics: the conference its talks belong to.", "NAME")] = None,
-) -> None:
+) -> Said:
     """Read a README's TALKS block (or talk folders, a schedule, a calendar, pyvideo's data) into the catalogue."""
     from talkcat import store
     from talkcat.commands import migration, options
     from talkcat.ownership import shown_fields
     from talkcat.render import Layout
 
-    from_source = schedule is not None or ics is not None or pyvideo is not None
-    given = (source, folders, schedule, ics, pyvideo)
-    if sum(value is not None for value in given) != 1:
-        raise UsageError("give one thing to read: a README, --folders DIR, --schedule, --ics or --pyvideo")
-    if update and force:
-        raise UsageError("--update keeps the catalogue's talks and --force replaces them: give one")
-    if exclude and folders is None:
-        raise UsageError("--exclude leaves out talk folders: it needs --folders DIR")
-    chosen = options.settings()
-    data = options.data_path(data, chosen)
-    layout = options.layout(chosen, heading_level, group_by_year)
-    rules = options.rules(data, chosen, layout)
-    before = store.snapshot(data)  # the catalogue is replaced only over these bytes
-    if from_source:
-        from talkcat.commands import sources
+    said = Said()
+    with said.kept():
+        from_source = schedule is not None or ics is not None or pyvideo is not None
+        given = (source, folders, schedule, ics, pyvideo)
+        if sum(value is not None for value in given) != 1:
+            raise UsageError("give one thing to read: a README, --folders DIR, --schedule, --ics or --pyvideo")
+        if update and force:
+            raise UsageError("--update keeps the catalogue's talks and --force replaces them: give one")
+        if exclude and folders is None:
+            raise UsageError("--exclude leaves out talk folders: it needs --folders DIR")
+        chosen = options.settings()
+        data = options.data_path(data, chosen)
+        layout = options.layout(chosen, heading_level, group_by_year)
+        rules = options.rules(data, chosen, layout)
+        before = store.snapshot(data)  # the catalogue is replaced only over these bytes
+        if from_source:
+            from talkcat.commands import sources
 
-        if force:
-            raise UsageError("--force replaces the catalogue with a README's talks; a source adds to it")
-        sources.import_from(schedule=schedule, ics=ics, pyvideo=pyvideo, speaker=speaker, event=event,
-                            data=data, rules=rules, update=update, dry_run=dry_run)  # fmt: skip
-        return
-    if speaker is not None or event is not None:
-        raise UsageError("--speaker and --event go with --schedule, --ics or --pyvideo")
-    if not update:
-        _refuse_to_overwrite(data, force)
-    if source is not None:
-        talks, notes = _from_readme(source, base_url, chosen, layout), list[Problem]()
-        covers = shown_fields(layout)
-        named = str(source)
-    else:
-        assert folders is not None and rules.repo_root is not None
-        talks, notes = _from_folders(folders, base_url, rules.repo_root, exclude or [])
-        covers = shown_fields(Layout())
-        named = "the folder READMEs named above"
-    entries, twins = _with_ids(talks)
-    text = _catalogue_text(entries, _header(data))
-    catalogue = store.parse_catalogue(text, data, rules)
-    if catalogue.problems:
-        _refuse_invalid(catalogue, talks, base_url, named)
-    for note in [*notes, *twins]:
-        typer.echo(str(note), err=True)
-    assert rules.repo_root is not None
-    also = [source] if source else []
-    if update and _holds_talks(data):
-        # A README's block (a talk folder's README) renders the catalogue talk for talk: a title
-        # or a date fixed there by hand still names its talk.
-        where = [f"{t.path}:{t.lines['title']}" for t in talks]
-        merge(data, rules, where, entries, covers, dry_run, how="readme")
+            if force:
+                raise UsageError("--force replaces the catalogue with a README's talks; a source adds to it")
+            sources.import_from(schedule=schedule, ics=ics, pyvideo=pyvideo, speaker=speaker, event=event,
+                                data=data, rules=rules, update=update, dry_run=dry_run, said=said)  # fmt: skip
+            return said
+        if speaker is not None or event is not None:
+            raise UsageError("--speaker and --event go with --schedule, --ics or --pyvideo")
+        if not update:
+            _refuse_to_overwrite(data, force)
+        if source is not None:
+            talks, notes = _from_readme(source, base_url, chosen, layout), list[Problem]()
+            covers = shown_fields(layout)
+            named = str(source)
+        else:
+            assert folders is not None and rules.repo_root is not None
+            talks, notes = _from_folders(folders, base_url, rules.repo_root, exclude or [])
+            covers = shown_fields(Layout())
+            named = "the folder READMEs named above"
+        entries, twins = _with_ids(talks)
+        text = _catalogue_text(entries, _header(data))
+        catalogue = store.parse_catalogue(text, data, rules)
+        if catalogue.problems:
+            _refuse_invalid(catalogue, talks, base_url, named)
+        said.notes([*notes, *twins])
+        assert rules.repo_root is not None
+        also = [source] if source else []
+        if update and _holds_talks(data):
+            # A README's block (a talk folder's README) renders the catalogue talk for talk: a title
+            # or a date fixed there by hand still names its talk.
+            where = [f"{t.path}:{t.lines['title']}" for t in talks]
+            merge(data, rules, where, entries, covers, dry_run, said, how="readme")
+            if folders is not None:
+                _keep_folder_readmes(chosen, said, dry_run)
+            if not dry_run:
+                said.note(
+                    *migration.other_writers(rules.repo_root, chosen, data, options.readme_paths(None, chosen), also)
+                )
+            return said
+        if dry_run:
+            said.out(text, end="")
+            said.note(f"would import {plural(len(talks), 'talk')} into {data}; nothing was written")
+            if folders is not None:
+                _keep_folder_readmes(chosen, said, dry_run)
+            return said
+        store.write_text(data, text, expected=before, make_folder=True)
+        said.note(f"imported {plural(len(talks), 'talk')} into {data}")
         if folders is not None:
-            _keep_folder_readmes(chosen, dry_run)
-        if not dry_run:
-            _say(migration.other_writers(rules.repo_root, chosen, data, options.readme_paths(None, chosen), also))
-        return
-    if dry_run:
-        typer.echo(text, nl=False)
-        typer.echo(f"would import {plural(len(talks), 'talk')} into {data}; nothing was written", err=True)
-        if folders is not None:
-            _keep_folder_readmes(chosen, dry_run)
-        return
-    store.write_text(data, text, expected=before, make_folder=True)
-    typer.echo(f"imported {plural(len(talks), 'talk')} into {data}", err=True)
-    if folders is not None:
-        _keep_folder_readmes(chosen)
-    _say(migration.other_writers(rules.repo_root, chosen, data, options.readme_paths(None, chosen), also))
+            _keep_folder_readmes(chosen, said)
+        said.note(*migration.other_writers(rules.repo_root, chosen, data, options.readme_paths(None, chosen), also))
+    return said
 
 
-def _say(lines: list[str]) -> None:
-    for line in lines:
-        typer.echo(line, err=True)
-
-
-def _keep_folder_readmes(chosen: Settings, dry_run: bool = False) -> None:
+def _keep_folder_readmes(chosen: Settings, said: Said, dry_run: bool = False) -> None:
     """Turn on `folder_readmes`, so that sync-readme keeps the talk folders' READMEs in sync from now on."""
     from talkcat import config, store
 
@@ -167,22 +167,15 @@ def _keep_folder_readmes(chosen: Settings, dry_run: bool = False) -> None:
     try:
         new = config.with_setting(old, path, "folder_readmes", "true")
     except ValueError:
-        typer.echo(
-            f"note: add `folder_readmes = true` to {path} to keep each talk folder's README.md in sync", err=True
-        )
+        said.note(f"note: add `folder_readmes = true` to {path} to keep each talk folder's README.md in sync")
         return
     if new is None:
         return  # set already, one way or the other: the user's choice
     if dry_run:
-        typer.echo(
-            f"{path}: would set folder_readmes = true (sync-readme would keep each talk folder's README.md)", err=True
-        )
+        said.note(f"{path}: would set folder_readmes = true (sync-readme would keep each talk folder's README.md)")
         return
     store.write_text(path, new, expected=there if there is not None else store.ABSENT)
-    typer.echo(
-        f"{path}: folder_readmes = true: sync-readme keeps each talk folder's README.md in sync from now on",
-        err=True,
-    )
+    said.note(f"{path}: folder_readmes = true: sync-readme keeps each talk folder's README.md in sync from now on")
 
 
 def _holds_talks(data: Path) -> bool:
@@ -204,6 +197,7 @@ def merge(
     entries: list[dict[str, Any]],
     covers: Sequence[str],
     dry_run: bool,
+    said: Said,
     *,
     update: bool = True,
     how: incoming.Matching = "import",
@@ -232,35 +226,32 @@ def merge(
         if dry_run:
             if common.checked(catalogue, text, merged) is None:
                 raise common.unsafe(catalogue)
-            typer.echo(_unified_diff(catalogue.text, text, str(data)), nl=False)
+            said.out(_unified_diff(catalogue.text, text, str(data)), end="")
         elif text != catalogue.text:
             common.save(catalogue, text, merged)
     for where, outcome in zip(sources, outcomes):
         if outcome.action == "add" and catalogue.talks:
-            typer.echo(f"{where}: added {outcome.talk.title!r}", err=True)
+            said.note(f"{where}: added {outcome.talk.title!r}")
         elif outcome.action == "update":
             assert outcome.index is not None
             at = f"{data}:{catalogue.checked.entry_lines[outcome.index]}"
-            typer.echo(f"{where}: updated {', '.join(outcome.fields)} of {outcome.talk.title!r} ({at})", err=True)
+            said.note(f"{where}: updated {', '.join(outcome.fields)} of {outcome.talk.title!r} ({at})")
             old = catalogue.talks[outcome.index]
             old_id, new_id = old.slug, incoming.updated(old, outcome.changes).slug
             if old_id != new_id:
-                typer.echo(
-                    f"note: its id changed from {old_id!r} to {new_id!r} (derived from the date and title)", err=True
-                )
+                said.note(f"note: its id changed from {old_id!r} to {new_id!r} (derived from the date and title)")
         elif outcome.action == "differs":
             assert outcome.index is not None
             at = f"{data}:{catalogue.checked.entry_lines[outcome.index]}"
-            typer.echo(f"{where}: skipped {outcome.talk.title!r} ({at}): its {', '.join(outcome.fields)} changed; "
-                       "--update takes them", err=True)  # fmt: skip
+            said.note(f"{where}: skipped {outcome.talk.title!r} ({at}): its {', '.join(outcome.fields)} changed; "
+                      "--update takes them")  # fmt: skip
     counts = {action: sum(o.action == action for o in outcomes) for action in ("add", "update", "same", "differs")}
     skipped = f", {counts['differs']} skipped (changed; --update takes them)" if counts["differs"] else ""
     verb = "would import" if dry_run else "imported"
     tail = "; nothing was written" if dry_run else ""
-    typer.echo(
+    said.note(
         f"{verb} into {data}: {counts['add']} added, {counts['update']} updated, "
-        f"{counts['same']} unchanged{skipped}{tail}",
-        err=True,
+        f"{counts['same']} unchanged{skipped}{tail}"
     )
 
 

@@ -13,6 +13,7 @@ import typer
 from talkcat.commands.common import InputOption
 from talkcat.commands.options import DataOption, ReadmeOption
 from talkcat.errors import TalkcatError, plural
+from talkcat.said import Said
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,10 +35,14 @@ def init(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Go ahead without asking.")] = False,
     ask: InputOption = None,
-) -> None:
+) -> Said:
     """Set up a repository: data/talks.yaml, a Talks section in the README, the pre-commit hooks."""
     from talkcat import store
+    from talkcat.cli import confirm
     from talkcat.commands import common, merge_driver, migration, options
+    from talkcat.errors import Declined
+
+    said = Said()
 
     chosen = options.settings()
     data = options.data_path(data, chosen)
@@ -56,33 +61,23 @@ def init(
     kept = _hand_kept(readmes, chosen, data) + _talk_folders(root, readmes, chosen, data)
     others = migration.other_writers(root, chosen, data, readmes)
     if not changes and not merging.config:
-        typer.echo("nothing to do: the catalogue, the README and the hook are set up", err=True)
-        for path, what, _ in kept:
-            typer.echo(f"{path}: {what}", err=True)
-        for line in others:
-            typer.echo(line, err=True)
-        return
-    typer.echo("talkcat init " + ("would change:" if dry_run else "changes:"), err=True)
-    for path, _, what in changes:
-        typer.echo(f"  {path}: {what}", err=True)
-    for line in merging.plan():
-        typer.echo(f"  {line}", err=True)
-    for path, what, _ in kept:
-        typer.echo(f"  {path}: {what}", err=True)
-    for note in [*notes, *others]:
-        typer.echo(note, err=True)
+        said.note("nothing to do: the catalogue, the README and the hook are set up")
+        said.note(*(f"{path}: {what}" for path, what, _ in kept), *others)
+        return said
+    said.note("talkcat init " + ("would change:" if dry_run else "changes:"))
+    said.note(*(f"  {path}: {what}" for path, _, what in changes), *(f"  {line}" for line in merging.plan()))
+    said.note(*(f"  {path}: {what}" for path, what, _ in kept), *notes, *others)
     if dry_run:
-        return
+        return said
     before = [store.snapshot(path) for path, _, _ in changes]  # written only over these, after the question
-    if not yes and common.interactive(ask) and not typer.confirm("Go ahead?", default=True):
-        typer.echo("nothing was changed", err=True)
-        from talkcat.errors import Declined
-
-        raise Declined([])
-    # Each is checked before any is written: a README that cannot be written leaves the catalogue unmade.
-    store.write_files([(path, text, old) for (path, text, _), old in zip(changes, before)], make_folders=True)
-    merging.apply(root)
-    typer.echo(_next_steps(git_root is not None, [command for _, _, command in kept]), err=True)
+    if not yes and common.interactive(ask) and not confirm(said, "Go ahead?", default=True):
+        raise Declined("nothing was changed")
+    with said.kept():
+        # Each is checked before any is written: a README that cannot be written leaves the catalogue unmade.
+        store.write_files([(path, text, old) for (path, text, _), old in zip(changes, before)], make_folders=True)
+        merging.apply(root)
+    said.note(_next_steps(git_root is not None, [command for _, _, command in kept]))
+    return said
 
 
 def _next_steps(in_git: bool, imports: Sequence[str]) -> str:

@@ -10,6 +10,7 @@ import typer
 from talkcat.commands.filtering import FormatOption, takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.filters import Filters
+from talkcat.said import Said
 
 
 class SortKey(enum.Enum):
@@ -32,13 +33,15 @@ def list_talks(
     output_format: FormatOption = None,
     data: DataOption = None,
     no_cache: NoCacheOption = False,
-) -> None:
+) -> Said:
     """List the talks, newest first; filters combine (all must hold)."""
     from talkcat.commands import filtering
 
-    loaded = filtering.load_talks(data, no_cache)
+    said = Said()
+    loaded = filtering.load_talks(data, no_cache, said)
     chosen = loaded.chosen(filters, sort.value, reverse)
     chosen = chosen[: filtering.limited(len(chosen), limit)]
     if not chosen:
-        typer.echo("no talks match", err=True)
-    filtering.show(loaded, chosen, output_format)
+        said.note("no talks match")
+    filtering.show(said, loaded, chosen, output_format)
+    return said

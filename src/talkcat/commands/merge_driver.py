@@ -37,6 +37,7 @@ import typer
 
 from talkcat.errors import Problem, TalkcatError, plural
 from talkcat.repository import DRIVER
+from talkcat.said import Said
 
 if TYPE_CHECKING:
     from talkcat.config import Settings
@@ -56,7 +57,7 @@ def merge_driver(
     marker_size: Annotated[
         int, typer.Option("--marker-size", help="How long conflict markers are (git's %L).", metavar="N", min=7)
     ] = 7,
-) -> None:
+) -> Said:
     """Merge a catalogue talk by talk, or a README with its block rendered from the merged catalogue (run by git).
 
     Set up by `talkcat init`: .gitattributes marks the files `merge=talkcat`,
@@ -75,10 +76,11 @@ def merge_driver(
 
     if outcome.text is not None:
         store.write_text(ours, outcome.text)
-    for note in outcome.notes:
-        typer.echo(f"talkcat merge-driver: {path}: {note}", err=True)
+    said = Said()
+    said.note(*(f"talkcat merge-driver: {path}: {note}" for note in outcome.notes))
     if outcome.problems:
-        raise TalkcatError(outcome.problems, hint=outcome.hint)
+        raise TalkcatError(outcome.problems, hint=outcome.hint).after(said)
+    return said
 
 
 @dataclass

@@ -10,6 +10,7 @@ from talkcat.commands.common import InputOption, SyncOption
 from talkcat.commands.completion import IdArgument
 from talkcat.commands.options import DataOption, ReadmeOption
 from talkcat.errors import Declined, UsageError
+from talkcat.said import Said
 
 
 def remove_talk(
@@ -19,31 +20,35 @@ def remove_talk(
     ask: InputOption = None,
     sync: SyncOption = False,
     readme: ReadmeOption = None,
-) -> None:
+) -> Said:
     """Remove a talk (asks first on a terminal, unless --yes)."""
     from talkcat import edit, store
+    from talkcat.cli import confirm
     from talkcat.commands import common
 
-    data, rules = common.target(data)
-    if sync:
-        common.check_sync_target(readme)
-    if not yes:
-        if not common.interactive(ask):
-            raise UsageError("nothing can ask for confirmation without a terminal: add --yes")
-        catalogue = common.load_valid(data, rules)
-        talk = catalogue.talks[common.find_talk(catalogue, talk_id)]
-        common.took(talk_id, talk)
-        if not typer.confirm(f"Remove {common.describe(talk)} from {data}?", default=False):
-            raise Declined("nothing was removed")
-        talk_id = talk.slug  # the talk asked about, whatever else its prefix fits by now
-    with store.locked(data):
-        catalogue = common.load_valid(data, rules)
-        index = common.find_talk(catalogue, talk_id)
-        talks = catalogue.talks
-        if yes:
-            common.took(talk_id, talks[index])
-        text = edit.remove_entry(catalogue.text, catalogue.checked.extents(), index, str(data))
-        common.save(catalogue, text, [*talks[:index], *talks[index + 1 :]])
-    typer.echo(f"removed {common.describe(talks[index])} from {data}", err=True)
-    if sync:
-        common.sync(data, readme)
+    said = Said()
+    with said.kept():
+        data, rules = common.target(data)
+        if sync:
+            common.check_sync_target(readme)
+        if not yes:
+            if not common.interactive(ask):
+                raise UsageError("nothing can ask for confirmation without a terminal: add --yes")
+            catalogue = common.load_valid(data, rules)
+            talk = catalogue.talks[common.find_talk(catalogue, talk_id)]
+            common.took(talk_id, talk, said)
+            if not confirm(said, f"Remove {common.describe(talk)} from {data}?", default=False):
+                raise Declined("nothing was removed")
+            talk_id = talk.slug  # the talk asked about, whatever else its prefix fits by now
+        with store.locked(data):
+            catalogue = common.load_valid(data, rules)
+            index = common.find_talk(catalogue, talk_id)
+            talks = catalogue.talks
+            if yes:
+                common.took(talk_id, talks[index], said)
+            text = edit.remove_entry(catalogue.text, catalogue.checked.extents(), index, str(data))
+            common.save(catalogue, text, [*talks[:index], *talks[index + 1 :]])
+        said.note(f"removed {common.describe(talks[index])} from {data}")
+        if sync:
+            said.extend(common.sync(data, readme))
+    return said

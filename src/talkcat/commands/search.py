@@ -9,6 +9,7 @@ import typer
 from talkcat.commands.filtering import FormatOption, takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.filters import Filters
+from talkcat.said import Said
 from talkcat.search import FIELDS, prefix_help
 
 QUERY_HELP = (
@@ -27,20 +28,22 @@ def search_talks(
     output_format: FormatOption = None,
     data: DataOption = None,
     no_cache: NoCacheOption = False,
-) -> None:
+) -> Said:
     """Search the talks' text; best matches first (title, then event and tags, then description)."""
     from talkcat import search
     from talkcat.commands import filtering
 
     parsed = search.parse_query(query)
-    loaded = filtering.load_talks(data, no_cache)
+    said = Said()
+    loaded = filtering.load_talks(data, no_cache, said)
     among = loaded.kept(filters)
     hits = loaded.search_index(among).search(parsed)
     shown = hits[: filtering.limited(len(hits), limit)]
     if not hits:
-        typer.echo("no talks match", err=True)
+        said.note("no talks match")
     elif len(shown) < len(hits):
-        typer.echo(f"showing the best {len(shown)} of {len(hits)} matches (--limit 0 shows all)", err=True)
+        said.note(f"showing the best {len(shown)} of {len(hits)} matches (--limit 0 shows all)")
     marks = shown[0].marks if shown else ()
     positions = [among[hit.position] for hit in shown]
-    filtering.show(loaded, positions, output_format, [hit.fields for hit in shown], marks)
+    filtering.show(said, loaded, positions, output_format, [hit.fields for hit in shown], marks)
+    return said

@@ -23,6 +23,7 @@ from talkcat.errors import Problem, TalkcatError, plural
 
 if TYPE_CHECKING:
     from talkcat.model import Talk
+    from talkcat.said import Said
     from talkcat.store import Catalogue
     from talkcat.validate import Rules
 
@@ -72,17 +73,19 @@ def prefill(answers: dict[str, Any], url: str) -> list[str]:
     return filled
 
 
-def show_entry(catalogue: Catalogue, text: str, expected: list[Talk], entry: dict[str, Any], index: int) -> None:
-    """`add --dry-run`: check the catalogue the talk would make, print the entry, write nothing."""
+def show_entry(
+    catalogue: Catalogue, text: str, expected: list[Talk], entry: dict[str, Any], index: int, said: Said
+) -> None:
+    """`add --dry-run`: check the catalogue the talk would make, show the entry, write nothing."""
     from talkcat.commands import common
     from talkcat.yamlwrite import dump_entry
 
     result = common.checked(catalogue, text, expected)
     if result is None:
         raise common.unsafe(catalogue)
-    typer.echo(dump_entry(entry), nl=False)
+    said.out(dump_entry(entry), end="")
     line = result.checked.entry_lines[index]
-    typer.echo(f"would add it to {catalogue.path}:{line}; nothing was written", err=True)
+    said.note(f"would add it to {catalogue.path}:{line}; nothing was written")
 
 
 def _json_fetcher(client: Any) -> Callable[..., Any]:
@@ -106,6 +109,7 @@ def import_from(
     rules: Rules,
     update: bool,
     dry_run: bool,
+    said: Said,
 ) -> None:
     """Read the talks of one source and merge them into the catalogue."""
     if event is not None and ics is None:
@@ -124,7 +128,7 @@ def import_from(
             talks = _by_speaker(talks, speaker, source)
         if not talks:
             raise TalkcatError("no talks in it; nothing was imported", path=source)
-        merge(data, rules, talks, covers, update=update, dry_run=dry_run, progress=progress)
+        merge(data, rules, talks, covers, said, update=update, dry_run=dry_run, progress=progress)
 
 
 def _schedule(source: str, progress: _Progress) -> list[Incoming]:
@@ -190,12 +194,13 @@ def merge(
     rules: Rules,
     talks: list[Incoming],
     covers: Sequence[str],
+    said: Said,
     *,
     update: bool,
     dry_run: bool,
     progress: _Progress | None = None,
 ) -> None:
-    """Add the talks the catalogue lacks; with `update`, take the changed fields of the others; print what happened.
+    """Add the talks the catalogue lacks; with `update`, take the changed fields of the others; say what happened.
 
     Into a catalogue that is there (with talks or without) this is `import
     --update`'s merge; a catalogue that is not there yet is written whole.
@@ -212,15 +217,15 @@ def merge(
     _refuse_invalid(entries, talks, data, rules)
     progress.stop()
     if data.exists():
-        import_.merge(data, rules, [talk.where for talk in talks], entries, covers, dry_run, update=update)
+        import_.merge(data, rules, [talk.where for talk in talks], entries, covers, dry_run, said, update=update)
         return
     text = dump_catalogue(entries)
     if dry_run:
-        typer.echo(text, nl=False)
-        typer.echo(f"would import {plural(len(talks), 'talk')} into {data}; nothing was written", err=True)
+        said.out(text, end="")
+        said.note(f"would import {plural(len(talks), 'talk')} into {data}; nothing was written")
         return
     store.write_text(data, text, make_folder=True)  # its talks were checked above
-    typer.echo(f"imported {plural(len(talks), 'talk')} into {data}", err=True)
+    said.note(f"imported {plural(len(talks), 'talk')} into {data}")
 
 
 def _with_ids(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -260,7 +265,7 @@ def _refuse_invalid(entries: list[dict[str, Any]], talks: list[Incoming], data: 
 # export --format pyvideo
 
 
-def export_pyvideo(talks: Sequence[Talk], folder: Path, force: bool, speaker: str | None = None) -> None:
+def export_pyvideo(talks: Sequence[Talk], folder: Path, force: bool, said: Said, speaker: str | None = None) -> None:
     """Write pyvideo's files for the talks into `folder`, never outside it, never over a hand edit unless forced.
 
     `speaker`: the setting, each talk's first speaker.
@@ -290,13 +295,12 @@ def export_pyvideo(talks: Sequence[Talk], folder: Path, force: bool, speaker: st
     changed = sum(store.write_output(folder / page.name, page.text) for page in rendered)
     store.write_output(manifest_path, pages.manifest_text(written, rendered))
     videos = len(rendered) - sum(page.name.endswith("/" + pyvideo.CATEGORY) for page in rendered)
-    typer.echo(
+    said.note(
         f"pyvideo files in {folder}: {plural(videos, 'video')}, {changed} files written, "
-        f"{len(rendered) - changed} unchanged",
-        err=True,
+        f"{len(rendered) - changed} unchanged"
     )
     if left_out:
-        typer.echo(f"left out {plural(len(left_out), 'talk')} without a video URL (pyvideo lists videos)", err=True)
+        said.note(f"left out {plural(len(left_out), 'talk')} without a video URL (pyvideo lists videos)")
 
 
 def _inside(folder: Path, name: str) -> bool:

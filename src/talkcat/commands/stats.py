@@ -11,6 +11,7 @@ import typer
 from talkcat.commands.filtering import takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.filters import Filters
+from talkcat.said import Said
 
 
 class StatsFormat(str, enum.Enum):
@@ -34,22 +35,21 @@ def show_stats(
     ] = None,
     data: DataOption = None,
     no_cache: NoCacheOption = False,
-) -> None:
+) -> Said:
     """Count the talks by year, kind, event, series (the event without its year), location and country."""
     from talkcat import filters as talk_filters
     from talkcat import stats
     from talkcat.commands import filtering
 
-    talks = talk_filters.apply(filtering.load_talks(data, no_cache).talks, filters)
+    said = Said()
+    talks = talk_filters.apply(filtering.load_talks(data, no_cache, said).talks, filters)
     counted = stats.count(talks)
     if output_format is None:
         output_format = StatsFormat.chart if sys.stdout.isatty() else StatsFormat.plain
     if output_format is StatsFormat.json:
-        typer.echo(stats.to_json(counted), nl=False)
+        said.out(stats.to_json(counted), end="")
     elif output_format is StatsFormat.plain:
-        typer.echo(stats.to_plain(counted), nl=False)
+        said.out(stats.to_plain(counted), end="")
     else:
-        from rich.console import Console
-
-        console = Console(highlight=False)
-        console.print(stats.to_chart(counted, console.width))
+        said.show(lambda width: stats.to_chart(counted, width))
+    return said

@@ -19,6 +19,7 @@ from talkcat.commands.options import (
 )
 from talkcat.errors import OutOfDate, Problem, TalkcatError, plural
 from talkcat.ownership import Finding
+from talkcat.said import Said
 
 if TYPE_CHECKING:
     from talkcat.config import Settings
@@ -62,7 +63,7 @@ def sync_readme(
             help="Replace the block even where it holds talks or edits that are not in the catalogue (they are lost).",
         ),
     ] = False,
-) -> None:
+) -> Said:
     """Rewrite the README's TALKS block from the catalogue (only if it changed).
 
     A block holding what talkcat did not write (talks typed by hand, a fix
@@ -72,69 +73,71 @@ def sync_readme(
     from talkcat import store
     from talkcat.commands import options
 
+    said = Said()
     chosen = options.settings()
     data = options.data_path(data, chosen)
     layout = options.layout(chosen, heading_level, group_by_year, sort, chart)
     catalogue = store.load_catalogue(data, options.rules(data, chosen, layout), cache=not no_cache)
     store.check_tracked(catalogue)  # validate's git checks: this is the one hook
-    for warning in catalogue.warnings:
-        typer.echo(str(warning), err=True)
-    _require_valid(catalogue)
-    texts = [(path, *store.read_readme(path)) for path in options.readme_paths(readme, chosen)]
-    template = store.read_text(chosen.template) if chosen.template is not None else None
-    content, digest = store.derived(
-        catalogue,
-        "render",
-        _render_key(layout, chosen, template),
-        lambda: _rendered(catalogue, layout, chosen, template),
-        cache=not no_cache,
-    )
-    writes: list[_Write] = []
-    refusal = _Refusal()
-    for path, text, readme_digest in texts:
-        expected = readme_block.stamped(content, _source(data, path.parent), digest)
-        # The built-in rendering of a valid catalogue closes every code block
-        # it opens, so a README already holding it can be read without it.
-        block = store.find_readme_block(
-            text,
-            path,
-            chosen.markers,
+    said.notes(catalogue.warnings)
+    with said.kept():
+        _require_valid(catalogue)
+        texts = [(path, *store.read_readme(path)) for path in options.readme_paths(readme, chosen)]
+        template = store.read_text(chosen.template) if chosen.template is not None else None
+        content, digest = store.derived(
+            catalogue,
+            "render",
+            _render_key(layout, chosen, template),
+            lambda: _rendered(catalogue, layout, chosen, template),
             cache=not no_cache,
-            expected=expected if template is None else None,
-            digest=readme_digest,
         )
-        if readme_block.holds(text, block, expected):
-            typer.echo(f"{path} is up to date", err=True)
-            continue
-        if not force:
-            refusal.add(
-                path, _review(readme_block.block_content(text, block), catalogue, layout, path, block, data, template)
+        writes: list[_Write] = []
+        refusal = _Refusal()
+        for path, text, readme_digest in texts:
+            expected = readme_block.stamped(content, _source(data, path.parent), digest)
+            # The built-in rendering of a valid catalogue closes every code block
+            # it opens, so a README already holding it can be read without it.
+            block = store.find_readme_block(
+                text,
+                path,
+                chosen.markers,
+                cache=not no_cache,
+                expected=expected if template is None else None,
+                digest=readme_digest,
             )
-        done = f"{path} updated ({plural(len(catalogue.talks), 'talk')})"
-        writes.append(_Write(path, text, readme_block.replace_block(text, block, expected), done, readme_digest))
-    if chosen.folder_readmes:
-        folder_writes, current = _folder_readmes(catalogue, layout, data, refusal, force)
-        writes += folder_writes
-        if current:
-            typer.echo(f"{plural(current, 'talk folder README')} up to date", err=True)
-    for write in writes if diff else ():
-        # What a sync would change, shown even where it refuses: what --force would lose.
-        typer.echo(_unified_diff(write.old, write.new, str(write.path)), nl=False)
-    if refusal.problems:
-        hint = refusal.hint or _refusal_hint(refusal.foreign, catalogue, refusal.first)
-        raise TalkcatError(refusal.problems, hint=hint)
-    for write in writes:
-        if check:
-            typer.echo(f"{write.path} is out of date; run `talkcat sync-readme` to update it", err=True)
-    if check and writes:
-        raise OutOfDate([])  # each README said so above
-    if diff or not writes:
-        return
-    # Each file is checked before any is written, and written only if it still
-    # holds what was read (an editor's autosave during the hook is kept).
-    store.write_files([(write.path, write.new, write.read) for write in writes])
-    for write in writes:
-        typer.echo(write.done, err=True)
+            if readme_block.holds(text, block, expected):
+                said.note(f"{path} is up to date")
+                continue
+            if not force:
+                refusal.add(
+                    path,
+                    _review(readme_block.block_content(text, block), catalogue, layout, path, block, data, template),
+                )
+            done = f"{path} updated ({plural(len(catalogue.talks), 'talk')})"
+            writes.append(_Write(path, text, readme_block.replace_block(text, block, expected), done, readme_digest))
+        if chosen.folder_readmes:
+            folder_writes, current = _folder_readmes(catalogue, layout, data, refusal, force)
+            writes += folder_writes
+            if current:
+                said.note(f"{plural(current, 'talk folder README')} up to date")
+        for write in writes if diff else ():
+            # What a sync would change, shown even where it refuses: what --force would lose.
+            said.out(_unified_diff(write.old, write.new, str(write.path)), end="")
+        if refusal.problems:
+            hint = refusal.hint or _refusal_hint(refusal.foreign, catalogue, refusal.first)
+            raise TalkcatError(refusal.problems, hint=hint)
+        for write in writes:
+            if check:
+                said.note(f"{write.path} is out of date; run `talkcat sync-readme` to update it")
+        if check and writes:
+            raise OutOfDate([])  # each README said so above
+        if diff or not writes:
+            return said
+        # Each file is checked before any is written, and written only if it still
+        # holds what was read (an editor's autosave during the hook is kept).
+        store.write_files([(write.path, write.new, write.read) for write in writes])
+        said.note(*(write.done for write in writes))
+    return said
 
 
 @dataclass(frozen=True)

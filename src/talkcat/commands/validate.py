@@ -9,6 +9,7 @@ import typer
 
 from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.errors import LinksUnchecked, TalkcatError, plural
+from talkcat.said import Said
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,11 +50,12 @@ def validate(
     link_concurrency: Annotated[
         int, typer.Option("--link-concurrency", help="Links asked at once.", metavar="N", min=1)
     ] = 8,
-) -> None:
+) -> Said:
     """Check the catalogue and report every problem, one per line."""
     from talkcat.commands.common import target
     from talkcat.store import check_tracked, load_catalogue
 
+    said = Said()
     data, rules = target(data)
     try:
         catalogue = load_catalogue(data, rules, cache=not no_cache)
@@ -61,43 +63,44 @@ def validate(
         if output_format is not ValidateFormat.json:
             raise
         # A file that cannot be read or decoded is still a report for machines.
-        _print_json(str(data), None, exc.problems)
-        raise exc.reported() from None
+        said.out(_json(str(data), None, exc.problems))
+        raise exc.reported().after(said) from None
     check_tracked(catalogue)
     problems = catalogue.problems
     skipped: list[str] = []
     if check_links:
-        problems, skipped = _with_dead_links(catalogue, link_timeout, link_retries, link_concurrency)
+        problems, skipped = _with_dead_links(catalogue, link_timeout, link_retries, link_concurrency, said)
     warnings = catalogue.warnings
     if output_format is ValidateFormat.json:
-        _print_json(str(data), len(catalogue.checked.talks), problems, warnings, skipped if check_links else None)
+        said.out(_json(str(data), len(catalogue.checked.talks), problems, warnings, skipped if check_links else None))
     else:
         for problem in _in_file_order([*problems, *warnings]):
-            typer.echo(str(problem))
+            said.out(str(problem))
         count = len(catalogue.checked.talks)
         if problems:
             also = f" (and {plural(len(warnings), 'warning')})" if warnings else ""
-            typer.echo(f"{plural(len(problems), 'problem')} in {data}{also}", err=True)
+            said.note(f"{plural(len(problems), 'problem')} in {data}{also}")
         else:
             also = f" ({plural(len(warnings), 'warning')})" if warnings else ""
-            typer.echo(f"{data}: {plural(count, 'talk')}, all valid{also}", err=True)
+            said.note(f"{data}: {plural(count, 'talk')}, all valid{also}")
     if problems:
-        raise TalkcatError([])  # reported above
+        raise TalkcatError([]).after(said)  # reported above
     if skipped:
         raise LinksUnchecked(
             f"could not check {plural(len(skipped), 'link')}: no host name resolves (is this machine offline?)",
             path=str(data),
             hint="run `talkcat validate --check-links` again with a network",
-        )
+        ).after(said)
+    return said
 
 
-def _print_json(
+def _json(
     path: str,
     talks: int | None,
     problems: list[Problem],
     warnings: Sequence[Problem] = (),
     unchecked: list[str] | None = None,
-) -> None:
+) -> str:
     """The report as one JSON object; `talks` is None (null) when the file could not be read.
 
     Warnings are listed with the problems, each entry saying its `severity`;
@@ -110,7 +113,7 @@ def _print_json(
     report: dict[str, object] = {"path": path, "valid": not problems, "talks": talks, "problems": listed}
     if unchecked is not None:
         report["unchecked_links"] = unchecked
-    typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    return json.dumps(report, ensure_ascii=False, indent=2)
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
@@ -118,7 +121,7 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
 
 
 def _with_dead_links(
-    catalogue: Catalogue, timeout: float, retries: int, concurrency: int
+    catalogue: Catalogue, timeout: float, retries: int, concurrency: int, said: Said
 ) -> tuple[list[Problem], list[str]]:
     """The catalogue's problems and its dead links, in file order; and the URLs that could not be checked."""
     from talkcat import links
@@ -132,5 +135,5 @@ def _with_dead_links(
     skipped = links.unchecked(outcomes)
     dead_urls = sum(not outcome.alive for outcome in outcomes.values()) - len(skipped)
     unresolved = f"; {len(skipped)} could not be checked" if skipped else ""
-    typer.echo(f"checked {plural(len(outcomes) - len(skipped), 'link')}: {dead_urls} dead{unresolved}", err=True)
+    said.note(f"checked {plural(len(outcomes) - len(skipped), 'link')}: {dead_urls} dead{unresolved}")
     return _in_file_order([*catalogue.problems, *dead]), skipped
