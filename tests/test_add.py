@@ -942,4 +942,6 @@ def test_a_slides_path_copied_from_a_readme_link_is_taken_at_the_prompt_as_by_th
         "note: slides '2022-09-01%20Euroscipy/' is percent-encoded, as in a link: the catalogue keeps the path it "
         "names, '2022-09-01 Euroscipy/'\n"
     ) in result.stderr
+    # Said in the conversation, where the answer was typed, before the next question.
+    assert result.output.index("note: slides") < result.output.index("Its label in the README")
     assert "    slides:\n      label: Slides\n      url: 2022-09-01 Euroscipy/\n" in catalogue()

@@ -424,9 +424,12 @@ class _Prompts:
                 if typer.confirm(f"Did you mean https://{url}?", default=True):
                     url = f"https://{url}"
             # A path copied from a README link (`2022-09-01%20Euroscipy/`): the folder it names, as for --slides.
+            from talkcat.cli import render
             from talkcat.commands import common
 
-            literal = common.literal_link(url, self.check.rules, name, self.check.said)
+            said = Said()  # said at once, in the conversation
+            literal = common.literal_link(url, self.check.rules, name, said)
+            render(said)
             url = literal if isinstance(literal, str) else url
             problems = self.check.problems(name, url)
             if not problems:
