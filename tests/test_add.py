@@ -903,9 +903,9 @@ def test_answers_running_out_is_a_usage_error_that_says_what_was_typed(repo: Pat
     result = prompted(runner, ["A title"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "\nnothing was written; to go on from here, run what you typed:\n"
-        "talkcat add --title 'A title'\n"
         "a question was left without an answer (the input ended); nothing was changed\n"
+        "hint: to go on from here, run what you typed:\n"
+        "talkcat add --title 'A title'\n"
     )
     assert catalogue() == ODD
 

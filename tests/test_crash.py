@@ -329,6 +329,27 @@ def test_ctrl_c_while_talkcat_loads_is_said_plainly(tmp_path: Path, module: str)
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "\ninterrupted; nothing was written\n")
 
 
+def test_ctrl_c_while_a_class_is_made_is_said_plainly(tmp_path: Path) -> None:
+    # Python 3.11 turns a KeyboardInterrupt in a field's __set_name__ (a dataclass being made, as a
+    # module is imported) into "RuntimeError: Error calling __set_name__": a traceback, 1 in 40
+    # random Ctrl-Cs of the trial above.
+    make_project(tmp_path)
+    in_set_name = (
+        "import dataclasses\n"
+        "set_name = dataclasses.Field.__set_name__\n"
+        "def ctrl_c(self, owner, name):\n"
+        "    if owner.__name__ == 'Settings':\n"  # config.Settings, made as the command's modules load
+        "        raise KeyboardInterrupt\n"
+        "    set_name(self, owner, name)\n"
+        "dataclasses.Field.__set_name__ = ctrl_c\n"
+        "from talkcat.__main__ import main\nmain()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", in_set_name, "validate"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "\ninterrupted; nothing was written\n")
+
+
 def test_the_talkcat_command_is_the_guarded_entry_point() -> None:
     from importlib.metadata import entry_points
 

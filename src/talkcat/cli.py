@@ -109,19 +109,25 @@ def report_errors(command: F) -> F:
             raise typer.Exit(_report(exc)) from None
         except typer.Abort as exc:
             # click's prompts end so on Ctrl-C, and at the end of stdin (Ctrl-D, or piped answers run out).
+            hint = _notes(exc)
             if isinstance(exc.__context__, KeyboardInterrupt):
-                raise typer.Exit(_report(exc.__context__)) from None
-            unanswered = UsageError("a question was left without an answer (the input ended); nothing was changed")
+                raise typer.Exit(_report(exc.__context__, hint)) from None
+            unanswered = UsageError(
+                "a question was left without an answer (the input ended); nothing was changed", hint=hint
+            )
             raise typer.Exit(_report(unanswered)) from None
 
     return wrapper  # type: ignore[return-value]
 
 
-def _report(error: BaseException) -> int:
-    """Print what went wrong; the exit code."""
+def _report(error: BaseException, hint: str | None = None) -> int:
+    """Print what went wrong (and, for a Ctrl-C, `hint` or its notes); the exit code."""
     if isinstance(error, KeyboardInterrupt):
         _INTERRUPTED.append(True)
         print(f"\n{_interrupted()}", file=sys.stderr)
+        hint = hint or _notes(error)
+        if hint:
+            print(f"hint: {hint}", file=sys.stderr)
         return exit_code(error)
     assert isinstance(error, TalkcatError)
     if error.said is not None:
@@ -131,6 +137,11 @@ def _report(error: BaseException) -> int:
     if error.hint:
         print(f"hint: {error.hint}", file=sys.stderr)
     return exit_code(error)
+
+
+def _notes(error: BaseException) -> str | None:
+    """An error's notes (PEP 678), as one hint: what to run to go on, where the command said."""
+    return "\n".join(getattr(error, "__notes__", ())) or None
 
 
 def _interrupted() -> str:
@@ -162,12 +173,12 @@ _INTERRUPTED: list[bool] = []  # said already
 
 
 def _after_ctrl_c(error: BaseException) -> bool:
-    """Whether `error` was raised while handling a KeyboardInterrupt."""
-    seen: BaseException | None = error.__context__
+    """Whether `error` was raised while handling a KeyboardInterrupt, or from one."""
+    seen: BaseException | None = error.__cause__ or error.__context__
     while seen is not None:
         if isinstance(seen, KeyboardInterrupt):
             return True
-        seen = seen.__context__
+        seen = seen.__cause__ or seen.__context__
     return False
 
 
@@ -362,6 +373,12 @@ def main() -> None:
         _app_for(sys.argv[1:])(prog_name="talkcat")
     except KeyboardInterrupt as exc:  # Ctrl-C before a command runs: importing, building the app
         sys.exit(_report(exc))
+    except Exception as exc:
+        # Python 3.11 wraps a Ctrl-C that lands in a class's making (a dataclass field's
+        # `__set_name__`, while a module is imported) in a RuntimeError: a Ctrl-C still.
+        if not _after_ctrl_c(exc):
+            raise
+        sys.exit(_report(KeyboardInterrupt()))
     except SystemExit as exc:
         # Typer turns a Ctrl-C while it parses the arguments into exit 130, without a word.
         if exc.code == 130 and not _INTERRUPTED and _after_ctrl_c(exc):

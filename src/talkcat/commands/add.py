@@ -115,11 +115,11 @@ def add(
             before = dict(answers)
             try:
                 _Prompts(answers, common.load_valid(data, rules), check).ask()
-            except (KeyboardInterrupt, typer.Abort):
+            except (KeyboardInterrupt, typer.Abort) as exc:
                 if answers != before:  # a command that says no more than the one just run is no help
-                    typer.echo(
-                        f"\nnothing was written; {again.text('to go on from here, run what you typed')}", err=True
-                    )
+                    # Said under the outcome, ready to copy (PEP 678's notes, which `add_note` adds from 3.11).
+                    go_on = again.text("to go on from here, run what you typed")
+                    exc.__notes__ = [*getattr(exc, "__notes__", ()), go_on]
                 raise
             finally:
                 _forget_typeahead()
