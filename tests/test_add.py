@@ -476,7 +476,11 @@ def test_a_readme_that_cannot_be_written_stops_a_sync_change_before_it(repo: Pat
     Path("README.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
     Path("README.md").chmod(0o444)
     result = runner.invoke(app, ["add", "--title", "Synced", "--date", "2025-01-01", "--event", "E", "--sync"])
-    assert (result.exit_code, result.stderr) == (1, "README.md: is read-only; nothing was written\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "README.md: is read-only; nothing was written\n"
+        "hint: if talkcat may change it, make it writable: `chmod u+w README.md`\n",
+    )
     assert catalogue() == ODD
 
 

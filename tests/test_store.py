@@ -32,6 +32,8 @@ ADDED = CATALOGUE + "- title: New\n  date: 2023-01-01\n  event: E\n"
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 NOBODY = 65534
 
+HINT = "hint: if talkcat may change it, make it writable: `chmod u+w {}`\n"
+
 
 @pytest.fixture
 def repo(project: Path) -> Path:
@@ -125,7 +127,7 @@ def test_init_writes_none_of_its_files_when_one_cannot_be_written(project: Path,
     (project / "README.md").chmod(0o444)
     result = runner.invoke(app, ["init", "--yes"])
     assert result.exit_code == 1
-    assert result.stderr.endswith("README.md: is read-only; nothing was written\n")
+    assert result.stderr.endswith("README.md: is read-only; nothing was written\n" + HINT.format("README.md"))
     assert sorted(p.name for p in project.iterdir()) == [".git", "README.md", "data"]
     assert list((project / "data").iterdir()) == []
     assert (project / "README.md").read_text(encoding="utf-8") == "# Me\n"
@@ -170,7 +172,10 @@ def test_a_read_only_file_is_refused_even_as_root(repo: Path, runner: CliRunner,
     before = {name: (repo / name).read_bytes() for name in ("README.md", "data/talks.yaml")}
     (repo / target).chmod(0o444)
     result = runner.invoke(app, args)
-    assert (result.exit_code, result.stderr) == (1, f"{target}: is read-only; nothing was written\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{target}: is read-only; nothing was written\n" + HINT.format(target),
+    )
     assert {name: (repo / name).read_bytes() for name in before} == before
     assert stat.S_IMODE((repo / target).stat().st_mode) == 0o444
 

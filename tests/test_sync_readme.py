@@ -288,6 +288,10 @@ def test_two_readmes_one_read_only_writes_neither(repo: Path, runner: CliRunner)
     (repo / "docs" / "talks.md").write_text(README, encoding="utf-8")
     (repo / "docs" / "talks.md").chmod(0o444)
     result = runner.invoke(app, ["sync-readme", "--readme", "README.md", "--readme", "docs/talks.md"])
-    assert (result.exit_code, result.stderr) == (1, "docs/talks.md: is read-only; nothing was written\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "docs/talks.md: is read-only; nothing was written\n"
+        "hint: if talkcat may change it, make it writable: `chmod u+w docs/talks.md`\n",
+    )
     assert (repo / "README.md").read_text(encoding="utf-8") == README
     assert (repo / "docs" / "talks.md").read_text(encoding="utf-8") == README

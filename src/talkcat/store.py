@@ -232,10 +232,15 @@ def check_writable(paths: Sequence[Path], *, in_repository: bool = True) -> None
     """
     problems = [problem for path in paths if (problem := _unwritable(path, in_repository)) is not None]
     if problems:
-        hint = None
+        hints = []
         if any("leads outside the repository" in problem.message for problem in problems):
-            hint = "to write a file out there, name it by its real path (--data, --readme)"
-        raise TalkcatError(problems, hint=hint)
+            hints.append("to write a file out there, name it by its real path (--data, --readme)")
+        read_only = [problem.path for problem in problems if problem.message.startswith("is read-only")]
+        if read_only:
+            import shlex
+
+            hints.append(f"if talkcat may change it, make it writable: `chmod u+w {shlex.join(read_only)}`")
+        raise TalkcatError(problems, hint="; ".join(hints) or None)
 
 
 def _unwritable(path: Path, in_repository: bool = False) -> Problem | None:
