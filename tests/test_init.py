@@ -343,8 +343,31 @@ def test_a_talkcat_not_on_path_is_named_before_asking(
         "  .pre-commit-config.yaml: create, with talkcat's hook\n"
         + CHOICE
         + "warning: `talkcat` is not on PATH, so the hook cannot run it: install talkcat where you run "
-        "`git commit` (or activate the environment that has it)\n"
+        "`git commit` (or activate the environment that has it)\n" + PRE_COMMIT_MISSING
     )
+
+
+PRE_COMMIT_MISSING = (
+    "warning: `pre-commit` is not on PATH, and it runs the hook: install it "
+    "(`pipx install pre-commit`, or `pip install pre-commit`) before `pre-commit install`\n"
+)
+
+
+def test_a_pre_commit_not_on_path_is_named_before_asking(
+    repo: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A new user told to run `pre-commit install` got "command not found".
+    only_talkcat = repo.parent / "only-talkcat"
+    only_talkcat.mkdir()
+    (only_talkcat / "talkcat").symlink_to(Path(BIN) / "talkcat")
+    monkeypatch.setenv("PATH", str(only_talkcat))
+    result = runner.invoke(app, ["init", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(
+        "  .pre-commit-config.yaml: create, with talkcat's hook\n" + CHOICE + PRE_COMMIT_MISSING
+    )
+    monkeypatch.setenv("PATH", f"{only_talkcat}{os.pathsep}{BIN}")  # pre-commit found: not a word of it
+    assert "pre-commit` is not on PATH" not in runner.invoke(app, ["init", "--dry-run"]).stderr
 
 
 def _validate_config(repo: Path) -> None:

@@ -223,6 +223,11 @@ def _hook_changes(root: Path, chosen: Settings, data: Path, readmes: list[Path])
             "warning: `talkcat` is not on PATH, so the hook cannot run it: install talkcat "
             "where you run `git commit` (or activate the environment that has it)"
         )
+    if shutil.which("pre-commit") is None:
+        notes.append(
+            "warning: `pre-commit` is not on PATH, and it runs the hook: install it "
+            "(`pipx install pre-commit`, or `pip install pre-commit`) before `pre-commit install`"
+        )
     unseen = _unseen_settings(chosen, there)
     return [(path, new_text, what)], notes + ([unseen] if unseen else [])
 
