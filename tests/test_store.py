@@ -128,6 +128,7 @@ def test_init_writes_none_of_its_files_when_one_cannot_be_written(project: Path,
     result = runner.invoke(app, ["init", "--yes"])
     assert result.exit_code == 1
     assert result.stderr.endswith("README.md: is read-only; nothing was written\n" + HINT.format("README.md"))
+    assert result.stderr.startswith("talkcat init changes:\n  data/talks.schema.json: create")  # the plan, first
     assert sorted(p.name for p in project.iterdir()) == [".git", "README.md", "data"]
     assert list((project / "data").iterdir()) == []
     assert (project / "README.md").read_text(encoding="utf-8") == "# Me\n"

@@ -69,10 +69,10 @@ def init(
     said.note(*(f"  {path}: {what}" for path, what, _ in kept), *notes, *others)
     if dry_run:
         return said
-    before = [store.snapshot(path) for path, _, _ in changes]  # written only over these, after the question
-    if not yes and common.interactive(ask) and not confirm(said, "Go ahead?", default=True):
-        raise Declined("nothing was changed")
     with said.kept():
+        before = [store.snapshot(path) for path, _, _ in changes]  # written only over these, after the question
+        if not yes and common.interactive(ask) and not confirm(said, "Go ahead?", default=True):
+            raise Declined("nothing was changed")
         # Each is checked before any is written: a README that cannot be written leaves the catalogue unmade.
         store.write_files([(path, text, old) for (path, text, _), old in zip(changes, before)], make_folders=True)
         merging.apply(root)
