@@ -8,6 +8,9 @@ printed as it happens.
 from __future__ import annotations
 
 import ast
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +114,35 @@ def test_commands_print_nothing_themselves() -> None:
     assert printing == []
     # The conversation is there to be found: the test looks where it should.
     assert [where for where, _ in _printing_calls(commands / "add.py")].count("_Prompts") == 4
+
+
+def _shell(line: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`line` run by bash, `talkcat` being this Python's `-m talkcat`."""
+    talkcat = f"{shlex.quote(sys.executable)} -m talkcat"
+    return subprocess.run(
+        ["bash", "-c", line.replace("talkcat", talkcat, 1)], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize("line", ["talkcat list >&-", "talkcat stats >&-", "talkcat search talk >&-"])
+def test_a_closed_stdout_is_no_terminal(project: Path, line: str) -> None:
+    # It was asked whether it is one: AttributeError, exit 1.
+    (project / "data" / "talks.yaml").write_text(CATALOGUE, encoding="utf-8")
+    result = _shell(line, project)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_a_closed_stdin_asks_nothing(project: Path) -> None:
+    (project / "data" / "talks.yaml").write_text(CATALOGUE, encoding="utf-8")
+    result = _shell("talkcat remove 2022-09-01 <&-", project)
+    assert (result.returncode, result.stderr) == (2, "nothing can ask for confirmation without a terminal: add --yes\n")
+    result = _shell("talkcat edit 2022-09-01 --description-file - <&-", project)
+    assert (result.returncode, result.stderr) == (1, "stdin is closed: there is no description to read from it (`-`)\n")
+    assert (project / "data" / "talks.yaml").read_text(encoding="utf-8") == CATALOGUE
+
+
+def test_with_stderr_closed_an_error_says_nothing_on_stdout(project: Path) -> None:
+    # print(file=None) writes to stdout: the problems and the hint went there.
+    (project / "data" / "talks.yaml").write_text(CATALOGUE, encoding="utf-8")
+    result = _shell("talkcat edit nosuch --set location=x 2>&-", project)
+    assert (result.returncode, result.stdout) == (1, "")

@@ -17,7 +17,8 @@ def main() -> None:
             raise SystemExit(0)
         from talkcat.cli import main as run  # typer, click and rich: most of a start
     except KeyboardInterrupt:
-        sys.stderr.write("\ninterrupted; nothing was written\n")
+        if sys.stderr is not None:  # closed (`2>&-`)
+            sys.stderr.write("\ninterrupted; nothing was written\n")
         raise SystemExit(130) from None
     run()
 

@@ -124,19 +124,25 @@ def _report(error: BaseException, hint: str | None = None) -> int:
     """Print what went wrong (and, for a Ctrl-C, `hint` or its notes); the exit code."""
     if isinstance(error, KeyboardInterrupt):
         _INTERRUPTED.append(True)
-        print(f"\n{_interrupted()}", file=sys.stderr)
+        _say(f"\n{_interrupted()}")
         hint = hint or _notes(error)
         if hint:
-            print(f"hint: {hint}", file=sys.stderr)
+            _say(f"hint: {hint}")
         return exit_code(error)
     assert isinstance(error, TalkcatError)
     if error.said is not None:
         render(error.said)
     for problem in error.problems:
-        print(problem, file=sys.stderr)
+        _say(str(problem))
     if error.hint:
-        print(f"hint: {error.hint}", file=sys.stderr)
+        _say(f"hint: {error.hint}")
     return exit_code(error)
+
+
+def _say(line: str) -> None:
+    """A line on stderr; none where stderr is closed (`2>&-`): print would put it on stdout."""
+    if sys.stderr is not None:
+        print(line, file=sys.stderr)
 
 
 def _notes(error: BaseException) -> str | None:
@@ -382,7 +388,7 @@ def main() -> None:
     except SystemExit as exc:
         # Typer turns a Ctrl-C while it parses the arguments into exit 130, without a word.
         if exc.code == 130 and not _INTERRUPTED and _after_ctrl_c(exc):
-            print(f"\n{_interrupted()}", file=sys.stderr)
+            _say(f"\n{_interrupted()}")
         raise
     finally:
         _RUNNING.clear()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from talkcat.errors import TalkcatError
 
@@ -57,3 +57,11 @@ class Said:
         except TalkcatError as exc:
             exc.after(self)
             raise
+
+
+def on_terminal(stream: IO[Any] | None) -> bool:
+    """Whether `stream` is a terminal; a closed one (`>&-`, None in Python) is not."""
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # closed under us
+        return False

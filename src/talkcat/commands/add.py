@@ -21,7 +21,7 @@ from talkcat.commands.common import InputOption, SyncOption
 from talkcat.commands.options import DataOption, ReadmeOption, splice
 from talkcat.errors import TalkcatError, UsageError
 from talkcat.model import FIELDS, FIELDS_BY_NAME, KINDS, Field
-from talkcat.said import Said
+from talkcat.said import Said, on_terminal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -208,7 +208,7 @@ def _forget_typeahead() -> None:
     try:
         import termios
 
-        if sys.stdin.isatty():
+        if on_terminal(sys.stdin):
             termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
     except (ImportError, OSError, ValueError):  # pragma: no cover - no termios (Windows), or stdin closed
         pass

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from talkcat.errors import TalkcatError, UsageError
+from talkcat.said import on_terminal
 
 if TYPE_CHECKING:
     from talkcat.model import Field, Talk
@@ -35,7 +36,7 @@ SyncOption = Annotated[
 
 def interactive(flag: bool | None) -> bool:
     """Whether to prompt: as told, else only when a person is at the terminal."""
-    return sys.stdin.isatty() if flag is None else flag
+    return on_terminal(sys.stdin) if flag is None else flag
 
 
 def parse_date(value: str, option: str) -> dt.date:
@@ -103,6 +104,8 @@ def read_description(source: str) -> str | None:
     from talkcat import store
 
     if source == "-":
+        if sys.stdin is None:  # `<&-`
+            raise TalkcatError("stdin is closed: there is no description to read from it (`-`)")
         text = sys.stdin.read(DESCRIPTION_LIMIT + 1)
         if len(text) > DESCRIPTION_LIMIT:
             raise TalkcatError(f"the description on stdin is longer than {DESCRIPTION_LIMIT // 2**20} Mi characters")

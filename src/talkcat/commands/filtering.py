@@ -13,6 +13,7 @@ import typer
 from talkcat.commands import completion
 from talkcat.commands.options import splice
 from talkcat.errors import plural
+from talkcat.said import on_terminal
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -269,7 +270,7 @@ def show(
     from talkcat import listing
 
     if output_format is None:
-        output_format = OutputFormat.table if sys.stdout.isatty() else OutputFormat.plain
+        output_format = OutputFormat.table if on_terminal(sys.stdout) else OutputFormat.plain
     if output_format is OutputFormat.json:
         said.out(listing.to_json(loaded.json_objects(positions), matched), end="")
         return

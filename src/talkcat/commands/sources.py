@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from talkcat.errors import Problem, TalkcatError, plural
+from talkcat.said import on_terminal
 
 if TYPE_CHECKING:
     from talkcat.model import Talk
@@ -358,7 +359,7 @@ class _Progress:
 
 @contextlib.contextmanager
 def _progress() -> Iterator[_Progress]:
-    if not sys.stderr.isatty():
+    if not on_terminal(sys.stderr):
         yield _Progress(None)
         return
     from rich.console import Console

@@ -11,7 +11,7 @@ import typer
 from talkcat.commands.filtering import takes_filters
 from talkcat.commands.options import DataOption, NoCacheOption
 from talkcat.filters import Filters
-from talkcat.said import Said
+from talkcat.said import Said, on_terminal
 
 
 class StatsFormat(str, enum.Enum):
@@ -45,7 +45,7 @@ def show_stats(
     talks = talk_filters.apply(filtering.load_talks(data, no_cache, said).talks, filters)
     counted = stats.count(talks)
     if output_format is None:
-        output_format = StatsFormat.chart if sys.stdout.isatty() else StatsFormat.plain
+        output_format = StatsFormat.chart if on_terminal(sys.stdout) else StatsFormat.plain
     if output_format is StatsFormat.json:
         said.out(stats.to_json(counted), end="")
     elif output_format is StatsFormat.plain:
