@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -258,6 +259,13 @@ def test_ctrl_c_says_what_was_written(tmp_path: Path, event: str, ending: str, n
     else:
         assert result.stderr.endswith("\ninterrupted; nothing was written\n")
         assert new == old
+    if ending == "README.md":  # the add had ended, and said so: what it said is printed, then the Ctrl-C's line
+        assert result.stdout == "2022-06-15-interrupted\n"
+        assert re.fullmatch(
+            r"\nadded 'Interrupted' \(2022-06-15, Crash Conf\) to data/talks.yaml:\d+\n"
+            r"interrupted; written before that, each whole: data/talks.yaml\n",
+            result.stderr,
+        ), result.stderr
     assert (tmp_path / "README.md").read_bytes() == readme
     assert leftovers(tmp_path) == []
 

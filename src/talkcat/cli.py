@@ -124,7 +124,11 @@ def _report(error: BaseException, hint: str | None = None) -> int:
     """Print what went wrong (and, for a Ctrl-C, `hint` or its notes); the exit code."""
     if isinstance(error, KeyboardInterrupt):
         _INTERRUPTED.append(True)
-        _say(f"\n{_interrupted()}")
+        _say("")  # after the ^C the terminal shows
+        said = getattr(error, "said", None)  # what was done before it: an id, "added ...", notes (`Said.kept`)
+        if said is not None:
+            render(said)
+        _say(_interrupted())
         hint = hint or _notes(error)
         if hint:
             _say(f"hint: {hint}")

@@ -51,11 +51,15 @@ class Said:
 
     @contextlib.contextmanager
     def kept(self) -> Iterator[Said]:
-        """An error raised inside ends the command with what was said before it, printed first."""
+        """An error (or a Ctrl-C) raised inside ends the command with what was said before it, printed first."""
         try:
             yield self
         except TalkcatError as exc:
             exc.after(self)
+            raise
+        except KeyboardInterrupt as exc:
+            later = getattr(exc, "said", None)  # said by an inner command (add's --sync)
+            exc.said = Said([*self.parts, *(later.parts if later else [])])  # type: ignore[attr-defined]
             raise
 
 
