@@ -484,6 +484,21 @@ def test_a_readme_that_cannot_be_written_stops_a_sync_change_before_it(repo: Pat
     assert catalogue() == ODD
 
 
+def test_a_sync_refused_after_the_write_does_not_say_nothing_was_written(repo: Path, runner: CliRunner) -> None:
+    # The sync's refusal said "nothing was written", and then that the catalogue was changed.
+    Path("README.md").write_text("<!-- TALKS -->\n### Hand kept\n\nSome text.\n<!-- //TALKS -->\n", encoding="utf-8")
+    result = runner.invoke(app, ["add", "--title", "Synced", "--date", "2025-01-01", "--event", "E", "--sync"])
+    assert result.exit_code == 1
+    assert "nothing was written" not in result.stderr
+    assert result.stderr.startswith("added 'Synced' (2025-01-01, E) to data/talks.yaml:6\nREADME.md:2: ")
+    assert result.stderr.endswith(
+        "hint: the README holds talks talkcat did not write; the README was not written. Take them into the "
+        "catalogue first: `talkcat import README.md --update`; or pass --force to replace them (they are lost); "
+        "data/talks.yaml was changed: fix this, then run `talkcat sync-readme`\n"
+    )
+    assert "title: Synced" in catalogue()
+
+
 def test_a_sync_that_fails_after_the_write_says_what_was_saved(repo: Path, runner: CliRunner) -> None:
     Path("README.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
     Path("talkcat.toml").write_text('template = "talks.md.j2"\n', encoding="utf-8")

@@ -268,6 +268,28 @@ def test_data_and_sync(project: Path, runner: CliRunner) -> None:
     assert result.stderr.endswith("docs.md updated (3 talks)\n")
 
 
+def test_sync_runs_when_the_edit_changes_nothing(project: Path, runner: CliRunner) -> None:
+    # The same edit again with --sync, to bring the README along: it said "nothing to change" and synced nothing.
+    Path("talks.yaml").write_text(CATALOGUE, encoding="utf-8")
+    Path("docs.md").write_text("<!-- TALKS -->\n<!-- //TALKS -->\n", encoding="utf-8")
+    args = [
+        "edit",
+        "data-zurich",
+        "--set",
+        "event=Data Meetup",
+        "--data",
+        "talks.yaml",
+        "--sync",
+        "--readme",
+        "docs.md",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "data-zurich: nothing to change; talks.yaml is as it was\ndocs.md updated (3 talks)\n"
+    assert Path("talks.yaml").read_text(encoding="utf-8") == CATALOGUE
+    assert runner.invoke(app, ["sync-readme", "--check", "--data", "talks.yaml", "--readme", "docs.md"]).exit_code == 0
+
+
 def test_an_id_prefix_names_the_talk_it_took(repo: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["edit", "2024-05", "--set", "location=Darmstadt, Germany"])
     assert result.exit_code == 0, result.output

@@ -27,7 +27,7 @@ EXIT_CODES: tuple[tuple[int, type[BaseException] | None, str, str], ...] = (
         TalkcatError,
         "invalid input",
         "invalid input: problems in the catalogue, an unreadable file, bad README markers, an unknown id; "
-        "nothing was written",
+        "nothing was written (but for a change made with --sync whose sync failed: the message says so)",
     ),
     (
         2,

@@ -258,13 +258,23 @@ def check_sync_target(readme: list[Path] | None) -> None:
 
 def sync(data: Path, readme: list[Path] | None) -> Said:
     """What `talkcat sync-readme` says, run after a change (--sync)."""
+    import dataclasses
+
     from talkcat.commands.sync_readme import sync_readme
 
     try:
         return sync_readme(data=data, readme=readme)
     except TalkcatError as exc:
-        saved = f"{data} was changed, the README was not: fix this, then run `talkcat sync-readme`"
-        exc.hint = f"{exc.hint}; {saved}" if exc.hint else saved
+        # The sync's "nothing was written" is of the README: the catalogue was.
+        def scoped(text: str) -> str:
+            return text.replace("nothing was written", "the README was not written")
+
+        exc.problems = [dataclasses.replace(p, message=scoped(p.message)) for p in exc.problems]
+        fix = "fix this, then run `talkcat sync-readme`"
+        if exc.hint:
+            exc.hint = f"{scoped(exc.hint)}; {data} was changed: {fix}"
+        else:
+            exc.hint = f"{data} was changed, the README was not: {fix}"
         raise
 
 

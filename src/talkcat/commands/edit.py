@@ -113,15 +113,15 @@ def edit_talk(
             common.took(talk_id, old, said)
             new = _changed(old, requests, rules)
             changes = _changes(old, new, requests)
-            if not changes:
-                said.note(f"{old.slug}: nothing to change; {data} is as it was")
-                said.out(old.slug)
-                return said
-            result, whole = _new_text(catalogue, index, new, changes)
-            store.write_catalogue(result, expected=catalogue.digest)
+            if changes:
+                result, whole = _new_text(catalogue, index, new, changes)
+                store.write_catalogue(result, expected=catalogue.digest)
         said.out(new.slug)
-        said.note(f"updated {', '.join(changes)} of {common.describe(new)} in {data}")
-        said.note(*_notes(catalogue.talks, index, old, new, whole))
+        if changes:
+            said.note(f"updated {', '.join(changes)} of {common.describe(new)} in {data}")
+            said.note(*_notes(catalogue.talks, index, old, new, whole))
+        else:
+            said.note(f"{old.slug}: nothing to change; {data} is as it was")
         if sync:
             said.extend(common.sync(data, readme))
     return said
