@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from textwrap import dedent
 
@@ -590,3 +591,18 @@ def test_the_readmes_first_minutes_show_what_init_prints_on_a_terminal(repo: Pat
     result = runner.invoke(app, ["init", "--input"], input="y\n")  # --input: asks, as on a terminal
     assert result.exit_code == 0, result.output
     assert result.output == sample[1]
+
+
+@pytest.mark.parametrize(("make", "what"), [(Path.mkdir, "is a directory"), (os.mkfifo, "is a named pipe")])
+def test_a_catalogue_that_is_no_file_is_said_so(
+    repo: Path, runner: CliRunner, make: Callable[[Path], None], what: str
+) -> None:
+    # init said "nothing to do: the catalogue ... set up" for a folder, and went on past a FIFO.
+    (repo / "data").mkdir()
+    make(repo / "data" / "talks.yaml")
+    before = sorted(path.name for path in repo.iterdir())
+    result = runner.invoke(app, ["init", "--yes"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"data/talks.yaml: {what}, not a file\n"
+    assert sorted(path.name for path in repo.iterdir()) == before
+    assert [path.name for path in (repo / "data").iterdir()] == ["talks.yaml"]

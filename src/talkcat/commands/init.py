@@ -173,7 +173,10 @@ def _holds_talks(data: Path) -> bool:
 
 
 def _catalogue_changes(data: Path, chosen: Settings) -> list[Change]:
-    if data.exists():
+    from talkcat import store
+
+    if data.exists() or data.is_symlink():
+        store.read_bytes(data)  # a folder or a FIFO in its place is said so, as every command says it
         return []
     from talkcat import scaffold, schema
     from talkcat.validate import Rules
