@@ -146,8 +146,9 @@ def test_a_talk_deleted_by_hand_is_named(speaker: Path, runner: CliRunner) -> No
     code, _, err = invoke(runner, "sync-readme")
     assert (code, err) == (
         1,
-        "README.md:8: 'How to find your people actually' is in data/talks.yaml but was deleted from the block "
-        f"by hand; to take it out of the catalogue too: talkcat remove {FIRST_ID}\n"
+        "README.md:8: 'How to find your people actually' is in data/talks.yaml but not in the block: added since "
+        f"the last sync, or deleted from the block by hand (to take it out of the catalogue too: talkcat remove "
+        f"{FIRST_ID})\n"
         "hint: the README was changed since talkcat wrote it; nothing was written. Put the change into "
         "data/talks.yaml with the command above, then sync again; or pass --force to discard it\n",
     )

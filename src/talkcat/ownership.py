@@ -145,9 +145,11 @@ def _compare(
         kept = set(matches.values())
         for at, talk in enumerate(talks):
             if at not in kept:
+                # The stamp says the block was edited, not what it held: the talk may be new since the last sync.
                 message = (
-                    f"{talk.title!r} is in {catalogue} but was deleted from the block by hand; "
-                    f"to take it out of the catalogue too: talkcat remove {shlex.quote(talk.slug)}"
+                    f"{talk.title!r} is in {catalogue} but not in the block: added since the last sync, or "
+                    f"deleted from the block by hand (to take it out of the catalogue too: "
+                    f"talkcat remove {shlex.quote(talk.slug)})"
                 )
                 problems.append(Problem(path, first_line, None, message))
     return Finding(problems, foreign=foreign)
