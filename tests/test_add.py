@@ -922,7 +922,7 @@ def test_answers_running_out_is_a_usage_error_that_says_what_was_typed(repo: Pat
     result = prompted(runner, ["A title"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "a question was left without an answer (the input ended); nothing was changed\n"
+        "\na question was left without an answer (the input ended); nothing was changed\n"
         "hint: to go on from here, run what you typed:\n"
         "talkcat add --title 'A title'\n"
     )
@@ -932,7 +932,7 @@ def test_answers_running_out_is_a_usage_error_that_says_what_was_typed(repo: Pat
 def test_answers_running_out_before_any_answer_prints_no_command_to_go_on_with(repo: Path, runner: CliRunner) -> None:
     result = prompted(runner, [], "--event", "E")
     assert result.exit_code == 2
-    assert result.stderr == "a question was left without an answer (the input ended); nothing was changed\n"
+    assert result.stderr == "\na question was left without an answer (the input ended); nothing was changed\n"
     assert catalogue() == ODD
 
 

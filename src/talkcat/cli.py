@@ -115,6 +115,7 @@ def report_errors(command: F) -> F:
             unanswered = UsageError(
                 "a question was left without an answer (the input ended); nothing was changed", hint=hint
             )
+            _say("")  # the question is still on its line: Ctrl-D ends no line
             raise typer.Exit(_report(unanswered)) from None
 
     return wrapper  # type: ignore[return-value]
