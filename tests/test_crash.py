@@ -323,16 +323,21 @@ def test_ctrl_c_at_any_moment_leaves_no_traceback_and_says_what_it_wrote(tmp_pat
 def test_ctrl_c_while_talkcat_loads_is_said_plainly(tmp_path: Path, module: str) -> None:
     # The first 0.3 s of a run are mostly imports: a Ctrl-C there printed a traceback
     # (5 of 30 trials). The `talkcat` command is talkcat.__main__:main.
-    make_project(tmp_path)
     at_import = (
         "import os, signal, sys\n"
         f"def ctrl_c(event, args):\n    if event == 'import' and args[0] == {module!r}:\n"
         "        os.kill(os.getpid(), signal.SIGINT)\n"
         "sys.addaudithook(ctrl_c)\n"
-        "from talkcat.__main__ import main\nmain()\n"
     )
+    assert_said_plainly(tmp_path, at_import)
+
+
+def assert_said_plainly(folder: Path, prelude: str) -> None:
+    """`talkcat validate` run after `prelude`, which brings a Ctrl-C: exit 130 and one plain line."""
+    make_project(folder)
+    run = prelude + "from talkcat.__main__ import main\nmain()\n"
     result = subprocess.run(
-        [sys.executable, "-c", at_import, "validate"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", run, "validate"], cwd=folder, capture_output=True, text=True, timeout=60
     )
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "\ninterrupted; nothing was written\n")
 
@@ -341,7 +346,6 @@ def test_ctrl_c_while_a_class_is_made_is_said_plainly(tmp_path: Path) -> None:
     # Python 3.11 turns a KeyboardInterrupt in a field's __set_name__ (a dataclass being made, as a
     # module is imported) into "RuntimeError: Error calling __set_name__": a traceback, 1 in 40
     # random Ctrl-Cs of the trial above.
-    make_project(tmp_path)
     in_set_name = (
         "import dataclasses\n"
         "set_name = dataclasses.Field.__set_name__\n"
@@ -350,12 +354,8 @@ def test_ctrl_c_while_a_class_is_made_is_said_plainly(tmp_path: Path) -> None:
         "        raise KeyboardInterrupt\n"
         "    set_name(self, owner, name)\n"
         "dataclasses.Field.__set_name__ = ctrl_c\n"
-        "from talkcat.__main__ import main\nmain()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", in_set_name, "validate"], cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
-    assert (result.returncode, result.stdout, result.stderr) == (130, "", "\ninterrupted; nothing was written\n")
+    assert_said_plainly(tmp_path, in_set_name)
 
 
 def test_the_talkcat_command_is_the_guarded_entry_point() -> None:
