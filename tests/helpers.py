@@ -570,3 +570,15 @@ def talks(draw: st.DrawFn) -> Talk:
         slides=draw(links("Slides")),
         description=description,
     )
+
+
+# A catalogue of one talk, for tests of the hooks and init that need one valid talk.
+ONE_TALK = dedent(
+    """\
+    talks:
+    - title: Reproducible ML
+      date: 2024-05-02
+      event: PyCon DE 2024
+      location: Berlin, Germany
+    """
+)

@@ -11,7 +11,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from helpers import ROOT, git, stamped
+from helpers import ONE_TALK, ROOT, git, stamped
 from typer.testing import CliRunner
 
 from talkcat.cli import app
@@ -497,15 +497,6 @@ def _pre_commit_run(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-CATALOGUE = dedent(
-    """\
-    talks:
-    - title: Reproducible ML
-      date: 2024-05-02
-      event: PyCon DE 2024
-      location: Berlin, Germany
-    """
-)
 SYNCED_README = (
     "# my-talks\n\n## Talks\n\n<!-- TALKS -->\n"
     + stamped(
@@ -536,14 +527,14 @@ def test_pre_commit_runs_the_hook_init_set_up_from_a_subfolder_as_written(
     home = tmp_path_factory.mktemp("pre-commit-home")
     catalogue = repo / "docs" / "data" / "talks.yaml"
 
-    catalogue.write_text(CATALOGUE.replace("location:", "loaction:"), encoding="utf-8")
+    catalogue.write_text(ONE_TALK.replace("location:", "loaction:"), encoding="utf-8")
     broken = _pre_commit_run(repo, home)
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert re.search(r"^talkcat sync-readme\.+Failed$", broken.stdout, re.MULTILINE), broken.stdout
     assert "docs/data/talks.yaml:5:3: unknown key 'loaction' (did you mean 'location'?)" in broken.stdout
     assert "files were modified by this hook" not in broken.stdout
 
-    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    catalogue.write_text(ONE_TALK, encoding="utf-8")
     stale = _pre_commit_run(repo, home)
     assert stale.returncode == 1, stale.stdout + stale.stderr
     assert re.search(r"^talkcat sync-readme\.+Failed$", stale.stdout, re.MULTILINE), stale.stdout

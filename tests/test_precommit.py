@@ -14,17 +14,8 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from helpers import ROOT, git, stamped
+from helpers import ONE_TALK, ROOT, git, stamped
 
-CATALOGUE = dedent(
-    """\
-    talks:
-    - title: Reproducible ML
-      date: 2024-05-02
-      event: PyCon DE 2024
-      location: Berlin, Germany
-    """
-)
 STALE_README = "# Talks\n\n<!-- TALKS -->\n<!-- //TALKS -->\n\nLicense: CC BY 4.0\n"
 FRESH_README = (
     "# Talks\n\n<!-- TALKS -->\n"
@@ -52,7 +43,7 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def repo(tmp_path: Path) -> Path:
     repo = tmp_path / "talks"
     (repo / "data").mkdir(parents=True)
-    (repo / "data" / "talks.yaml").write_text(CATALOGUE, encoding="utf-8")
+    (repo / "data" / "talks.yaml").write_text(ONE_TALK, encoding="utf-8")
     (repo / "README.md").write_text(STALE_README, encoding="utf-8")
     git(repo, "init", "-q")
     git(repo, "add", ".")
@@ -92,7 +83,7 @@ def test_sync_hook_fixes_a_stale_readme_then_passes(repo: Path, pre_commit_home:
 
 @pytest.mark.slow
 def test_validate_hook_fails_on_a_bad_catalogue_and_changes_nothing(repo: Path, pre_commit_home: Path) -> None:
-    bad = CATALOGUE.replace("location:", "loaction:")
+    bad = ONE_TALK.replace("location:", "loaction:")
     (repo / "data" / "talks.yaml").write_text(bad, encoding="utf-8")
     git(repo, "add", ".")
     result = _try_repo(repo, pre_commit_home, "talkcat-validate")
